@@ -1,0 +1,24 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Swift 6 language mode (complete concurrency checking) is the default for tools 6.0.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Granted",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Granted", targets: ["Granted"]),
+        .executable(name: "granted-bench", targets: ["GrantedBench"]),
+    ],
+    targets: [
+        .target(name: "Granted", swiftSettings: settings),
+        .executableTarget(
+            name: "GrantedBench", dependencies: ["Granted"], swiftSettings: settings),
+        .testTarget(
+            name: "GrantedTests", dependencies: ["Granted"], swiftSettings: settings),
+    ]
+)

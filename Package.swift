@@ -4,7 +4,6 @@ import PackageDescription
 // Swift 6 language mode (complete concurrency checking) is the default for tools 6.0.
 let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(

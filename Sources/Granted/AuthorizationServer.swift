@@ -1,0 +1,44 @@
+import Foundation
+
+/// The entry point: an immutable value of policy and seams. Every endpoint is a method that
+/// takes an `OAuthRequest` and answers an `OAuthResponse`; the host routes and does the I/O.
+///
+/// ```swift
+/// let server = AuthorizationServer(issuer: "https://auth.example.com", clients: clients)
+/// let response = await server.token(request)   // POST /token
+/// ```
+public struct AuthorizationServer: Sendable {
+    /// The issuer identifier (RFC 8414 §2): an https URL without query or fragment.
+    public let issuer: String
+    public let policy: Policy
+    public let clients: any ClientStore
+    public let store: any GrantStore
+    public let clock: any WallClock
+    public let random: any RandomSource
+    public let secretHasher: any SecretHasher
+
+    public init(
+        issuer: String,
+        policy: Policy = Policy(),
+        clients: any ClientStore = InMemoryClientStore(),
+        store: any GrantStore = InMemoryGrantStore(),
+        clock: any WallClock = SystemClock(),
+        random: any RandomSource = SystemRandom(),
+        secretHasher: any SecretHasher = SHA256SecretHasher()
+    ) {
+        self.issuer = issuer
+        self.policy = policy
+        self.clients = clients
+        self.store = store
+        self.clock = clock
+        self.random = random
+        self.secretHasher = secretHasher
+    }
+
+    /// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no
+    /// storage detail reaches a client.
+    @inline(__always)
+    func seam<T>(_ body: () async throws -> T) async throws(OAuthError) -> T {
+        do { return try await body() } catch { throw .serverError }
+    }
+}

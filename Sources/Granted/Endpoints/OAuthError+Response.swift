@@ -1,0 +1,62 @@
+/// The one place that turns an `OAuthError` into what goes on the wire: JSON bodies
+/// (RFC 6749 §5.2), `WWW-Authenticate` challenges (RFC 6749 §5.2, RFC 6750 §3) and
+/// redirect parameters (RFC 6749 §4.1.2.1, §4.2.2.1).
+extension OAuthError {
+    /// The JSON error body of the token, revocation and introspection endpoints.
+    var jsonBody: [UInt8] {
+        var json = JSONWriter(capacity: 96)
+        json.field("error", code)
+        json.field("error_description", description)
+        return json.finish()
+    }
+
+    /// An error from the token, revocation or introspection endpoint (RFC 6749 §5.2): 400, or
+    /// 401 with a `Basic` challenge when the client tried HTTP Basic authentication.
+    public var tokenEndpointResponse: OAuthResponse {
+        var response = OAuthResponse.json(jsonBody, status: status)
+        if case .invalidClient(basicChallenge: true) = self {
+            response.headers.append("WWW-Authenticate", #"Basic realm="token", charset="UTF-8""#)
+        }
+        return response
+    }
+
+    /// A token endpoint request with a method other than POST (RFC 6749 §3.2): 405 with `Allow`.
+    static func methodNotAllowed(allow: String) -> OAuthResponse {
+        var response = OAuthResponse.json(
+            OAuthError.invalidRequest("the endpoint accepts \(allow) only").jsonBody, status: 405)
+        response.headers.append("Allow", allow)
+        return response
+    }
+
+    /// A protected resource's refusal (RFC 6750 §3): 401 `invalid_token`, 403
+    /// `insufficient_scope` with the needed `scope`, 400 `invalid_request`; with no credentials
+    /// at all (`self == nil`) a bare challenge without an error code (§3.1).
+    static func bearerChallengeResponse(_ error: OAuthError?, realm: String) -> OAuthResponse {
+        var challenge = #"Bearer realm=""# + realm + #"""#
+        guard let error else {
+            var response = OAuthResponse.json(OAuthError.invalidToken.jsonBody, status: 401)
+            response.body = Array(#"{"error":"invalid_token","error_description":"no access token"}"#.utf8)
+            response.headers.append("WWW-Authenticate", challenge)
+            return response
+        }
+        challenge += #", error=""# + error.code + #"""#
+        if let description = error.description {
+            challenge += #", error_description=""# + description + #"""#
+        }
+        var json = JSONWriter(capacity: 128)
+        json.field("error", error.code)
+        json.field("error_description", error.description)
+        if case .insufficientScope(let required) = error {
+            challenge += #", scope=""# + required.description + #"""#
+            json.field("scope", required.description)
+        }
+        var response = OAuthResponse.json(json.finish(), status: error.status)
+        response.headers.append("WWW-Authenticate", challenge)
+        return response
+    }
+
+    /// The parameters of an error sent to the client's redirect URI (RFC 6749 §4.1.2.1).
+    var redirectParameters: [(String, String?)] {
+        [("error", code), ("error_description", description)]
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Who a verified request acts for, as a protected resource sees it.
+public struct AccessGrant: Sendable, Hashable {
+    public enum Credential: Sendable, Hashable {
+        /// An OAuth access token (RFC 6750 §2.1).
+        case bearer
+        /// A per-user API key: the user with all of their access.
+        case apiKey(APIKeyID)
+    }
+    /// The user, or nil for an app-only token (client credentials).
+    public let subject: Subject?
+    /// The client the token was issued to; nil for an API key.
+    public let client: ClientID?
+    /// The token's scopes; nil for an API key (full access).
+    public let scopes: ScopeSet?
+    public let credential: Credential
+    public let expiresAt: Date?
+}
+
+/// Guards a protected resource (RFC 6750): verifies `Authorization: Bearer` (never a token in
+/// the query, RFC 9700 §4.3.2) or the host's API-key header against the scopes it requires.
+public struct ResourceGuard: Sendable {
+    public enum Decision: Sendable {
+        case allowed(AccessGrant)
+        /// The response to send as is: 400, 401 or 403 with its `WWW-Authenticate` challenge.
+        case denied(OAuthResponse, OAuthError?)
+    }
+
+    public let server: AuthorizationServer
+    /// The header that carries a per-user API key, e.g. `X-API-Key`; nil: API keys are off.
+    public var apiKeyHeader: String?
+    /// The `realm` of the challenges (RFC 6750 §3).
+    public var realm: String
+
+    public init(server: AuthorizationServer, apiKeyHeader: String? = nil, realm: String = "api") {
+        self.server = server
+        self.apiKeyHeader = apiKeyHeader
+        self.realm = realm
+    }
+
+    /// Verifies the request's credential and that it carries every scope in `required`.
+    public func check(_ request: OAuthRequest, requiring required: ScopeSet) async -> Decision {
+        do {
+            let grant = try await verify(request, requiring: required)
+            return .allowed(grant)
+        } catch {
+            switch error {
+            case .anonymous:
+                return .denied(OAuthError.bearerChallengeResponse(nil, realm: realm), nil)
+            case .refused(let error):
+                return .denied(OAuthError.bearerChallengeResponse(error, realm: realm), error)
+            }
+        }
+    }
+
+    /// Why a request was not let through: no credential at all (§3.1: no error code), or an error.
+    private enum Refusal: Error {
+        case anonymous
+        case refused(OAuthError)
+    }
+
+    private func verify(_ request: OAuthRequest, requiring required: ScopeSet) async throws(Refusal) -> AccessGrant {
+        let authorizations = request.headers.count(of: "authorization")
+        let keys = apiKeyHeader.map { request.headers.count(of: $0) } ?? 0
+        if Self.queryCarriesToken(request.query) {
+            throw .refused(.invalidRequest("access tokens are not accepted in the query"))
+        }
+        guard authorizations + keys <= 1 else {
+            throw .refused(.invalidRequest("more than one credential was sent"))
+        }
+        let now = server.clock.now
+        if keys == 1, let name = apiKeyHeader, let key = request.headers[name] {
+            return try await verifyAPIKey(key)
+        }
+        guard let header = request.headers["authorization"] else { throw .anonymous }
+        let token: String
+        do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
+        let digest = SHA256.hash(token)
+        let record: AccessTokenRecord?
+        do { record = try await server.store.accessToken(at: digest) } catch { throw .refused(.serverError) }
+        guard let record, record.isActive(at: now) else { throw .refused(.invalidToken) }
+        guard required.isSubset(of: record.token.scopes) else {
+            throw .refused(.insufficientScope(required: required))
+        }
+        return AccessGrant(
+            subject: record.token.subject, client: record.token.client, scopes: record.token.scopes,
+            credential: .bearer, expiresAt: record.token.expiresAt)
+    }
+
+    private func verifyAPIKey(_ value: String) async throws(Refusal) -> AccessGrant {
+        let key: APIKey?
+        do { key = try await server.store.apiKey(at: SHA256.hash(value)) } catch { throw .refused(.serverError) }
+        guard let key, key.isActive else { throw .refused(.invalidToken) }
+        return AccessGrant(
+            subject: key.subject, client: nil, scopes: nil, credential: .apiKey(key.id), expiresAt: nil)
+    }
+
+    /// The token of `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive.
+    /// - Throws: `invalidRequest` for another scheme or a malformed token.
+    static func bearerToken(_ header: String) throws(OAuthError) -> String {
+        guard let rest = ASCII.dropPrefix("bearer ", caseInsensitiveFrom: Substring(header)) else {
+            throw .invalidRequest("the Authorization header must use the Bearer scheme")
+        }
+        let token = rest.drop { $0 == " " }
+        // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+        var seenPadding = false
+        for byte in token.utf8 {
+            if byte == UInt8(ascii: "=") {
+                seenPadding = true
+            } else if seenPadding || !isB64TokenCharacter(byte) {
+                throw .invalidRequest("the bearer token is malformed")
+            }
+        }
+        guard !token.isEmpty, token.first != "=" else {
+            throw .invalidRequest("the bearer token is malformed")
+        }
+        return String(token)
+    }
+
+    private static func isB64TokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+            true
+        default: false
+        }
+    }
+
+    private static func queryCarriesToken(_ query: String?) -> Bool {
+        guard let query, query.contains("access_token") else { return false }
+        return (try? FormParameters(query: query).contains("access_token")) ?? true
+    }
+}
+
+extension AuthorizationServer {
+    /// A guard for this server's tokens (and API keys, when a header is named).
+    public func resourceGuard(apiKeyHeader: String? = nil, realm: String = "api") -> ResourceGuard {
+        ResourceGuard(server: self, apiKeyHeader: apiKeyHeader, realm: realm)
+    }
+}

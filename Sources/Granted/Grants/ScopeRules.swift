@@ -1,0 +1,16 @@
+/// Which scopes a request gets (RFC 6749 §3.3): the default when none is asked for, and never a
+/// scope the server does not know or the client may not have.
+enum ScopeRules {
+    /// - Throws: `invalidScope` for a malformed, unknown or disallowed scope.
+    static func resolve(_ requested: String?, client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
+        guard let requested else { return policy.defaultScopes }
+        let scopes = try ScopeSet.parse(requested)
+        guard scopes.isSubset(of: policy.knownScopes) else {
+            throw .invalidScope("the requested scope is unknown")
+        }
+        guard client.allows(scopes: scopes) else {
+            throw .invalidScope("the client may not request this scope")
+        }
+        return scopes
+    }
+}

@@ -1,0 +1,174 @@
+/// Bounds on what Granted reads from one request, so input size never drives cost.
+public struct InputLimits: Sendable, Hashable {
+    /// Largest form body or query string accepted, in bytes.
+    public var maxBytes: Int = 16 * 1024
+    /// Most `name=value` pairs accepted in one form or query.
+    public var maxParameters: Int = 64
+    public init(maxBytes: Int = 16 * 1024, maxParameters: Int = 64) {
+        self.maxBytes = maxBytes
+        self.maxParameters = maxParameters
+    }
+}
+
+/// Parameters of an `application/x-www-form-urlencoded` body or a query string
+/// (RFC 6749 Appendix B), parsed over bytes. Empty values count as omitted (§3.1) and
+/// repeated parameters are refused when read (§3.1, §3.2).
+public struct FormParameters: Sendable, Hashable {
+    struct Pair: Sendable, Hashable {
+        var name: String
+        var value: String
+    }
+    private(set) var pairs: [Pair]
+
+    /// - Throws: `invalidRequest` for a body over the limits, a bad percent-escape or non-UTF-8 text.
+    public init(parsing bytes: some Collection<UInt8>, limits: InputLimits = InputLimits()) throws(OAuthError) {
+        guard bytes.count <= limits.maxBytes else { throw .invalidRequest("the request is too large") }
+        let parsed: Result<[Pair], OAuthError> =
+            bytes.withContiguousStorageIfAvailable { buffer in
+                Result { () throws(OAuthError) in try Self.parse(UnsafeRawBufferPointer(buffer), limits: limits) }
+            } ?? Array(bytes).withUnsafeBytes { buffer in
+                Result { () throws(OAuthError) in try Self.parse(buffer, limits: limits) }
+            }
+        self.pairs = try parsed.get()
+    }
+
+    /// Parses a raw (still percent-encoded) query string.
+    public init(query: String?, limits: InputLimits = InputLimits()) throws(OAuthError) {
+        var query = query ?? ""
+        guard query.utf8.count <= limits.maxBytes else { throw .invalidRequest("the request is too large") }
+        let parsed: Result<[Pair], OAuthError> = query.withUTF8 { buffer in
+            Result { () throws(OAuthError) in try Self.parse(UnsafeRawBufferPointer(buffer), limits: limits) }
+        }
+        self.pairs = try parsed.get()
+    }
+
+    init(pairs: [(String, String)]) {
+        self.pairs = pairs.filter { !$0.1.isEmpty }.map { Pair(name: $0.0, value: $0.1) }
+    }
+
+    /// The value of a parameter that may appear at most once; nil when absent or empty.
+    /// - Throws: `invalidRequest` when it is repeated (RFC 6749 §3.1, §3.2).
+    public func single(_ name: String) throws(OAuthError) -> String? {
+        var found: String?
+        for pair in pairs where pair.name == name {
+            guard found == nil else { throw .invalidRequest("repeated parameter: \(name)") }
+            found = pair.value
+        }
+        return found
+    }
+
+    /// Whether the parameter is present (with a non-empty value).
+    public func contains(_ name: String) -> Bool { pairs.contains { $0.name == name } }
+
+    /// All parameters in order, e.g. to hand unknown ones to the host.
+    public var all: [(name: String, value: String)] { pairs.map { ($0.name, $0.value) } }
+
+    private static func parse(_ buffer: UnsafeRawBufferPointer, limits: InputLimits) throws(OAuthError) -> [Pair] {
+        var pairs: [Pair] = []
+        var start = 0
+        let end = buffer.count
+        while start < end {
+            var stop = start
+            while stop < end && buffer[stop] != UInt8(ascii: "&") { stop += 1 }
+            if stop > start {
+                var equals = start
+                while equals < stop && buffer[equals] != UInt8(ascii: "=") { equals += 1 }
+                let name = try decode(UnsafeRawBufferPointer(rebasing: buffer[start..<equals]))
+                let value =
+                    equals < stop
+                    ? try decode(UnsafeRawBufferPointer(rebasing: buffer[(equals + 1)..<stop])) : ""
+                if !name.isEmpty && !value.isEmpty {
+                    guard pairs.count < limits.maxParameters else {
+                        throw .invalidRequest("too many parameters")
+                    }
+                    pairs.append(Pair(name: name, value: value))
+                }
+            }
+            start = stop + 1
+        }
+        return pairs
+    }
+
+    /// Percent-decodes one name or value (`+` is a space) and checks it is UTF-8.
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(OAuthError) -> String {
+        let needsDecoding = bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
+        if !needsDecoding {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw .invalidRequest("a parameter is not UTF-8")
+            }
+            return text
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(0x20)
+                index += 1
+            } else if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count,
+                    let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                else { throw .invalidRequest("a parameter has a malformed percent-encoding") }
+                out.append(high << 4 | low)
+                index += 3
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        guard let text = String(validating: out, as: UTF8.self) else {
+            throw .invalidRequest("a parameter is not UTF-8")
+        }
+        return text
+    }
+
+    @inline(__always) static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+/// Form-urlencoding for values Granted writes into redirect URIs and Basic credentials
+/// (RFC 6749 Appendix B): unreserved characters stay, everything else is `%XX`.
+public enum FormEncoding {
+    public static func encode(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        append(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func append(_ text: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    /// `name=value&name=value`, skipping nil values.
+    public static func encode(_ pairs: [(String, String?)]) -> String {
+        var out = [UInt8]()
+        for (name, value) in pairs {
+            guard let value else { continue }
+            if !out.isEmpty { out.append(UInt8(ascii: "&")) }
+            append(name, to: &out)
+            out.append(UInt8(ascii: "="))
+            append(value, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

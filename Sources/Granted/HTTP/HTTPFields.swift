@@ -1,0 +1,51 @@
+/// Header fields in order, looked up case-insensitively (RFC 9110 §5.1).
+public struct HTTPFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) { self.name = name; self.value = value }
+    }
+    public private(set) var fields: [Field]
+
+    public init(_ fields: [Field] = []) { self.fields = fields }
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.fields = elements.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// The value of the only field of that name; nil when absent. A repeat is reported by `count(of:)`.
+    public subscript(name: String) -> String? {
+        fields.first { Self.namesEqual($0.name, name) }?.value
+    }
+    public func count(of name: String) -> Int { fields.lazy.filter { Self.namesEqual($0.name, name) }.count }
+    public mutating func append(_ name: String, _ value: String) { fields.append(Field(name: name, value: value)) }
+    /// Replaces every field of that name by one.
+    public mutating func set(_ name: String, _ value: String) {
+        fields.removeAll { Self.namesEqual($0.name, name) }
+        fields.append(Field(name: name, value: value))
+    }
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// ASCII case-insensitive comparison without allocating.
+    static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        ASCII.caseInsensitiveEquals(lhs.utf8, rhs.utf8)
+    }
+}
+
+enum ASCII {
+    @inline(__always) static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+    static func caseInsensitiveEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs, rhs).allSatisfy { lower($0) == lower($1) }
+    }
+    /// Whether `text` starts with `prefix` (case-insensitive), returning the rest.
+    static func dropPrefix(_ prefix: String, caseInsensitiveFrom text: Substring) -> Substring? {
+        let p = prefix.utf8
+        let t = text.utf8
+        guard t.count >= p.count else { return nil }
+        let end = t.index(t.startIndex, offsetBy: p.count)
+        guard caseInsensitiveEquals(t[t.startIndex..<end], p) else { return nil }
+        return Substring(t[end...])
+    }
+}

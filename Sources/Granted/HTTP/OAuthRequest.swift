@@ -1,0 +1,53 @@
+/// An HTTP request as Granted sees it: the host maps its framework's request to this value.
+/// (Not `Request`: that name is the host framework's.)
+public struct OAuthRequest: Sendable, Hashable {
+    /// Upper-case method, e.g. `POST`.
+    public var method: String
+    /// The path without the query, e.g. `/oauth/token`.
+    public var path: String
+    /// The raw query string after `?`, still percent-encoded; nil when absent.
+    public var query: String?
+    public var headers: HTTPFields
+    public var body: [UInt8]
+
+    public init(
+        method: String, path: String = "/", query: String? = nil, headers: HTTPFields = [:],
+        body: [UInt8] = []
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Splits `target` (`/path?query`) into path and query.
+    public init(method: String, target: String, headers: HTTPFields = [:], body: [UInt8] = []) {
+        if let mark = target.firstIndex(of: "?") {
+            self.init(
+                method: method, path: String(target[..<mark]),
+                query: String(target[target.index(after: mark)...]), headers: headers, body: body)
+        } else {
+            self.init(method: method, path: target, query: nil, headers: headers, body: body)
+        }
+    }
+
+    /// A form POST, as a client sends to the token endpoint.
+    public static func form(
+        _ path: String = "/token", _ body: String, headers: HTTPFields = [:]
+    ) -> OAuthRequest {
+        var fields = headers
+        if fields["content-type"] == nil {
+            fields.append("Content-Type", "application/x-www-form-urlencoded")
+        }
+        return OAuthRequest(method: "POST", path: path, headers: fields, body: Array(body.utf8))
+    }
+
+    /// Whether the body is declared `application/x-www-form-urlencoded` (parameters allowed, e.g. charset).
+    var hasFormBody: Bool {
+        guard let type = headers["content-type"] else { return false }
+        let media = type.split(separator: ";", maxSplits: 1).first ?? ""
+        return ASCII.caseInsensitiveEquals(
+            media.utf8.filter { $0 != 0x20 && $0 != 0x09 }, "application/x-www-form-urlencoded".utf8)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// An issued access token (RFC 6749 §1.4), stored under the SHA-256 of its value.
+/// `subject` is nil for an app-only token (client credentials, §4.4).
+public struct AccessToken: Sendable, Hashable {
+    public enum State: Sendable, Hashable {
+        case active
+        case revoked(at: Date)
+    }
+    public let client: ClientID
+    public let subject: Subject?
+    public let scopes: ScopeSet
+    public let issuedAt: Date
+    /// Nil when the policy lets access tokens live forever.
+    public let expiresAt: Date?
+    /// The family (code redemption or implicit approval) it was issued from, if any.
+    public let family: FamilyID?
+    /// The user authorization it hangs from, if any: revoking that ends this token.
+    public let authorization: AuthorizationID?
+    public private(set) var state: State
+
+    public init(
+        client: ClientID, subject: Subject?, scopes: ScopeSet, issuedAt: Date, expiresAt: Date?,
+        family: FamilyID? = nil, authorization: AuthorizationID? = nil, state: State = .active
+    ) {
+        self.client = client
+        self.subject = subject
+        self.scopes = scopes
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.family = family
+        self.authorization = authorization
+        self.state = state
+    }
+
+    /// Active and not yet expired: a token stops working at `expiresAt` exactly.
+    public func isActive(at now: Date) -> Bool {
+        guard case .active = state else { return false }
+        return expiresAt.map { now < $0 } ?? true
+    }
+
+    /// Moves `active` to `revoked`; reports whether it changed anything.
+    @discardableResult
+    public mutating func revoke(at now: Date) -> Bool {
+        guard case .active = state else { return false }
+        state = .revoked(at: now)
+        return true
+    }
+
+    /// After this the record can never be active again, so housekeeping may delete it.
+    public var deadSince: Date? {
+        switch state {
+        case .revoked(let at): at
+        case .active: expiresAt
+        }
+    }
+}
+
+/// An access token with the records it hangs from, read together so that verification is one
+/// store call (a join, for a database).
+public struct AccessTokenRecord: Sendable, Hashable {
+    public var token: AccessToken
+    public var family: RefreshFamily?
+    public var authorization: UserAuthorization?
+    public init(token: AccessToken, family: RefreshFamily?, authorization: UserAuthorization?) {
+        self.token = token
+        self.family = family
+        self.authorization = authorization
+    }
+
+    /// The token works only while it, its family and its user authorization are all live.
+    /// A parent the store no longer has (purged) counts as revoked.
+    public func isActive(at now: Date) -> Bool {
+        guard token.isActive(at: now) else { return false }
+        if token.family != nil {
+            guard let family, family.isLive else { return false }
+        }
+        if token.authorization != nil {
+            guard let authorization, authorization.isActive else { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// A random 128-bit identifier for records that are not secrets (authorizations, families, API
+/// keys): safe to show, list and log.
+public protocol RandomIdentifier: Sendable, Hashable, Codable, CustomStringConvertible {
+    var uuid: UUID { get }
+    init(uuid: UUID)
+}
+
+extension RandomIdentifier {
+    /// A fresh identifier (UUID version 4 layout) from the server's random source.
+    public init(random: some RandomSource) {
+        var bytes = random.bytes(16)
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        self.init(uuid: UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
+    }
+    public init?(_ text: String) {
+        guard let uuid = UUID(uuidString: text) else { return nil }
+        self.init(uuid: uuid)
+    }
+    public var description: String { uuid.uuidString.lowercased() }
+}
+
+/// Identifies a user authorization: the grant one user gave one client.
+public struct AuthorizationID: RandomIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
+/// Identifies a token family: everything one code redemption (or one implicit approval) issued.
+public struct FamilyID: RandomIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}
+
+/// Identifies an API key, so it can be listed and revoked without knowing the key.
+public struct APIKeyID: RandomIdentifier {
+    public let uuid: UUID
+    public init(uuid: UUID) { self.uuid = uuid }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// Everything one code redemption issued, and its refresh token's rotation (RFC 6749 §6;
+/// RFC 9700 §4.14.2). Only `current` is live; an older generation presented again is a replay
+/// that revokes the family, and with it every access token issued from it.
+public struct RefreshFamily: Sendable, Hashable {
+    public enum State: Sendable, Hashable {
+        case active
+        case revoked(at: Date)
+    }
+    /// How a family treats its refresh tokens, from the policy and the client's type.
+    public struct Rules: Sendable, Hashable {
+        /// Each use issues a new refresh token (always on for public clients, RFC 9700 §2.2.2).
+        public var rotate: Bool
+        /// How long the previous token may be retried once, for a client whose response was lost.
+        public var gracePeriod: TimeInterval
+        /// A family unused this long has expired; nil: never.
+        public var idleLifetime: TimeInterval?
+        public init(rotate: Bool, gracePeriod: TimeInterval = 0, idleLifetime: TimeInterval? = nil) {
+            self.rotate = rotate
+            self.gracePeriod = gracePeriod
+            self.idleLifetime = idleLifetime
+        }
+    }
+    public enum Use: Sendable, Hashable {
+        case granted
+        case expired
+        case revoked
+        /// An old generation came back (RFC 9700 §4.14.2): the family is revoked by this use.
+        case replayed
+        /// The token belongs to another client (RFC 6749 §6): refused, nothing changes.
+        case wrongClient
+    }
+    /// The generation a rotation replaced, retryable once within the grace period.
+    public struct Previous: Sendable, Hashable {
+        public let digest: TokenDigest
+        public let rotatedAt: Date
+        public var retried: Bool
+    }
+
+    public let id: FamilyID
+    public let client: ClientID
+    public let subject: Subject
+    /// What the user approved in the code: refresh may narrow it, never widen it (§6).
+    public let scopes: ScopeSet
+    public let authorization: AuthorizationID
+    public let authTime: Date
+    public let createdAt: Date
+    /// Absolute end of the family's refresh tokens; nil: never (the default policy).
+    public let expiresAt: Date?
+    public private(set) var current: TokenDigest?
+    public private(set) var previous: Previous?
+    public private(set) var lastUsedAt: Date
+    /// The latest expiry of an access token issued from the family; nil: one never expires.
+    public private(set) var accessTokensExpireBy: Date?
+    public private(set) var state: State
+
+    public init(
+        id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
+        authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
+        current: TokenDigest?, accessTokensExpireBy: Date?, state: State = .active
+    ) {
+        self.id = id
+        self.client = client
+        self.subject = subject
+        self.scopes = scopes
+        self.authorization = authorization
+        self.authTime = authTime
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.current = current
+        self.previous = nil
+        self.lastUsedAt = createdAt
+        self.accessTokensExpireBy = accessTokensExpireBy
+        self.state = state
+    }
+
+    /// Not revoked. (Expiry concerns only its refresh tokens; access tokens carry their own.)
+    public var isLive: Bool { state == .active }
+
+    /// Whether a refresh token of this family could still be used at `now`.
+    public func isUsable(at now: Date, rules: Rules) -> Bool {
+        guard isLive, current != nil else { return false }
+        if let expiresAt, now >= expiresAt { return false }
+        if let idle = rules.idleLifetime, now >= lastUsedAt + idle { return false }
+        return true
+    }
+
+    /// Uses the refresh token `presented` (a digest the store maps to this family). With
+    /// rotation, `next` becomes the only live token. Reports what happened; only `granted` and
+    /// `replayed` change the family.
+    public mutating func use(
+        _ presented: TokenDigest, by client: ClientID, rotatingTo next: TokenDigest,
+        accessTokenExpiry: Date?, at now: Date, rules: Rules
+    ) -> Use {
+        guard client == self.client else { return .wrongClient }
+        guard isLive else { return .revoked }
+        guard isUsable(at: now, rules: rules) else { return .expired }
+        if let current, presented.constantTimeEquals(current) {
+            if rules.rotate {
+                previous = Previous(digest: current, rotatedAt: now, retried: false)
+                self.current = next
+            }
+            lastUsedAt = now
+            extendAccessTokenExpiry(to: accessTokenExpiry)
+            return .granted
+        }
+        if rules.rotate, var previous, presented.constantTimeEquals(previous.digest),
+            !previous.retried, now < previous.rotatedAt + rules.gracePeriod
+        {
+            // The client never saw the answer to its last refresh: hand it a new generation
+            // once; the one it lost becomes stale.
+            previous.retried = true
+            self.previous = previous
+            self.current = next
+            lastUsedAt = now
+            extendAccessTokenExpiry(to: accessTokenExpiry)
+            return .granted
+        }
+        state = .revoked(at: now)
+        return .replayed
+    }
+
+    /// Ends the family: its refresh token and every access token issued from it.
+    @discardableResult
+    public mutating func revoke(at now: Date) -> Bool {
+        guard isLive else { return false }
+        state = .revoked(at: now)
+        return true
+    }
+
+    private mutating func extendAccessTokenExpiry(to expiry: Date?) {
+        guard let known = accessTokensExpireBy else { return }
+        accessTokensExpireBy = expiry.map { max($0, known) }
+    }
+
+    /// After this nothing of the family can be live, so housekeeping may delete it; nil: not yet
+    /// known (a refresh token that never expires keeps it).
+    public var deadSince: Date? {
+        switch state {
+        case .revoked(let at): return at
+        case .active:
+            let refreshEnd = current == nil ? createdAt : expiresAt
+            guard let refreshEnd, let accessEnd = accessTokensExpireBy else { return nil }
+            return max(refreshEnd, accessEnd)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// Every error Granted answers on the wire (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1;
+/// RFC 7009 §2.2.1; OpenID Connect Core §3.1.2.6). The `String` of `invalidRequest` and its kin
+/// is always a literal written in Granted, never client input, so it is safe to send back.
+public enum OAuthError: Error, Sendable, Hashable {
+    case invalidRequest(String)
+    /// Client authentication failed; `basicChallenge` says the client tried HTTP Basic (§5.2: 401 + WWW-Authenticate).
+    case invalidClient(basicChallenge: Bool)
+    case invalidGrant(String)
+    case unauthorizedClient(String)
+    case unsupportedGrantType
+    case invalidScope(String)
+    case accessDenied
+    case unsupportedResponseType
+    case unsupportedTokenType
+    case serverError
+    case temporarilyUnavailable
+    case invalidToken
+    case insufficientScope(required: ScopeSet)
+    // OpenID Connect Core §3.1.2.6
+    case interactionRequired
+    case loginRequired
+    case consentRequired
+    case requestNotSupported
+    case requestURINotSupported
+}
+
+extension OAuthError {
+    /// The registered error code and HTTP status of each case. One line per case, no `default:`.
+    public var code: String {
+        switch self {
+        case .invalidRequest: "invalid_request"
+        case .invalidClient: "invalid_client"
+        case .invalidGrant: "invalid_grant"
+        case .unauthorizedClient: "unauthorized_client"
+        case .unsupportedGrantType: "unsupported_grant_type"
+        case .invalidScope: "invalid_scope"
+        case .accessDenied: "access_denied"
+        case .unsupportedResponseType: "unsupported_response_type"
+        case .unsupportedTokenType: "unsupported_token_type"
+        case .serverError: "server_error"
+        case .temporarilyUnavailable: "temporarily_unavailable"
+        case .invalidToken: "invalid_token"
+        case .insufficientScope: "insufficient_scope"
+        case .interactionRequired: "interaction_required"
+        case .loginRequired: "login_required"
+        case .consentRequired: "consent_required"
+        case .requestNotSupported: "request_not_supported"
+        case .requestURINotSupported: "request_uri_not_supported"
+        }
+    }
+
+    /// RFC 6749 §5.2 (400, or 401 for client authentication), RFC 6750 §3.1 (401, 403).
+    public var status: Int {
+        switch self {
+        case .invalidClient: 401
+        case .invalidToken: 401
+        case .insufficientScope: 403
+        case .serverError: 500
+        case .temporarilyUnavailable: 503
+        case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
+            .invalidScope, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
+            .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
+            .requestURINotSupported:
+            400
+        }
+    }
+
+    /// A short human-readable description; a literal of Granted's, never echoed input.
+    public var description: String? {
+        switch self {
+        case .invalidRequest(let text), .invalidGrant(let text), .unauthorizedClient(let text),
+            .invalidScope(let text):
+            text
+        case .invalidClient: "client authentication failed"
+        case .unsupportedGrantType: "the grant type is not supported"
+        case .accessDenied: "the resource owner denied the request"
+        case .unsupportedResponseType: "the response type is not supported"
+        case .unsupportedTokenType: "the token type is not supported"
+        case .serverError: nil
+        case .temporarilyUnavailable: nil
+        case .invalidToken: "the access token is invalid, expired or revoked"
+        case .insufficientScope: "the access token lacks the required scope"
+        case .interactionRequired: "the user must interact with the authorization server"
+        case .loginRequired: "the user must sign in"
+        case .consentRequired: "the user must consent"
+        case .requestNotSupported: "request objects are not supported"
+        case .requestURINotSupported: "request_uri is not supported"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Grant types (RFC 6749 §4, §8.3): an open registry, so a raw-value struct, not an enum.
+public struct GrantType: RawRepresentable, Sendable, Hashable, Codable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let authorizationCode = GrantType(rawValue: "authorization_code")
+    public static let clientCredentials = GrantType(rawValue: "client_credentials")
+    public static let refreshToken = GrantType(rawValue: "refresh_token")
+    /// The implicit grant has no `grant_type` on the wire; this value lets a client be allowed it.
+    public static let implicit = GrantType(rawValue: "implicit")
+}
+
+/// Client authentication methods at the token endpoint (RFC 7591 §2, RFC 8414 §2).
+public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, Codable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// HTTP Basic with the form-urlencoded id and secret (RFC 6749 §2.3.1).
+    public static let clientSecretBasic = ClientAuthenticationMethod(rawValue: "client_secret_basic")
+    /// `client_id` and `client_secret` in the form body (RFC 6749 §2.3.1, NOT RECOMMENDED but allowed).
+    public static let clientSecretPost = ClientAuthenticationMethod(rawValue: "client_secret_post")
+    /// A public client: `client_id` only (RFC 6749 §2.1, §3.2.1).
+    public static let none = ClientAuthenticationMethod(rawValue: "none")
+}
+
+/// PKCE code challenge methods (RFC 7636 §4.2).
+public struct CodeChallengeMethod: RawRepresentable, Sendable, Hashable, Codable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let s256 = CodeChallengeMethod(rawValue: "S256")
+    public static let plain = CodeChallengeMethod(rawValue: "plain")
+}

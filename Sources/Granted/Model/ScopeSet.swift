@@ -1,0 +1,55 @@
+/// A set of scopes (RFC 6749 §3.3): order does not matter and each appears once, so it is kept
+/// sorted and unique, and its wire form (space-delimited) is computed once.
+public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArrayLiteral,
+    CustomStringConvertible
+{
+    /// Sorted, without repeats.
+    public let scopes: [Scope]
+    /// The space-delimited wire form, e.g. `"message.send public"`.
+    public let description: String
+
+    public init(_ scopes: some Sequence<Scope>) {
+        let sorted = Array(Set(scopes)).sorted()
+        self.scopes = sorted
+        self.description = sorted.map(\.rawValue).joined(separator: " ")
+    }
+    public init(arrayLiteral elements: Scope...) { self.init(elements) }
+    public static let empty = ScopeSet([Scope]())
+
+    /// Parses a `scope` parameter: scope tokens separated by single spaces (§3.3).
+    /// - Throws: `OAuthError.invalidScope` when the value is not of that grammar.
+    public static func parse(_ text: String) throws(OAuthError) -> ScopeSet {
+        var scopes: [Scope] = []
+        for part in text.split(separator: " ", omittingEmptySubsequences: false) {
+            guard let scope = Scope(validating: part) else {
+                throw .invalidScope("the scope parameter is malformed")
+            }
+            scopes.append(scope)
+        }
+        return ScopeSet(scopes)
+    }
+
+    public var isEmpty: Bool { scopes.isEmpty }
+    public var count: Int { scopes.count }
+    public func contains(_ scope: Scope) -> Bool { scopes.contains(scope) }
+    public func isSubset(of other: ScopeSet) -> Bool { scopes.allSatisfy(other.contains) }
+    public func union(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes + other.scopes) }
+    public func intersection(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes.filter(other.contains)) }
+    public func subtracting(_ other: ScopeSet) -> ScopeSet { ScopeSet(scopes.filter { !other.contains($0) }) }
+    public func makeIterator() -> IndexingIterator<[Scope]> { scopes.makeIterator() }
+
+    public static func == (lhs: ScopeSet, rhs: ScopeSet) -> Bool { lhs.scopes == rhs.scopes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(scopes) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        if text.isEmpty { self = .empty; return }
+        do { self = try ScopeSet.parse(text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "malformed scope"))
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

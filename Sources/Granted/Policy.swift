@@ -1,0 +1,60 @@
+import Foundation
+
+/// Everything a deployment decides, in one value set at start-up. Defaults follow the API
+/// Granted was specified from and the OAuth 2.0 Security BCP (RFC 9700).
+public struct Policy: Sendable {
+    // MARK: Lifetimes
+    /// Access tokens expire after 14 days; nil: never.
+    public var accessTokenLifetime: TimeInterval? = 14 * 24 * 3600
+    /// Codes live 30 seconds (RFC 6749 §4.1.2 recommends at most 10 minutes).
+    public var authorizationCodeLifetime: TimeInterval = 30
+    /// ID tokens expire after one hour (OpenID Connect Core §2 `exp`).
+    public var idTokenLifetime: TimeInterval = 3600
+    /// Refresh tokens do not expire by default; a number ends a family that long after the code.
+    public var refreshTokenLifetime: TimeInterval? = nil
+    /// A refresh token unused this long stops working; nil: no idle expiry.
+    public var refreshTokenIdleLifetime: TimeInterval? = nil
+
+    // MARK: Refresh tokens
+    /// Issue refresh tokens with the authorization code grant (never with others, §4.2, §4.4.3).
+    public var issuesRefreshTokens = true
+    /// Rotate refresh tokens of confidential clients too (public clients always rotate, RFC 9700 §2.2.2).
+    public var rotatesRefreshTokens = true
+    /// How long a rotated-out refresh token may be retried once (a lost response); 0: never.
+    public var refreshTokenGracePeriod: TimeInterval = 0
+
+    // MARK: Scopes
+    /// Granted when a request names no scope.
+    public var defaultScopes: ScopeSet = [.public]
+    /// Every scope this server knows; asking for another is `invalid_scope` (§3.3).
+    public var knownScopes: ScopeSet = [.public, .openid, .profile, .email, .address, .phone]
+
+    // MARK: Authorization requests (RFC 9700)
+    /// PKCE for every client, not only public ones (RFC 9700 §2.1.1 recommends it).
+    public var requiresPKCEForConfidentialClients = false
+    /// Accept `code_challenge_method=plain` (RFC 7636 §4.2; RFC 9700 §2.1.1 says use S256).
+    public var allowsPlainPKCE = false
+    /// Accept `http` redirect URIs on non-loopback hosts (RFC 9700 §2.6 says no).
+    public var allowsInsecureRedirectURIs = false
+
+    // MARK: Token format
+    /// Prefixes naming each kind of secret, so a leaked one is recognised (and scanners can find it).
+    public var accessTokenPrefix = "gat_"
+    public var refreshTokenPrefix = "grt_"
+    public var authorizationCodePrefix = "gac_"
+    public var apiKeyPrefix = "gak_"
+
+    // MARK: Input
+    public var inputLimits = InputLimits()
+
+    public init() {}
+
+    /// The refresh rules for one client: public clients always rotate.
+    func refreshRules(for client: Client) -> RefreshFamily.Rules {
+        RefreshFamily.Rules(
+            rotate: rotatesRefreshTokens || !client.isConfidential,
+            gracePeriod: refreshTokenGracePeriod, idleLifetime: refreshTokenIdleLifetime)
+    }
+
+    func accessTokenExpiry(from now: Date) -> Date? { accessTokenLifetime.map { now + $0 } }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Synchronization
+
+/// The default store: everything in memory, for one process. Each map has its own lock, access
+/// tokens are spread over shards so concurrent callers rarely meet, and every transition runs
+/// entirely under one lock, never two.
+public final class InMemoryGrantStore: GrantStore {
+    private final class Shard<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+        let map = Mutex<[Key: Value]>([:])
+    }
+    private struct Authorizations: Sendable {
+        var byID: [AuthorizationID: UserAuthorization] = [:]
+        var active: [PairKey: AuthorizationID] = [:]
+    }
+    private struct PairKey: Hashable, Sendable {
+        let subject: Subject
+        let client: ClientID
+    }
+    private struct APIKeys: Sendable {
+        var byDigest: [TokenDigest: APIKey] = [:]
+        var digestByID: [APIKeyID: TokenDigest] = [:]
+    }
+
+    private static let shardCount = 16
+    private let tokens: [Shard<TokenDigest, AccessToken>]
+    private let codes = Mutex<[TokenDigest: AuthorizationCode]>([:])
+    private let refreshTokens = Mutex<[TokenDigest: FamilyID]>([:])
+    private let families = Mutex<[FamilyID: RefreshFamily]>([:])
+    private let authorizations = Mutex(Authorizations())
+    private let keys = Mutex(APIKeys())
+
+    /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
+    public init(expectedTokens: Int = 0) {
+        tokens = (0..<Self.shardCount).map { _ in
+            let shard = Shard<TokenDigest, AccessToken>()
+            shard.map.withLock { $0.reserveCapacity(expectedTokens / Self.shardCount) }
+            return shard
+        }
+    }
+
+    @inline(__always) private func shard(_ digest: TokenDigest) -> Shard<TokenDigest, AccessToken> {
+        tokens[Int(truncatingIfNeeded: digest.w1 & UInt64(Self.shardCount - 1))]
+    }
+
+    // MARK: Access tokens
+
+    public func insert(_ token: AccessToken, at digest: TokenDigest) async throws {
+        insertSync(token, at: digest)
+    }
+
+    /// The synchronous core of `insert`, also used by benchmarks to fill the store quickly.
+    public func insertSync(_ token: AccessToken, at digest: TokenDigest) {
+        shard(digest).map.withLock { $0[digest] = token }
+    }
+
+    public func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? {
+        guard let token = shard(digest).map.withLock({ $0[digest] }) else { return nil }
+        let family = token.family.flatMap { id in families.withLock { $0[id] } }
+        let authorization = token.authorization.flatMap { id in authorizations.withLock { $0.byID[id] } }
+        return AccessTokenRecord(token: token, family: family, authorization: authorization)
+    }
+
+    public func updateAccessToken<Outcome: Sendable>(
+        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+    ) async throws -> Outcome? {
+        shard(digest).map.withLock { Self.update(&$0, digest, transition) }
+    }
+
+    /// How many access tokens are stored.
+    public var accessTokenCount: Int { tokens.reduce(0) { $0 + $1.map.withLock { $0.count } } }
+
+    // MARK: Codes
+
+    public func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws {
+        codes.withLock { $0[digest] = code }
+    }
+
+    public func updateCode<Outcome: Sendable>(
+        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+    ) async throws -> Outcome? {
+        codes.withLock { Self.update(&$0, digest, transition) }
+    }
+
+    // MARK: Refresh families
+
+    public func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+        refreshTokens.withLock { $0[digest] = family }
+    }
+
+    public func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+        refreshTokens.withLock { $0[digest] }
+    }
+
+    public func updateFamily<Outcome: Sendable>(
+        _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
+    ) async throws -> Outcome {
+        families.withLock { transition(&$0[id]) }
+    }
+
+    public func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {
+        guard let family = families.withLock({ $0[id] }) else { return nil }
+        return (family, authorizations.withLock { $0.byID[family.authorization] })
+    }
+
+    // MARK: User authorizations
+
+    public func updateAuthorization<Outcome: Sendable>(
+        subject: Subject, client: ClientID,
+        _ transition: @Sendable (inout UserAuthorization?) -> Outcome
+    ) async throws -> Outcome {
+        let key = PairKey(subject: subject, client: client)
+        return authorizations.withLock { table in
+            var current = table.active[key].flatMap { table.byID[$0] }
+            let outcome = transition(&current)
+            if let current {
+                table.byID[current.id] = current
+                table.active[key] = current.isActive ? current.id : nil
+            }
+            return outcome
+        }
+    }
+
+    public func updateAuthorization<Outcome: Sendable>(
+        _ id: AuthorizationID, _ transition: @Sendable (inout UserAuthorization) -> Outcome
+    ) async throws -> Outcome? {
+        authorizations.withLock { table in
+            guard var value = table.byID[id] else { return nil }
+            let outcome = transition(&value)
+            table.byID[id] = value
+            let key = PairKey(subject: value.subject, client: value.client)
+            if !value.isActive, table.active[key] == id { table.active[key] = nil }
+            return outcome
+        }
+    }
+
+    public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {
+        authorizations.withLock { $0.byID[id] }
+    }
+
+    public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
+        authorizations.withLock { table in
+            table.byID.values.filter { $0.subject == subject }.sorted { $0.createdAt < $1.createdAt }
+        }
+    }
+
+    // MARK: API keys
+
+    public func insert(_ key: APIKey, at digest: TokenDigest) async throws {
+        keys.withLock {
+            $0.byDigest[digest] = key
+            $0.digestByID[key.id] = digest
+        }
+    }
+
+    public func apiKey(at digest: TokenDigest) async throws -> APIKey? {
+        keys.withLock { $0.byDigest[digest] }
+    }
+
+    public func apiKeys(of subject: Subject) async throws -> [APIKey] {
+        keys.withLock { table in
+            table.byDigest.values.filter { $0.subject == subject }.sorted { $0.createdAt < $1.createdAt }
+        }
+    }
+
+    public func updateAPIKey<Outcome: Sendable>(
+        _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
+    ) async throws -> Outcome? {
+        keys.withLock { table in
+            guard let digest = table.digestByID[id] else { return nil }
+            return Self.update(&table.byDigest, digest, transition)
+        }
+    }
+
+    // MARK: Housekeeping
+
+    public func purge(before cutoff: Date) async throws -> Int {
+        func isDead(_ since: Date?) -> Bool { since.map { $0 < cutoff } ?? false }
+        var removed = 0
+        for shard in tokens {
+            removed += shard.map.withLock { Self.removeAll(from: &$0) { isDead($0.deadSince) } }
+        }
+        removed += codes.withLock { Self.removeAll(from: &$0) { isDead($0.deadSince) } }
+        let liveFamilies: Set<FamilyID> = families.withLock { map in
+            removed += Self.removeAll(from: &map) { isDead($0.deadSince) }
+            return Set(map.keys)
+        }
+        removed += refreshTokens.withLock { Self.removeAll(from: &$0) { !liveFamilies.contains($0) } }
+        removed += authorizations.withLock { table in
+            Self.removeAll(from: &table.byID) { isDead($0.deadSince) }
+        }
+        removed += keys.withLock { table in
+            let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
+            let kept = Set(table.byDigest.values.map(\.id))
+            table.digestByID = table.digestByID.filter { kept.contains($0.key) }
+            return count
+        }
+        return removed
+    }
+
+    // MARK: Helpers
+
+    /// Applies a transition in place, hashing the key once.
+    private static func update<Key: Hashable, Value, Outcome>(
+        _ map: inout [Key: Value], _ key: Key, _ transition: (inout Value) -> Outcome
+    ) -> Outcome? {
+        guard let index = map.index(forKey: key) else { return nil }
+        return transition(&map.values[index])
+    }
+
+    private static func removeAll<Key: Hashable, Value>(
+        from map: inout [Key: Value], where isRemoved: (Value) -> Bool
+    ) -> Int {
+        let before = map.count
+        map = map.filter { !isRemoved($0.value) }
+        return before - map.count
+    }
+}

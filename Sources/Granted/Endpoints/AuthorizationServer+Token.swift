@@ -31,9 +31,9 @@ extension AuthorizationServer {
         case .clientCredentials:
             return try await clientCredentials(client, form: form, now: now).response
         case .authorizationCode:
-            throw .unsupportedGrantType  // TODO-CODE
+            return try await exchangeCode(client, form: form, now: now).response
         case .refreshToken:
-            throw .unsupportedGrantType  // TODO-REFRESH
+            return try await refresh(client, form: form, now: now).response
         default:
             throw .unsupportedGrantType
         }

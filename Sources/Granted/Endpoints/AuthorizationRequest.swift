@@ -1,0 +1,42 @@
+import Foundation
+
+/// A validated authorization request (RFC 6749 §4.1.1, §4.2.1; OpenID Connect Core §3.1.2.1):
+/// what the host shows on its sign-in and consent pages, and hands back to `approve` or `deny`.
+public struct AuthorizationRequest: Sendable, Hashable {
+    /// OpenID Connect `prompt` values (Core §3.1.2.1).
+    public enum Prompt: String, Sendable, Hashable, CaseIterable {
+        case none, login, consent
+        case selectAccount = "select_account"
+    }
+
+    public let client: Client
+    /// The registered URI the response goes to.
+    public let redirectURI: String
+    /// Whether `redirect_uri` was in the request: then the token request must repeat it (§4.1.3).
+    public let redirectURIWasGiven: Bool
+    public let responseType: ResponseType
+    public let responseMode: ResponseMode
+    public let scopes: ScopeSet
+    public let state: String?
+    public let nonce: String?
+    public let challenge: PKCEChallenge?
+    public let prompt: Set<Prompt>
+    /// Seconds since the user's last sign-in beyond which they must sign in again (Core §3.1.2.1).
+    public let maxAge: Int?
+    /// Parameters the engine does not act on but hands to the host (`display`, `ui_locales`,
+    /// `claims_locales`, `login_hint`, `id_token_hint`, `acr_values`).
+    public let hints: [String: String]
+
+    /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).
+    public var isOpenIDConnect: Bool { scopes.contains(.openid) }
+}
+
+/// What validating an authorization request answers.
+public enum AuthorizationValidation: Sendable {
+    case valid(AuthorizationRequest)
+    /// An error for the client, already encoded into its redirect URI (§4.1.2.1).
+    case redirect(OAuthResponse, OAuthError)
+    /// An error for the user, never redirected: unknown client or redirect URI (§4.1.2.1).
+    /// The host renders its own page; `response` is a plain default.
+    case userFacing(OAuthError, response: OAuthResponse)
+}

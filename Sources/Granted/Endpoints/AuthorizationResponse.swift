@@ -1,0 +1,54 @@
+/// Encodes an authorization response into the client's redirect URI (RFC 6749 §4.1.2, §4.2.2;
+/// OAuth 2.0 Multiple Response Types §2.1; Form Post Response Mode §2).
+enum AuthorizationResponse {
+    /// A 303 redirect (RFC 9700 §4.12) in query or fragment mode, or an auto-submitting form
+    /// (form_post). Every response carries `iss` (RFC 9207 §2).
+    static func redirect(
+        to redirectURI: String, mode: ResponseMode, parameters: [(String, String?)], issuer: String
+    ) -> OAuthResponse {
+        let all = parameters + [("iss", issuer)]
+        switch mode {
+        case .query, .fragment:
+            let separator = mode == .fragment ? "#" : (redirectURI.contains("?") ? "&" : "?")
+            let location = redirectURI + separator + FormEncoding.encode(all)
+            return OAuthResponse(
+                status: 303, headers: ["Location": location, "Cache-Control": "no-store"])
+        case .formPost:
+            var html = "<!doctype html><html><head><title>Submit</title></head>"
+            html += #"<body onload="document.forms[0].submit()"><form method="post" action=""#
+            html += HTML.escape(redirectURI) + #"">"#
+            for (name, value) in all {
+                guard let value else { continue }
+                html += #"<input type="hidden" name=""# + HTML.escape(name) + #"" value=""#
+                html += HTML.escape(value) + #"">"#
+            }
+            html += #"<noscript><button type="submit">Continue</button></noscript></form></body></html>"#
+            return OAuthResponse(
+                status: 200,
+                headers: [
+                    "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
+                    "Pragma": "no-cache",
+                ],
+                body: Array(html.utf8))
+        }
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -16,6 +16,10 @@ public struct AuthorizationServer: Sendable {
     public let clock: any WallClock
     public let random: any RandomSource
     public let secretHasher: any SecretHasher
+    /// What the host knows about users (userinfo, ID token claims, introspection's username).
+    public let claims: (any ClaimsSource)?
+    /// Which clients may call the introspection endpoint (RFC 7662 §2.1).
+    public let introspectionAccess: IntrospectionAccess
 
     public init(
         issuer: String,
@@ -24,7 +28,9 @@ public struct AuthorizationServer: Sendable {
         store: any GrantStore = InMemoryGrantStore(),
         clock: any WallClock = SystemClock(),
         random: any RandomSource = SystemRandom(),
-        secretHasher: any SecretHasher = SHA256SecretHasher()
+        secretHasher: any SecretHasher = SHA256SecretHasher(),
+        claims: (any ClaimsSource)? = nil,
+        introspectionAccess: IntrospectionAccess = .confidentialClients
     ) {
         self.issuer = issuer
         self.policy = policy
@@ -33,6 +39,8 @@ public struct AuthorizationServer: Sendable {
         self.clock = clock
         self.random = random
         self.secretHasher = secretHasher
+        self.claims = claims
+        self.introspectionAccess = introspectionAccess
     }
 
     /// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no

@@ -1,0 +1,69 @@
+import Foundation
+
+/// The introspection endpoint (RFC 7662).
+extension AuthorizationServer {
+    /// Tells an authorized caller whether a token is active and, if so, what it carries (§2.2).
+    /// Anything not active is `{"active":false}` and nothing more.
+    public func introspect(_ request: OAuthRequest) async -> OAuthResponse {
+        guard request.method == "POST" else { return OAuthError.methodNotAllowed(allow: "POST") }
+        do throws(OAuthError) {
+            let (form, client) = try await authenticatedForm(request)
+            guard introspectionAccess.permits(client) else { throw .invalidClient(basicChallenge: false) }
+            guard let token = try form.single("token") else { throw .invalidRequest("token is required") }
+            let hint = try form.single("token_type_hint")
+            let now = clock.now
+            let found = try await findToken(token, hint: hint)
+            return .json(try await introspection(of: found, now: now))
+        } catch {
+            return error.tokenEndpointResponse
+        }
+    }
+
+    private func introspection(of found: FoundToken?, now: Date) async throws(OAuthError) -> [UInt8] {
+        var json = JSONWriter()
+        switch found {
+        case .access(let record, _)? where record.isActive(at: now):
+            let token = record.token
+            json.field("active", true)
+            json.field("scope", token.scopes.description)
+            json.field("client_id", token.client.rawValue)
+            json.field("username", try await username(of: token.subject))
+            json.field("token_type", "Bearer")
+            json.field("exp", token.expiresAt.map { Int($0.timeIntervalSince1970) })
+            json.field("iat", Int(token.issuedAt.timeIntervalSince1970))
+            json.field("sub", token.subject?.rawValue)
+            json.field("aud", token.client.rawValue)
+            json.field("iss", issuer)
+        case .refresh(let family, let authorization, let digest)?
+        where family.current.map(digest.constantTimeEquals) == true
+            && family.isUsable(at: now, rules: RefreshFamily.Rules(rotate: true, idleLifetime: policy.refreshTokenIdleLifetime))
+            && authorization?.isActive == true:
+            json.field("active", true)
+            json.field("scope", family.scopes.description)
+            json.field("client_id", family.client.rawValue)
+            json.field("username", try await username(of: family.subject))
+            json.field("token_type", "refresh_token")
+            json.field("exp", family.expiresAt.map { Int($0.timeIntervalSince1970) })
+            json.field("iat", Int(family.createdAt.timeIntervalSince1970))
+            json.field("sub", family.subject.rawValue)
+            json.field("aud", family.client.rawValue)
+            json.field("iss", issuer)
+        case .apiKey(let key)? where key.isActive:
+            json.field("active", true)
+            json.field("username", try await username(of: key.subject))
+            json.field("token_type", "api_key")
+            json.field("iat", Int(key.createdAt.timeIntervalSince1970))
+            json.field("sub", key.subject.rawValue)
+            json.field("iss", issuer)
+        default:
+            json.field("active", false)
+        }
+        return json.finish()
+    }
+
+    private func username(of subject: Subject?) async throws(OAuthError) -> String? {
+        guard let subject, let claims else { return nil }
+        let found = try await seam { try await claims.claims(for: subject) }
+        return found?["preferred_username"]?.stringValue
+    }
+}

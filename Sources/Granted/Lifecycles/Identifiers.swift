@@ -9,7 +9,7 @@ public protocol RandomIdentifier: Sendable, Hashable, Codable, CustomStringConve
 
 extension RandomIdentifier {
     /// A fresh identifier (UUID version 4 layout) from the server's random source.
-    public init(random: some RandomSource) {
+    public init(random: any RandomSource) {
         var bytes = random.bytes(16)
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80

@@ -20,6 +20,10 @@ public struct AuthorizationServer: Sendable {
     public let claims: (any ClaimsSource)?
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1).
     public let introspectionAccess: IntrospectionAccess
+    /// Keys that sign ID tokens; nil turns OpenID Connect off (no ID tokens, no userinfo, no JWKS).
+    public let signingKeys: SigningKeys?
+    /// Where the host serves each endpoint, for the metadata and `handle(_:)`.
+    public let paths: EndpointPaths
 
     public init(
         issuer: String,
@@ -30,7 +34,9 @@ public struct AuthorizationServer: Sendable {
         random: any RandomSource = SystemRandom(),
         secretHasher: any SecretHasher = SHA256SecretHasher(),
         claims: (any ClaimsSource)? = nil,
-        introspectionAccess: IntrospectionAccess = .confidentialClients
+        introspectionAccess: IntrospectionAccess = .confidentialClients,
+        signingKeys: SigningKeys? = nil,
+        paths: EndpointPaths = EndpointPaths()
     ) {
         self.issuer = issuer
         self.policy = policy
@@ -41,6 +47,8 @@ public struct AuthorizationServer: Sendable {
         self.secretHasher = secretHasher
         self.claims = claims
         self.introspectionAccess = introspectionAccess
+        self.signingKeys = signingKeys
+        self.paths = paths
     }
 
     /// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no

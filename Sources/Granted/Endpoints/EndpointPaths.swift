@@ -1,0 +1,14 @@
+/// Where the host serves each endpoint: the metadata advertises these, `handle` routes by them.
+public struct EndpointPaths: Sendable, Hashable {
+    public var authorization = "/authorize"
+    public var token = "/token"
+    public var revocation = "/revoke"
+    public var introspection = "/introspect"
+    public var userInfo = "/userinfo"
+    public var jwks = "/.well-known/jwks.json"
+    /// OpenID Connect Discovery 1.0 §4.
+    public var openIDConfiguration = "/.well-known/openid-configuration"
+    /// RFC 8414 §3 (for an issuer without a path component).
+    public var authorizationServerMetadata = "/.well-known/oauth-authorization-server"
+    public init() {}
+}

@@ -1,0 +1,72 @@
+/// A 32-byte SHA-256 output, stored as four big-endian UInt64 words so it is a fixed-size,
+/// allocation-free dictionary key (tokens are stored by their digest).
+public struct SHA256Digest: Sendable, Hashable {
+    /// Bytes 0-7 of the digest, big-endian; `w1`, `w2` and `w3` hold bytes 8-15, 16-23, 24-31.
+    public var w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+
+    public init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+        self.w0 = w0
+        self.w1 = w1
+        self.w2 = w2
+        self.w3 = w3
+    }
+
+    /// Reads a digest back from its 32 bytes; nil for any other length.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var index = 0
+        for byte in bytes {
+            guard index < 32 else { return nil }  // a collection whose count and iteration disagree
+            let shifted = UInt64(byte) &<< UInt64(56 &- 8 &* (index & 7))
+            switch index >> 3 {
+            case 0: words.0 |= shifted
+            case 1: words.1 |= shifted
+            case 2: words.2 |= shifted
+            default: words.3 |= shifted
+            }
+            index &+= 1
+        }
+        guard index == 32 else { return nil }
+        self.init(w0: words.0, w1: words.1, w2: words.2, w3: words.3)
+    }
+
+    /// The 32 bytes, in the order FIPS 180-4 §6.2.2 step 4 writes H0…H7.
+    public var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
+    }
+
+    /// Lends the 32 bytes without allocating, e.g. to base64url-encode a MAC into a JWS.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try Swift.withUnsafeBytes(of: (w0.bigEndian, w1.bigEndian, w2.bigEndian, w3.bigEndian), body)
+    }
+
+    /// Lowercase hex, as test vectors and `sha256sum` print it.
+    public var hex: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: 64) { out in
+                digits.withUTF8Buffer { digit in
+                    for (index, byte) in raw.enumerated() {
+                        out[2 &* index] = digit[Int(byte &>> 4)]
+                        out[2 &* index &+ 1] = digit[Int(byte & 0x0F)]
+                    }
+                }
+                return 64
+            }
+        }
+    }
+
+    /// Feeds only `w0`: a digest is uniformly random, so one word spreads keys as well as four.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(w0)
+    }
+
+    /// Constant-time equality (use this, not ==, whenever one side is secret).
+    public func constantTimeEquals(_ other: SHA256Digest) -> Bool {
+        ((w0 ^ other.w0) | (w1 ^ other.w1) | (w2 ^ other.w2) | (w3 ^ other.w3)) == 0
+    }
+}
+
+/// The key a token is stored under: the SHA-256 of the token, never the token itself.
+public typealias TokenDigest = SHA256Digest

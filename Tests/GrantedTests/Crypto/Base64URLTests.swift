@@ -1,0 +1,61 @@
+import Foundation
+import Granted
+import Testing
+
+extension CryptoTests {
+    @Suite("Base64url (RFC 4648 §5, RFC 7515 §2)")
+    struct Base64URLTests {
+        @Test("vectors encode and decode", arguments: try CryptoVectors.base64URL())
+        func vectors(vector: CryptoVectors.Base64URLVector) throws {
+            let bytes = try CryptoVectors.bytes(hex: vector.hex)
+            #expect(Base64URL.encode(bytes) == vector.encoded)
+            #expect(Base64URL.decode(vector.encoded) == bytes)
+            #expect(Base64URL.decode(Substring(vector.encoded)) == bytes)
+            #expect(Array(vector.encoded.utf8).withUnsafeBytes { Base64URL.decode($0) } == bytes)
+
+            var output = Array("prefix.".utf8)
+            bytes.withUnsafeBytes { Base64URL.encode($0, appendingTo: &output) }
+            #expect(output == Array("prefix.\(vector.encoded)".utf8))
+        }
+
+        @Test("strict decoding refuses", arguments: try CryptoVectors.base64URLRejections())
+        func rejected(rejection: CryptoVectors.Base64URLRejection) {
+            #expect(Base64URL.decode(rejection.text) == nil)
+            #expect(Array(rejection.text.utf8).withUnsafeBytes { Base64URL.decode($0) } == nil)
+        }
+
+        @Test("random bytes of every length round-trip", arguments: 0...100)
+        func roundTrip(length: Int) {
+            var random = SplitMix64(state: UInt64(length))
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let encoded = Base64URL.encode(bytes)
+            #expect(encoded.utf8.count == (length * 4 + 2) / 3)
+            #expect(Base64URL.decode(encoded) == bytes)
+            // Cross-check against Foundation's base64 with the alphabet swapped and padding dropped.
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(encoded == foundation)
+        }
+
+        @Test("whatever decodes has exactly one encoding", arguments: 0..<100 as Range<UInt64>)
+        func canonical(seed: UInt64) {
+            var random = SplitMix64(state: seed)
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+            for _ in 0..<50 {
+                let length = Int.random(in: 0...12, using: &random)
+                let characters = (0..<length).map { _ in alphabet[Int.random(in: 0..<64, using: &random)] }
+                let text = String(decoding: characters, as: UTF8.self)
+                if let bytes = Base64URL.decode(text) {
+                    #expect(Base64URL.encode(bytes) == text)
+                } else {
+                    // Only two reasons remain for alphabet-only text: a length of 4n+1, or unused bits set.
+                    let remainder = text.utf8.count % 4
+                    let lastValue = text.utf8.last.flatMap { alphabet.firstIndex(of: $0) } ?? 0
+                    let unusedBits = remainder == 2 ? 0x0F : remainder == 3 ? 0x03 : 0
+                    #expect(remainder == 1 || lastValue & unusedBits != 0)
+                }
+            }
+        }
+    }
+}

@@ -56,5 +56,8 @@ public struct Policy: Sendable {
             gracePeriod: refreshTokenGracePeriod, idleLifetime: refreshTokenIdleLifetime)
     }
 
-    func accessTokenExpiry(from now: Date) -> Date? { accessTokenLifetime.map { now + $0 } }
+    /// Whole seconds, so that a token dies exactly when its `expires_in` says (RFC 6749 §5.1).
+    func accessTokenExpiry(from now: Date) -> Date? {
+        accessTokenLifetime.map { now + $0.rounded(.down) }
+    }
 }

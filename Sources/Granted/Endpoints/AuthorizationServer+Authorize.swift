@@ -36,7 +36,7 @@ extension AuthorizationServer {
             return userFacing(error)
         }
         // From here on, errors go back to the client (§4.1.2.1, §4.2.2.1).
-        let state = try? parameters.single("state")
+        let state = try? parameters.single("state")  // a repeated state is refused below
         let rawType = try? parameters.single("response_type")
         let parsedType = rawType.flatMap(ResponseType.init(parsing:))
         let fallbackMode: ResponseMode = (parsedType ?? .code).defaultsToFragment ? .fragment : .query
@@ -66,6 +66,7 @@ extension AuthorizationServer {
         _ parameters: FormParameters, client: Client, redirectURI: String, redirectURIWasGiven: Bool,
         rawType: String?, state: String?, mode: ResponseMode
     ) throws(OAuthError) -> AuthorizationRequest {
+        _ = try parameters.single("state")
         guard let rawType else { throw .invalidRequest("response_type is required") }
         guard let responseType = ResponseType(parsing: rawType), isSupported(responseType) else {
             throw .unsupportedResponseType

@@ -34,8 +34,7 @@ extension OAuthError {
     static func bearerChallengeResponse(_ error: OAuthError?, realm: String) -> OAuthResponse {
         var challenge = #"Bearer realm=""# + realm + #"""#
         guard let error else {
-            var response = OAuthResponse.json(OAuthError.invalidToken.jsonBody, status: 401)
-            response.body = Array(#"{"error":"invalid_token","error_description":"no access token"}"#.utf8)
+            var response = OAuthResponse.json([], status: 401)
             response.headers.append("WWW-Authenticate", challenge)
             return response
         }

@@ -73,7 +73,10 @@ public struct ResourceGuard: Sendable {
         if keys == 1, let name = apiKeyHeader, let key = request.headers[name] {
             return try await verifyAPIKey(key)
         }
-        guard let header = request.headers["authorization"] else { throw .anonymous }
+        guard let header = request.headers["authorization"], Self.isBearer(header) else {
+            // RFC 6750 §3.1: no credentials, or a scheme it does not support, gets a bare challenge.
+            throw .anonymous
+        }
         let token: String
         do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
         let digest = SHA256.hash(token)
@@ -96,11 +99,17 @@ public struct ResourceGuard: Sendable {
             subject: key.subject, client: nil, scopes: nil, credential: .apiKey(key.id), expiresAt: nil)
     }
 
+    /// Whether the header uses the Bearer scheme (case-insensitive, RFC 9110 §11.1).
+    static func isBearer(_ header: String) -> Bool {
+        let scheme = header.utf8.prefix { $0 != 0x20 }
+        return ASCII.caseInsensitiveEquals(scheme, "bearer".utf8)
+    }
+
     /// The token of `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive.
     /// - Throws: `invalidRequest` for another scheme or a malformed token.
     static func bearerToken(_ header: String) throws(OAuthError) -> String {
         guard let rest = ASCII.dropPrefix("bearer ", caseInsensitiveFrom: Substring(header)) else {
-            throw .invalidRequest("the Authorization header must use the Bearer scheme")
+            throw .invalidRequest("the bearer token is missing")
         }
         let token = rest.drop { $0 == " " }
         // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -128,8 +137,10 @@ public struct ResourceGuard: Sendable {
         }
     }
 
+    /// RFC 9700 §4.3.2: a token in the query is refused, however its name is encoded. A query
+    /// that does not parse cannot be checked, so it is refused too.
     private static func queryCarriesToken(_ query: String?) -> Bool {
-        guard let query, query.contains("access_token") else { return false }
+        guard let query, !query.isEmpty else { return false }
         return (try? FormParameters(query: query).contains("access_token")) ?? true
     }
 }

@@ -22,8 +22,8 @@ struct TokenResponse: Sendable {
 }
 
 extension TokenResponse {
-    /// Seconds until `expiry`, rounded up so a client never holds a token longer than it lives.
+    /// Seconds until `expiry`, rounded down so a client never holds a token longer than it lives.
     static func expiresIn(_ expiry: Date?, from now: Date) -> Int? {
-        expiry.map { Int(($0.timeIntervalSince(now)).rounded(.up)) }
+        expiry.map { max(0, Int(($0.timeIntervalSince(now)).rounded(.down))) }
     }
 }

@@ -32,16 +32,25 @@ enum RedirectURIRules {
         return policy.allowsInsecureRedirectURIs || isLoopback(uri)
     }
 
+    /// A loopback IP literal or `localhost` (RFC 8252 §7.3, §8.3), with no user information
+    /// that could make `http://127.0.0.1@evil.example` look like one.
     static func isLoopback(_ uri: String) -> Bool {
         guard let start = uri.range(of: "://")?.upperBound else { return false }
         let authority = uri[start...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else { return false }
         let host: Substring
         if authority.hasPrefix("[") {
-            host = authority.prefix { $0 != "]" }.dropFirst()
-        } else {
-            host = authority.prefix { $0 != ":" }
+            guard let close = authority.firstIndex(of: "]") else { return false }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            return host == "::1"
         }
-        return host == "127.0.0.1" || host == "::1" || host.lowercased() == "localhost"
-            || host.hasPrefix("127.")
+        host = authority.prefix { $0 != ":" }
+        if host.lowercased() == "localhost" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.first == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber)
+                && (Int(octet) ?? 256) <= 255
+        }
     }
 }

@@ -8,8 +8,10 @@ public struct BasicCredentials: Sendable, Hashable {
     /// (RFC 9110 §11.1). Nil when it is not Basic; throws when it is Basic but malformed.
     /// - Throws: `invalidClient(basicChallenge: true)` for a malformed Basic value.
     public init?(authorization value: String) throws(OAuthError) {
+        let scheme = value.utf8.prefix { $0 != 0x20 }
+        guard ASCII.caseInsensitiveEquals(scheme, "basic".utf8) else { return nil }
         guard let rest = ASCII.dropPrefix("basic ", caseInsensitiveFrom: Substring(value)) else {
-            return nil
+            throw .invalidClient(basicChallenge: true)
         }
         let encoded = rest.utf8.drop { $0 == 0x20 }
         guard let decoded = Base64Standard.decode(encoded),

@@ -175,19 +175,32 @@ public final class InMemoryGrantStore: GrantStore {
 
     public func purge(before cutoff: Date) async throws -> Int {
         func isDead(_ since: Date?) -> Bool { since.map { $0 < cutoff } ?? false }
-        var removed = 0
-        for shard in tokens {
-            removed += shard.map.withLock { Self.removeAll(from: &$0) { isDead($0.deadSince) } }
+        // Roots first: whatever hangs from a dead authorization or family is dead with it.
+        let (removedAuthorizations, deadAuthorizations): (Int, Set<AuthorizationID>) =
+            authorizations.withLock { table in
+                let dead = Set(table.byID.values.filter { isDead($0.deadSince) }.map(\.id))
+                return (Self.removeAll(from: &table.byID) { dead.contains($0.id) }, dead)
+            }
+        let (removedFamilies, liveFamilies): (Int, Set<FamilyID>) = families.withLock { map in
+            let count = Self.removeAll(from: &map) {
+                isDead($0.deadSince) || deadAuthorizations.contains($0.authorization)
+            }
+            return (count, Set(map.keys))
         }
-        removed += codes.withLock { Self.removeAll(from: &$0) { isDead($0.deadSince) } }
-        let liveFamilies: Set<FamilyID> = families.withLock { map in
-            removed += Self.removeAll(from: &map) { isDead($0.deadSince) }
-            return Set(map.keys)
+        var removed = removedAuthorizations + removedFamilies
+        for shard in tokens {
+            removed += shard.map.withLock { map in
+                Self.removeAll(from: &map) { token in
+                    isDead(token.deadSince)
+                        || token.family.map { !liveFamilies.contains($0) } ?? false
+                        || token.authorization.map(deadAuthorizations.contains) ?? false
+                }
+            }
+        }
+        removed += codes.withLock { map in
+            Self.removeAll(from: &map) { isDead($0.deadSince) || deadAuthorizations.contains($0.authorization) }
         }
         removed += refreshTokens.withLock { Self.removeAll(from: &$0) { !liveFamilies.contains($0) } }
-        removed += authorizations.withLock { table in
-            Self.removeAll(from: &table.byID) { isDead($0.deadSince) }
-        }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))

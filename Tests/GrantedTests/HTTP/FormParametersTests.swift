@@ -1,0 +1,152 @@
+import Testing
+
+@testable import Granted
+
+@Suite("Form and query parameters (RFC 6749 Appendix B, §3.1, §3.2)")
+struct FormParametersTests {
+    private func parse(_ body: String, limits: InputLimits = InputLimits()) throws(OAuthError) -> FormParameters {
+        try FormParameters(parsing: Array(body.utf8), limits: limits)
+    }
+
+    @Test(
+        "values are percent-decoded, with + as a space (RFC 6749 Appendix B)",
+        arguments: [
+            ("a=b%20c", "b c"), ("a=b+c", "b c"), ("a=%2B", "+"), ("a=%2b%3d%26", "+=&"),
+            ("a=%C3%A9t%C3%A9", "été"), ("a=%c3%a9", "é"), ("a=%F0%9F%94%91", "🔑"),
+            ("a=plain", "plain"), ("a=x%3Dy", "x=y"), ("a=é", "é"), ("a=b=c", "b=c"),
+        ])
+    func decodesValues(body: String, expected: String) throws {
+        #expect(try parse(body).single("a") == expected)
+    }
+
+    @Test("names are percent-decoded like values (RFC 6749 Appendix B)")
+    func decodesNames() throws {
+        let form = try parse("grant%5Ftype=x&client+id=y")
+        #expect(try form.single("grant_type") == "x")
+        #expect(try form.single("client id") == "y")
+    }
+
+    @Test(
+        "a parameter without a value counts as omitted (RFC 6749 §3.1)",
+        arguments: ["a=", "a", "a=&b=1", "b=1&a", "&&a=&&", "=x", "a=&a="])
+    func emptyIsOmitted(body: String) throws {
+        let form = try parse(body)
+        #expect(try form.single("a") == nil)
+        #expect(!form.contains("a"))
+    }
+
+    @Test("an empty repeat does not make a parameter repeated (RFC 6749 §3.1)")
+    func emptyRepeatIsOmitted() throws {
+        #expect(try parse("a=&a=1").single("a") == "1")
+        #expect(try parse("a=1&a").single("a") == "1")
+    }
+
+    @Test(
+        "a repeated parameter is refused when read (RFC 6749 §3.1, §3.2)",
+        arguments: ["a=1&a=2", "a=1&a=1", "a=1&b=2&a=3", "a=1&%61=2"])
+    func repeatedThrows(body: String) throws {
+        let form = try parse(body)
+        let error = #expect(throws: OAuthError.self) { try form.single("a") }
+        #expect(error?.code == "invalid_request")
+    }
+
+    @Test("a repeat of another parameter does not affect reading this one (RFC 6749 §3.1)")
+    func otherRepeatsIgnored() throws {
+        let form = try parse("a=1&b=2&b=3")
+        #expect(try form.single("a") == "1")
+        #expect(form.all.map(\.name) == ["a", "b", "b"])
+        #expect(form.all.map(\.value) == ["1", "2", "3"])
+    }
+
+    @Test("empty and separator-only bodies have no parameters (RFC 6749 Appendix B)", arguments: ["", "&", "&&&", "="])
+    func emptyBodies(body: String) throws {
+        #expect(try parse(body).all.isEmpty)
+    }
+
+    @Test("a body up to the byte limit is read and one byte more is refused", arguments: [10, 100, 16 * 1024])
+    func byteLimit(maxBytes: Int) throws {
+        let limits = InputLimits(maxBytes: maxBytes)
+        let fits = "a=" + String(repeating: "x", count: maxBytes - 2)
+        #expect(try parse(fits, limits: limits).single("a")?.count == maxBytes - 2)
+        let error = #expect(throws: OAuthError.self) { try parse(fits + "x", limits: limits) }
+        #expect(error?.code == "invalid_request")
+    }
+
+    @Test("the default limits are 16 KiB and 64 parameters")
+    func defaultLimits() {
+        #expect(InputLimits().maxBytes == 16 * 1024)
+        #expect(InputLimits().maxParameters == 64)
+    }
+
+    @Test("a form up to the parameter limit is read and one more is refused", arguments: [1, 2, 64])
+    func parameterLimit(maxParameters: Int) throws {
+        let limits = InputLimits(maxParameters: maxParameters)
+        let fits = (0..<maxParameters).map { "p\($0)=v" }.joined(separator: "&")
+        #expect(try parse(fits, limits: limits).all.count == maxParameters)
+        let error = #expect(throws: OAuthError.self) { try parse(fits + "&extra=v", limits: limits) }
+        #expect(error?.code == "invalid_request")
+    }
+
+    @Test(
+        "a malformed percent-escape is refused (RFC 3986 §2.1)",
+        arguments: ["a=%", "a=%2", "a=x%", "a=%G0", "a=%0G", "a=%%", "a=%%41", "a%=1", "a=% 1", "a=%-1"])
+    func malformedEscape(body: String) {
+        let error = #expect(throws: OAuthError.self) { try parse(body) }
+        #expect(error?.code == "invalid_request")
+    }
+
+    @Test(
+        "percent-escapes that decode to bytes that are not UTF-8 are refused (RFC 6749 Appendix B)",
+        arguments: ["a=%FF", "a=%C3", "a=%C0%AF", "a=%ED%A0%80", "a=%F8%88%80%80%80", "%FF=1", "a=x%80y"])
+    func escapedNonUTF8(body: String) {
+        let error = #expect(throws: OAuthError.self) { try parse(body) }
+        #expect(error?.code == "invalid_request")
+    }
+
+    @Test(
+        "raw bytes that are not UTF-8 are refused (RFC 6749 Appendix B)",
+        arguments: [[0xFF], [0xC3], [0x80], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] as [[UInt8]])
+    func rawNonUTF8(bytes: [UInt8]) {
+        let inValue = Array("a=".utf8) + bytes
+        let inName = bytes + Array("=1".utf8)
+        for body in [inValue, inName] {
+            let error = #expect(throws: OAuthError.self) { try FormParameters(parsing: body) }
+            #expect(error?.code == "invalid_request")
+        }
+    }
+
+    @Test("a query string parses like a form body (RFC 6749 §3.1)")
+    func query() throws {
+        let form = try FormParameters(query: "response_type=code&client_id=s6B%2Bh&state=x+y&empty=")
+        #expect(try form.single("response_type") == "code")
+        #expect(try form.single("client_id") == "s6B+h")
+        #expect(try form.single("state") == "x y")
+        #expect(!form.contains("empty"))
+    }
+
+    @Test("an absent query has no parameters", arguments: [nil, ""] as [String?])
+    func absentQuery(query: String?) throws {
+        #expect(try FormParameters(query: query).all.isEmpty)
+    }
+
+    @Test("a query refuses repeats, bad escapes and oversize like a body (RFC 6749 §3.1)")
+    func queryErrors() throws {
+        let repeated = try FormParameters(query: "state=1&state=2")
+        #expect(throws: OAuthError.self) { try repeated.single("state") }
+        #expect(throws: OAuthError.self) { try FormParameters(query: "state=%ZZ") }
+        #expect(throws: OAuthError.self) { try FormParameters(query: "a=%FF") }
+        let limits = InputLimits(maxBytes: 8, maxParameters: 1)
+        #expect(throws: OAuthError.self) { try FormParameters(query: "a=123456789", limits: limits) }
+        #expect(throws: OAuthError.self) { try FormParameters(query: "a=1&b=2", limits: limits) }
+    }
+
+    @Test(
+        "form-encoding then parsing gives the value back (RFC 6749 Appendix B)",
+        arguments: ["plain", "a b", "a+b", "100%", "x=y&z", "é🔑", "~-._", "\"'<>", "line\nbreak"])
+    func roundTrip(value: String) throws {
+        let body = FormEncoding.encode([("value", value), ("skipped", nil)])
+        let form = try parse(body)
+        #expect(try form.single("value") == value)
+        #expect(!form.contains("skipped"))
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+
+@testable import Granted
+
+@Suite("Random sources")
+struct RandomSourceTests {
+    @Test(
+        "the system source fills the whole buffer, across its 256-byte chunks",
+        arguments: [1, 16, 17, 32, 255, 256, 257, 1000])
+    func fillsWholeBuffer(count: Int) {
+        // A buffer pre-filled with one value: every byte left unwritten would keep it. Checking
+        // 16-byte windows keeps the chance of a false alarm at 2^-128 per window.
+        for sentinel: UInt8 in [0x00, 0xFF] {
+            var buffer = [UInt8](repeating: sentinel, count: count)
+            buffer.withUnsafeMutableBytes { SystemRandom().fill($0) }
+            for start in stride(from: 0, to: count, by: 16) where count - start >= 16 {
+                #expect(buffer[start..<(start + 16)].contains { $0 != sentinel }, "window at \(start)")
+            }
+            if count >= 16 { #expect(buffer[(count - 16)...].contains { $0 != sentinel }) }
+        }
+    }
+
+    @Test("an empty buffer is left alone")
+    func emptyBuffer() {
+        var empty = [UInt8]()
+        empty.withUnsafeMutableBytes { SystemRandom().fill($0) }
+        #expect(empty.isEmpty)
+        #expect(SystemRandom().bytes(0).isEmpty)
+    }
+
+    @Test("each call answers different bytes", arguments: [16, 32, 64])
+    func differentEachCall(count: Int) {
+        let draws = (0..<100).map { _ in SystemRandom().bytes(count) }
+        #expect(draws.allSatisfy { $0.count == count })
+        #expect(Set(draws).count == draws.count)
+    }
+
+    @Test("random identifiers have the UUID version 4 layout (RFC 9562 §5.4) and differ")
+    func identifiers() {
+        let ids = (0..<100).map { _ in FamilyID(random: SystemRandom()) }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            let bytes = id.uuid.uuid
+            #expect(bytes.6 >> 4 == 4)
+            #expect(bytes.8 >> 6 == 0b10)
+            #expect(FamilyID(id.description) == id)
+        }
+    }
+
+    @Test("a minted secret is its prefix and 256 random bits in base64url, stored by its SHA-256 (RFC 6749 §10.10)")
+    func mintedSecret() throws {
+        let minted = SystemRandom().mintSecret(prefix: "gat_")
+        #expect(minted.value.hasPrefix("gat_"))
+        let body = minted.value.dropFirst(4)
+        #expect(body.count == 43)
+        #expect(try #require(Base64URL.decode(body)).count == 32)
+        #expect(minted.digest == SHA256.hash(minted.value))
+        #expect(SystemRandom().mintSecret(prefix: "gat_").value != minted.value)
+    }
+}

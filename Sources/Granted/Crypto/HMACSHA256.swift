@@ -54,3 +54,10 @@ public struct HMACSHA256: Sendable {
         return hasher
     }
 }
+
+/// The pad states are as good as the key: never print them.
+extension HMACSHA256: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "HMACSHA256(redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}

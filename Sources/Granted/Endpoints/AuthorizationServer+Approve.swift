@@ -69,7 +69,7 @@ extension AuthorizationServer {
         }
         if request.responseType.contains(.idToken) {
             parameters.append(
-                ("id_token", try idToken(
+                ("id_token", try await idToken(
                     client: request.client.id, subject: subject, nonce: request.nonce, authTime: authTime,
                     scopes: scopes, accessToken: accessToken, code: code, now: now)))
         }

@@ -46,21 +46,20 @@ extension AuthorizationServer {
         if let refresh {
             try await seam { try await store.insertRefreshToken(at: refresh.digest, family: family.id) }
         }
-        let created = try await seam {
+        // A replay that raced this redemption may have left the family revoked already: then it
+        // stays revoked and the tokens below are born dead, exactly as if the replay had come
+        // after them (§4.1.2). The answer does not depend on the interleaving.
+        try await seam {
             try await store.updateFamily(family.id) { existing in
-                // A replay that raced this redemption already left the family revoked: keep it so.
-                guard existing == nil else { return false }
-                existing = family
-                return true
+                if existing == nil { existing = family }
             }
         }
-        guard created else { throw .invalidGrant("the code was already used") }
         let issued = try await issueAccessToken(
             client: client.id, subject: code.subject, scopes: code.scopes, family: family.id,
             authorization: code.authorization, now: now)
         var idToken: String?
         if code.scopes.contains(.openid) {
-            idToken = try self.idToken(
+            idToken = try await self.idToken(
                 client: client.id, subject: code.subject, nonce: code.nonce, authTime: code.authTime,
                 scopes: code.scopes, accessToken: issued.value, code: nil, now: now)
         }

@@ -1,14 +1,43 @@
 import Foundation
 
+/// ID tokens (OpenID Connect Core §2, §3.1.3.6, §3.2.2.10, §3.3.2.11).
 extension AuthorizationServer {
-    var canSignIDTokens: Bool { false }
+    /// OpenID Connect is on when the host configured signing keys.
+    var canSignIDTokens: Bool { signingKeys != nil }
 
-    /// Signs an ID token (OpenID Connect Core §2). Until a signer seam exists, OpenID Connect
-    /// responses that need one are refused at validation, so this is never reached with success.
+    /// The `alg` values ID tokens are signed with (Discovery §3).
+    var idTokenAlgorithms: [String] {
+        signingKeys.map { [$0.active.algorithm.rawValue] } ?? []
+    }
+
+    /// Signs an ID token for `client` about `subject`. `at_hash` is included whenever an access
+    /// token is issued with it and `c_hash` whenever a code is (required by §3.2.2.10 and
+    /// §3.3.2.11 for the implicit and hybrid flows, allowed elsewhere). When no access token is
+    /// issued (`response_type=id_token`), the claims the scopes release go in the ID token (§5.4).
     func idToken(
         client: ClientID, subject: Subject, nonce: String?, authTime: Date, scopes: ScopeSet,
         accessToken: String?, code: String?, now: Date
-    ) throws(OAuthError) -> String? {
-        nil
+    ) async throws(OAuthError) -> String? {
+        guard let keys = signingKeys else { return nil }
+        var claims = JWTClaims(
+            issuer: issuer, subject: subject.rawValue, audience: [client.rawValue],
+            expiresAt: now + policy.idTokenLifetime.rounded(.down), issuedAt: now, authTime: authTime,
+            nonce: nonce, authorizedParty: client.rawValue,
+            accessTokenHash: accessToken.map(JWT.halfHash), codeHash: code.map(JWT.halfHash))
+        if accessToken == nil, let source = self.claims {
+            let released = ScopeClaims.released(by: scopes)
+            let known = try await seam { try await source.claims(for: subject) } ?? [:]
+            for (name, value) in known.sorted(by: { $0.key < $1.key })
+            where released.contains(name) && !JWTClaims.typedClaimNames.contains(name) {
+                if let claim = JWTClaims.ExtraClaim(name: name, json: value.json) {
+                    claims.extraClaims.append(claim)
+                }
+            }
+        }
+        do {
+            return try JWT.sign(claims, signer: keys.active)
+        } catch {
+            throw .serverError
+        }
     }
 }

@@ -50,7 +50,7 @@ extension AuthorizationServer {
         var idToken: String?
         if scopes.contains(.openid) {
             // OpenID Connect Core §12.2: a refreshed ID token keeps sub, auth_time; no nonce.
-            idToken = try self.idToken(
+            idToken = try await self.idToken(
                 client: client.id, subject: family.subject, nonce: nil, authTime: family.authTime,
                 scopes: scopes, accessToken: issued.value, code: nil, now: now)
         }

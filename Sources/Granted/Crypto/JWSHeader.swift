@@ -1,0 +1,62 @@
+import Foundation
+
+/// The JOSE Header of a received JWS (RFC 7515 §4), reduced to the parameters Granted reads.
+/// Others are ignored (§4), never acted on: no key is ever fetched from `jku`, `jwk` or `x5u`.
+public struct JWSHeader: Sendable, Hashable {
+    /// `alg` (§4.1.1), required.
+    public let algorithm: JWSAlgorithm
+    /// `kid` (§4.1.4).
+    public let keyID: String?
+    /// `typ` (§4.1.9).
+    public let type: String?
+    /// `cty` (§4.1.10).
+    public let contentType: String?
+
+    public init(algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = nil, contentType: String? = nil) {
+        self.algorithm = algorithm
+        self.keyID = keyID
+        self.type = type
+        self.contentType = contentType
+    }
+
+    /// Extensions this implementation understands; `crit` naming any other is refused (§4.1.11).
+    /// None: so `b64: false` (RFC 7797), which must be listed in `crit`, is refused too.
+    static let understoodCriticalParameters: Set<String> = []
+
+    /// Reads the decoded header (§5.2 steps 3-5): UTF-8 JSON object, `alg` a non-empty string,
+    /// `kid`, `typ` and `cty` strings when present, no `crit` we do not understand. Nil otherwise.
+    /// A repeated name keeps the last value, as §4 allows.
+    init?(json bytes: [UInt8]) {
+        guard let object = JSONInput.object(bytes),
+            let algorithm = object["alg"] as? String, !algorithm.isEmpty
+        else { return nil }
+        guard let keyID = Self.optionalString(object["kid"]),
+            let type = Self.optionalString(object["typ"]),
+            let contentType = Self.optionalString(object["cty"])
+        else { return nil }
+        if let critical = object["crit"] {
+            // §4.1.11: a non-empty array of names, each of which we must understand.
+            guard let names = critical as? [String], !names.isEmpty,
+                names.allSatisfy({ Self.understoodCriticalParameters.contains($0) && object[$0] != nil })
+            else { return nil }
+        }
+        self.init(algorithm: JWSAlgorithm(rawValue: algorithm), keyID: keyID, type: type, contentType: contentType)
+    }
+
+    /// `.some(nil)` when absent, `.some(value)` for a string, nil for any other JSON type.
+    private static func optionalString(_ value: Any?) -> String?? {
+        guard let value else { return .some(nil) }
+        guard let text = value as? String else { return nil }
+        return .some(text)
+    }
+}
+
+/// Untrusted JSON in, Foundation objects out, for the verify side (never the signing path).
+enum JSONInput {
+    /// A JSON object from bytes that must be UTF-8 (RFC 7515 §5.2 step 4; RFC 7519 §7.2 step 10).
+    /// NUL bytes are refused first, so Foundation cannot take UTF-16 or UTF-32 for the encoding.
+    static func object(_ bytes: [UInt8]) -> [String: Any]? {
+        guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+}

@@ -1,0 +1,77 @@
+/// Server metadata (RFC 8414 §2; OpenID Connect Discovery 1.0 §3) and the JWK set (RFC 7517 §5),
+/// generated from the configuration so they never disagree with what the server does.
+extension AuthorizationServer {
+    /// `GET /.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`.
+    public func metadata(_ request: OAuthRequest) -> OAuthResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return OAuthError.methodNotAllowed(allow: "GET")
+        }
+        return OAuthResponse(
+            status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300"],
+            body: metadataDocument)
+    }
+
+    /// `GET` of the JWK set: the public keys of every published signing key.
+    public func jwks(_ request: OAuthRequest) -> OAuthResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return OAuthError.methodNotAllowed(allow: "GET")
+        }
+        return OAuthResponse(
+            status: 200, headers: ["Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300"],
+            body: signingKeys?.jwks ?? Array(#"{"keys":[]}"#.utf8))
+    }
+
+    var metadataDocument: [UInt8] {
+        let supportedResponseTypes = ResponseType.known.filter(isSupported).map(\.description)
+        let authMethods = ["client_secret_basic", "client_secret_post"]
+        var codeChallengeMethods = ["S256"]
+        if policy.allowsPlainPKCE { codeChallengeMethods.append("plain") }
+        var json = JSONWriter(capacity: 2048)
+        json.field("issuer", issuer)
+        json.field("authorization_endpoint", issuer + paths.authorization)
+        json.field("token_endpoint", issuer + paths.token)
+        json.field("revocation_endpoint", issuer + paths.revocation)
+        json.field("introspection_endpoint", issuer + paths.introspection)
+        if canSignIDTokens {
+            json.field("userinfo_endpoint", issuer + paths.userInfo)
+            json.field("jwks_uri", issuer + paths.jwks)
+        }
+        json.field("scopes_supported", policy.knownScopes.map(\.rawValue))
+        json.field("response_types_supported", supportedResponseTypes)
+        json.field("response_modes_supported", ResponseMode.allCases.map(\.rawValue))
+        json.field("grant_types_supported", ["authorization_code", "client_credentials", "refresh_token", "implicit"])
+        json.field("token_endpoint_auth_methods_supported", authMethods + ["none"])
+        json.field("revocation_endpoint_auth_methods_supported", authMethods + ["none"])
+        json.field("introspection_endpoint_auth_methods_supported", authMethods)
+        json.field("code_challenge_methods_supported", codeChallengeMethods)
+        json.field("authorization_response_iss_parameter_supported", true)
+        if canSignIDTokens {
+            json.field("subject_types_supported", ["public"])
+            json.field("id_token_signing_alg_values_supported", idTokenAlgorithms)
+            json.field(
+                "claims_supported",
+                ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "c_hash"]
+                    + ScopeClaims.profile + ScopeClaims.email + ScopeClaims.address + ScopeClaims.phone)
+            json.field("claims_parameter_supported", false)
+            json.field("request_parameter_supported", false)
+            json.field("request_uri_parameter_supported", false)
+            json.field("prompt_values_supported", AuthorizationRequest.Prompt.allCases.map(\.rawValue))
+        }
+        return json.finish()
+    }
+
+    /// Routes a request to the endpoint it is for, by path; nil for paths that are not Granted's
+    /// own (the authorization endpoint needs the host's UI, and the host's API is the host's).
+    public func handle(_ request: OAuthRequest) async -> OAuthResponse? {
+        switch request.path {
+        case paths.token: await token(request)
+        case paths.revocation: await revoke(request)
+        case paths.introspection: await introspect(request)
+        case paths.userInfo where canSignIDTokens: await userInfo(request)
+        case paths.jwks where canSignIDTokens: jwks(request)
+        case paths.openIDConfiguration where canSignIDTokens: metadata(request)
+        case paths.authorizationServerMetadata: metadata(request)
+        default: nil
+        }
+    }
+}

@@ -31,6 +31,10 @@ extension AuthorizationServer {
             }
             client = found
             givenRedirectURI = try parameters.single("redirect_uri")
+            // OpenID Connect Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID Connect request.
+            if givenRedirectURI == nil, Self.asksForOpenID(parameters) {
+                throw .invalidRequest("redirect_uri is required")
+            }
             redirectURI = try RedirectURIRules.resolve(givenRedirectURI, client: client, policy: policy)
         } catch {
             return userFacing(error)
@@ -132,6 +136,11 @@ extension AuthorizationServer {
     /// Response types that carry an ID token need a signer (OpenID Connect Core §3.2, §3.3).
     func isSupported(_ responseType: ResponseType) -> Bool {
         !responseType.contains(.idToken) || canSignIDTokens
+    }
+
+    private static func asksForOpenID(_ parameters: FormParameters) -> Bool {
+        guard let scope = try? parameters.single("scope") else { return false }
+        return scope.split(separator: " ").contains("openid")
     }
 
     static let hintParameters = [

@@ -6,7 +6,7 @@ extension AuthorizationServer {
         guard request.method == "GET" || request.method == "POST" else {
             return OAuthError.methodNotAllowed(allow: "GET, POST")
         }
-        let decision = await resourceGuard(realm: "userinfo").check(request, requiring: [.openid])
+        let decision = await resourceGuard(realm: "userinfo", acceptsFormBodyToken: true).check(request, requiring: [.openid])
         guard case .allowed(let grant) = decision else {
             if case .denied(let response, _) = decision { return response }
             return OAuthError.bearerChallengeResponse(.invalidToken, realm: "userinfo")

@@ -33,10 +33,18 @@ public struct ResourceGuard: Sendable {
     /// The `realm` of the challenges (RFC 6750 §3).
     public var realm: String
 
-    public init(server: AuthorizationServer, apiKeyHeader: String? = nil, realm: String = "api") {
+    /// Also accept `access_token` in a form-encoded POST body (RFC 6750 §2.2), as OpenID Connect
+    /// userinfo must; never in the query.
+    public var acceptsFormBodyToken: Bool
+
+    public init(
+        server: AuthorizationServer, apiKeyHeader: String? = nil, realm: String = "api",
+        acceptsFormBodyToken: Bool = false
+    ) {
         self.server = server
         self.apiKeyHeader = apiKeyHeader
         self.realm = realm
+        self.acceptsFormBodyToken = acceptsFormBodyToken
     }
 
     /// Verifies the request's credential and that it carries every scope in `required`.
@@ -66,19 +74,30 @@ public struct ResourceGuard: Sendable {
         if Self.queryCarriesToken(request.query) {
             throw .refused(.invalidRequest("access tokens are not accepted in the query"))
         }
-        guard authorizations + keys <= 1 else {
+        var bodyToken: String?
+        if acceptsFormBodyToken, request.method == "POST", request.hasFormBody {
+            do {
+                bodyToken = try FormParameters(parsing: request.body, limits: server.policy.inputLimits)
+                    .single("access_token")
+            } catch { throw .refused(error) }
+        }
+        guard authorizations + keys + (bodyToken == nil ? 0 : 1) <= 1 else {
             throw .refused(.invalidRequest("more than one credential was sent"))
         }
         let now = server.clock.now
         if keys == 1, let name = apiKeyHeader, let key = request.headers[name] {
             return try await verifyAPIKey(key)
         }
-        guard let header = request.headers["authorization"], Self.isBearer(header) else {
-            // RFC 6750 §3.1: no credentials, or a scheme it does not support, gets a bare challenge.
-            throw .anonymous
-        }
         let token: String
-        do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
+        if let bodyToken {
+            token = bodyToken
+        } else {
+            guard let header = request.headers["authorization"], Self.isBearer(header) else {
+                // RFC 6750 §3.1: no credentials, or a scheme it does not support, gets a bare challenge.
+                throw .anonymous
+            }
+            do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
+        }
         let digest = SHA256.hash(token)
         let record: AccessTokenRecord?
         do { record = try await server.store.accessToken(at: digest) } catch { throw .refused(.serverError) }
@@ -147,7 +166,10 @@ public struct ResourceGuard: Sendable {
 
 extension AuthorizationServer {
     /// A guard for this server's tokens (and API keys, when a header is named).
-    public func resourceGuard(apiKeyHeader: String? = nil, realm: String = "api") -> ResourceGuard {
-        ResourceGuard(server: self, apiKeyHeader: apiKeyHeader, realm: realm)
+    public func resourceGuard(
+        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false
+    ) -> ResourceGuard {
+        ResourceGuard(
+            server: self, apiKeyHeader: apiKeyHeader, realm: realm, acceptsFormBodyToken: acceptsFormBodyToken)
     }
 }

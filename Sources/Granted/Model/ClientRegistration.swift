@@ -1,0 +1,95 @@
+import Foundation
+
+/// A client as a configuration file or database row describes it, in the metadata names of
+/// RFC 7591 §2 (`client_id`, `redirect_uris`, `grant_types`, `token_endpoint_auth_method`, `scope`).
+/// A plain `client_secret` is hashed on load and never kept; `client_secret_hash` (the
+/// `SecretHash` text form) is for stores that never saw the secret.
+public struct ClientRegistration: Sendable, Hashable, Codable {
+    public var clientID: String
+    public var clientName: String?
+    public var clientSecret: String?
+    public var clientSecretHash: String?
+    public var redirectURIs: [String]?
+    public var grantTypes: [String]
+    public var tokenEndpointAuthMethod: String?
+    public var scope: String?
+    public var requirePKCE: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id"
+        case clientName = "client_name"
+        case clientSecret = "client_secret"
+        case clientSecretHash = "client_secret_hash"
+        case redirectURIs = "redirect_uris"
+        case grantTypes = "grant_types"
+        case tokenEndpointAuthMethod = "token_endpoint_auth_method"
+        case scope
+        case requirePKCE = "require_pkce"
+    }
+
+    /// Why a registration cannot become a client.
+    public enum Problem: Error, Sendable, Hashable {
+        case emptyClientID
+        case malformedScope
+        case malformedSecretHash
+        case unknownAuthenticationMethod
+        /// A confidential method without a secret, or `none` with one.
+        case secretDoesNotMatchMethod
+        /// RFC 6749 §3.1.2: absolute URI, no fragment.
+        case malformedRedirectURI
+    }
+
+    /// The client, its secret hashed with `hasher`.
+    /// - Throws: `Problem` for anything inconsistent; nothing is guessed.
+    public func client(hashingWith hasher: any SecretHasher) throws(Problem) -> Client {
+        guard !clientID.isEmpty else { throw .emptyClientID }
+        var hash: SecretHash?
+        if let clientSecret {
+            hash = hasher.hash(clientSecret)
+        } else if let clientSecretHash {
+            guard let parsed = SecretHash(encoded: clientSecretHash) else { throw .malformedSecretHash }
+            hash = parsed
+        }
+        let method = ClientAuthenticationMethod(
+            rawValue: tokenEndpointAuthMethod ?? (hash == nil ? "none" : "client_secret_basic"))
+        let methods: Set<ClientAuthenticationMethod>
+        switch method {
+        case .none:
+            guard hash == nil else { throw .secretDoesNotMatchMethod }
+            methods = [.none]
+        case .clientSecretBasic, .clientSecretPost:
+            guard hash != nil else { throw .secretDoesNotMatchMethod }
+            // A confidential client may use either secret method; the registered one is first choice.
+            methods = [.clientSecretBasic, .clientSecretPost]
+        default:
+            throw .unknownAuthenticationMethod
+        }
+        var scopes: ScopeSet?
+        if let scope {
+            do { scopes = try ScopeSet.parse(scope) } catch { throw .malformedScope }
+        }
+        let uris = redirectURIs ?? []
+        for uri in uris where uri.contains("#") || !uri.contains(":") {
+            throw .malformedRedirectURI
+        }
+        return Client(
+            id: ClientID(clientID), name: clientName, secretHash: hash, redirectURIs: uris,
+            grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
+            authenticationMethods: methods, requiresPKCE: requirePKCE ?? false)
+    }
+}
+
+extension InMemoryClientStore {
+    /// Clients from JSON: either an array of registrations or an object with a `clients` array.
+    /// - Throws: a `DecodingError` for malformed JSON, `ClientRegistration.Problem` for a bad client.
+    public convenience init(json: Data, hashingWith hasher: any SecretHasher = SHA256SecretHasher()) throws {
+        struct File: Decodable { var clients: [ClientRegistration] }
+        let registrations: [ClientRegistration]
+        if let file = try? JSONDecoder().decode(File.self, from: json) {
+            registrations = file.clients
+        } else {
+            registrations = try JSONDecoder().decode([ClientRegistration].self, from: json)
+        }
+        self.init(try registrations.map { registration in try registration.client(hashingWith: hasher) })
+    }
+}

@@ -17,7 +17,12 @@ let package = Package(
         .target(name: "Granted", swiftSettings: settings),
         .executableTarget(
             name: "GrantedBench", dependencies: ["Granted"], swiftSettings: settings),
+        // The invariants the fuzz targets check; the tests replay the corpus through them.
+        .target(
+            name: "GrantedFuzzChecks", dependencies: ["Granted"], path: "Fuzz/Checks",
+            swiftSettings: settings),
         .testTarget(
-            name: "GrantedTests", dependencies: ["Granted"], swiftSettings: settings),
+            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks"],
+            swiftSettings: settings),
     ]
 )

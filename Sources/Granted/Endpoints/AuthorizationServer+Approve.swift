@@ -13,7 +13,9 @@ extension AuthorizationServer {
         _ request: AuthorizationRequest, subject: Subject, scopes approved: ScopeSet? = nil,
         authTime: Date
     ) async -> OAuthResponse {
-        let scopes = approved.map { $0.intersection(request.scopes) } ?? request.scopes
+        var scopes = approved.map { $0.intersection(request.scopes) } ?? request.scopes
+        // `openid` is not the user's to withhold: it is what makes this an OpenID Connect request.
+        if request.isOpenIDConnect && !scopes.isEmpty { scopes = scopes.union([.openid]) }
         guard !scopes.isEmpty else { return deny(request) }
         do {
             let parameters = try await issueAuthorizationResponse(
@@ -71,7 +73,8 @@ extension AuthorizationServer {
             parameters.append(
                 ("id_token", try await idToken(
                     client: request.client.id, subject: subject, nonce: request.nonce, authTime: authTime,
-                    scopes: scopes, accessToken: accessToken, code: code, now: now)))
+                    scopes: scopes, accessToken: accessToken, code: code,
+                    releasesClaims: request.responseType == .idToken, now: now)))
         }
         // §4.2.2 / §5.1: scope is reported when tokens come from here, or when it was narrowed.
         if accessToken != nil || scopes != request.scopes {

@@ -39,6 +39,10 @@ extension AuthorizationServer {
         guard let session else {
             return silent ? rejection(request, .loginRequired) : .signIn
         }
+        // Core §3.1.2.1: an id_token_hint naming another user than the session's is not them.
+        if let hint = request.hints["id_token_hint"], subject(ofIDTokenHint: hint) != session.subject {
+            return silent ? rejection(request, .loginRequired) : .signIn
+        }
         if !signedInNow {
             if request.prompt.contains(.login) || request.prompt.contains(.selectAccount) {
                 return .signIn

@@ -24,7 +24,8 @@ extension AuthorizationServer {
             case nil:
                 break
             }
-            return OAuthResponse.json([], status: 200)
+            // §2.2: 200, and the body is ignored, so none is sent.
+            return OAuthResponse(status: 200, headers: ["Cache-Control": "no-store", "Pragma": "no-cache"])
         } catch {
             return error.tokenEndpointResponse
         }

@@ -1,4 +1,4 @@
-import Synchronization
+
 
 /// Where clients are registered: the host's database, a config file, or memory.
 public protocol ClientStore: Sendable {
@@ -8,9 +8,9 @@ public protocol ClientStore: Sendable {
 
 /// Clients held in memory; the default.
 public final class InMemoryClientStore: ClientStore {
-    private let clients: Mutex<[ClientID: Client]>
+    private let clients: Locked<[ClientID: Client]>
     public init(_ clients: [Client] = []) {
-        self.clients = Mutex(Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
+        self.clients = Locked(Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { $1 }))
     }
     public func client(_ id: ClientID) async throws -> Client? { lookup(id) }
     public func lookup(_ id: ClientID) -> Client? { clients.withLock { $0[id] } }

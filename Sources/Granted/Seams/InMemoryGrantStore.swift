@@ -1,12 +1,12 @@
 import Foundation
-import Synchronization
+
 
 /// The default store: everything in memory, for one process. Each map has its own lock, access
 /// tokens are spread over shards so concurrent callers rarely meet, and every transition runs
 /// entirely under one lock, never two.
 public final class InMemoryGrantStore: GrantStore {
     private final class Shard<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-        let map = Mutex<[Key: Value]>([:])
+        let map = Locked<[Key: Value]>([:])
     }
     private struct Authorizations: Sendable {
         var byID: [AuthorizationID: UserAuthorization] = [:]
@@ -23,11 +23,11 @@ public final class InMemoryGrantStore: GrantStore {
 
     private static let shardCount = 16
     private let tokens: [Shard<TokenDigest, AccessToken>]
-    private let codes = Mutex<[TokenDigest: AuthorizationCode]>([:])
-    private let refreshTokens = Mutex<[TokenDigest: FamilyID]>([:])
-    private let families = Mutex<[FamilyID: RefreshFamily]>([:])
-    private let authorizations = Mutex(Authorizations())
-    private let keys = Mutex(APIKeys())
+    private let codes = Locked<[TokenDigest: AuthorizationCode]>([:])
+    private let refreshTokens = Locked<[TokenDigest: FamilyID]>([:])
+    private let families = Locked<[FamilyID: RefreshFamily]>([:])
+    private let authorizations = Locked(Authorizations())
+    private let keys = Locked(APIKeys())
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {

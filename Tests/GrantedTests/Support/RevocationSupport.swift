@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import Granted
 
@@ -276,7 +275,7 @@ final class VerificationLog: Sendable {
         var stopped = false
         var finishedWorkers = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The next number of the order.
     func tick() -> Int {
@@ -372,7 +371,7 @@ struct RevocationRace: Sendable {
 
 /// Access tokens collected from concurrent tasks.
 final class MintedTokens: Sendable {
-    private let tokens = Mutex<[String]>([])
+    private let tokens = Locked<[String]>([])
     func append(_ token: String) { tokens.withLock { $0.append(token) } }
     var values: [String] { tokens.withLock { $0 } }
 }

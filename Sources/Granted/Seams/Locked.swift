@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A value behind a `pthread_mutex_t`: the lock of the in-memory defaults.
+///
+/// Why not `Synchronization.Mutex`: on Linux it is built on futexes inside the uninstrumented
+/// standard library, so ThreadSanitizer cannot see its happens-before edges and reports every
+/// correctly locked access as a race, which would blind the race detector to real ones. A pthread
+/// mutex is intercepted by every sanitizer and costs the same uncontended. This is the library's
+/// one `@unchecked Sendable`: `value` is only ever touched between lock and unlock.
+public final class Locked<Value>: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var value: Value
+
+    public init(_ value: Value) {
+        self.value = value
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with exclusive access to the value. Never call back into the same lock.
+    @inlinable
+    public func withLock<Result, Failure: Error>(
+        _ body: (inout Value) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        lock()
+        defer { unlock() }
+        return try body(&valueStorage)
+    }
+
+    @usableFromInline var valueStorage: Value {
+        _read { yield value }
+        _modify { yield &value }
+    }
+    @usableFromInline func lock() { pthread_mutex_lock(mutex) }
+    @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
+}

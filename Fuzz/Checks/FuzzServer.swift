@@ -35,7 +35,7 @@ final class FuzzServer: Sendable {
         server = AuthorizationServer(
             issuer: "https://as.example", policy: policy, clients: clients, store: store,
             clock: ManualClock(FuzzServer.start), signingKeys: keys.map { SigningKeys(active: $0) })
-        sentinel = SHA256.hash(FuzzServer.sentinelValue)
+        sentinel = TokenDigest(hashing: FuzzServer.sentinelValue)
         store.insertSync(
             AccessToken(client: "service", subject: nil, scopes: ["public"], issuedAt: FuzzServer.start, expiresAt: nil),
             at: sentinel)
@@ -53,7 +53,7 @@ final class FuzzServer: Sendable {
     static func request(from bytes: [UInt8], path: String) -> OAuthRequest {
         let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
         let method = parts.count > 1 ? String(decoding: parts[0], as: UTF8.self) : "POST"
-        var headers = HTTPFields()
+        var headers = HeaderFields()
         if parts.count > 2 {
             for line in parts[1].split(separator: UInt8(ascii: "\n")) {
                 let text = String(decoding: line, as: UTF8.self)

@@ -25,7 +25,7 @@ public struct HMACSHA256: Sendable {
     }
 
     /// The MAC of `message`: SHA-256(key ⊕ opad ‖ SHA-256(key ⊕ ipad ‖ message)).
-    public func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256Digest {
+    public func authenticationCode(for message: UnsafeRawBufferPointer) -> Digest256 {
         var innerHash = inner
         innerHash.update(message)
         var outerHash = outer
@@ -34,12 +34,12 @@ public struct HMACSHA256: Sendable {
     }
 
     /// The MAC of `message`.
-    public func authenticationCode(for message: [UInt8]) -> SHA256Digest {
+    public func authenticationCode(for message: [UInt8]) -> Digest256 {
         message.withUnsafeBytes { authenticationCode(for: $0) }
     }
 
     /// The MAC of the UTF-8 bytes of `message` (a JWS signing input is ASCII).
-    public func authenticationCode(for message: String) -> SHA256Digest {
+    public func authenticationCode(for message: String) -> Digest256 {
         var message = message
         return message.withUTF8 { authenticationCode(for: UnsafeRawBufferPointer($0)) }
     }

@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4 §6.2), incremental: hashes tokens, PKCE verifiers and HMAC blocks
 /// without a heap allocation per call.
-public struct SHA256: Sendable {
+struct SHA256: Sendable {
     typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
     typealias Block = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
@@ -71,7 +71,7 @@ public struct SHA256: Sendable {
     }
 
     /// Pads the message (FIPS 180-4 §5.1.1) and returns H0…H7 as the digest.
-    public consuming func finalize() -> SHA256Digest {
+    public consuming func finalize() -> Digest256 {
         // The tail: buffered bytes, 0x80, zeros, then the bit length; one block or two.
         var tail: (Block, Block) = ((0, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 0))
         let count = bufferedCount
@@ -88,7 +88,7 @@ public struct SHA256: Sendable {
                 Self.compress(&state, UnsafeRawPointer(start), blocks: blocks)
             }
         }
-        return SHA256Digest(
+        return Digest256(
             w0: UInt64(state.0) &<< 32 | UInt64(state.1),
             w1: UInt64(state.2) &<< 32 | UInt64(state.3),
             w2: UInt64(state.4) &<< 32 | UInt64(state.5),
@@ -96,19 +96,19 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of `bytes` in one call.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> Digest256 {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// The digest of `bytes` in one call.
-    public static func hash(_ bytes: [UInt8]) -> SHA256Digest {
+    public static func hash(_ bytes: [UInt8]) -> Digest256 {
         bytes.withUnsafeBytes { hash($0) }
     }
 
     /// The digest of the UTF-8 bytes of `string` (a token as it travels on the wire).
-    public static func hash(_ string: String) -> SHA256Digest {
+    public static func hash(_ string: String) -> Digest256 {
         var string = string
         return string.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }

@@ -26,6 +26,9 @@ public struct AuthorizationRequest: Sendable, Hashable {
     /// Parameters the engine does not act on but hands to the host (`display`, `ui_locales`,
     /// `claims_locales`, `login_hint`, `id_token_hint`, `acr_values`).
     public let hints: [String: String]
+    /// Every parameter as the client sent it, for a host that carries the request through its
+    /// sign-in and consent forms and validates it again when they come back.
+    public let parameters: FormParameters
 
     /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).
     public var isOpenIDConnect: Bool { scopes.contains(.openid) }

@@ -130,7 +130,7 @@ extension AuthorizationServer {
         return AuthorizationRequest(
             client: client, redirectURI: redirectURI, redirectURIWasGiven: redirectURIWasGiven,
             responseType: responseType, responseMode: mode, scopes: scopes, state: state, nonce: nonce,
-            challenge: challenge, prompt: prompt, maxAge: maxAge, hints: hints)
+            challenge: challenge, prompt: prompt, maxAge: maxAge, hints: hints, parameters: parameters)
     }
 
     /// Response types that carry an ID token need a signer (OpenID Connect Core §3.2, §3.3).

@@ -11,4 +11,10 @@ public struct EndpointPaths: Sendable, Hashable {
     /// RFC 8414 §3 (for an issuer without a path component).
     public var authorizationServerMetadata = "/.well-known/oauth-authorization-server"
     public init() {}
+
+    /// Every path `AuthorizationServer.handle(_:)` answers (all but the authorization endpoint,
+    /// which needs the host's pages), for registering routes.
+    public var handled: [String] {
+        [token, revocation, introspection, userInfo, jwks, openIDConfiguration, authorizationServerMetadata]
+    }
 }

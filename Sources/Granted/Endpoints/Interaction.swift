@@ -29,6 +29,8 @@ public enum Interaction: Sendable {
 
 extension AuthorizationServer {
     /// Decides the next step from the request's `prompt` and `max_age` and the host's session.
+    /// Ask it when the request arrives, not again when the consent form comes back: `prompt=login`
+    /// would send the user to sign in once more. On the consent POST call `approve` or `deny`.
     /// - Parameter signedInNow: the user authenticated during this very request, which satisfies
     ///   `prompt=login` and `max_age`.
     public func interaction(

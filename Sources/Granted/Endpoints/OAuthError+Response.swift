@@ -34,9 +34,9 @@ extension OAuthError {
     static func bearerChallengeResponse(_ error: OAuthError?, realm: String) -> OAuthResponse {
         var challenge = #"Bearer realm=""# + realm + #"""#
         guard let error else {
-            var response = OAuthResponse.json([], status: 401)
-            response.headers.append("WWW-Authenticate", challenge)
-            return response
+            return OAuthResponse(
+                status: 401,
+                headers: ["WWW-Authenticate": challenge, "Cache-Control": "no-store", "Pragma": "no-cache"])
         }
         challenge += #", error=""# + error.code + #"""#
         if let description = error.description {

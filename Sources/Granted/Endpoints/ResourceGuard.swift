@@ -48,9 +48,17 @@ public struct ResourceGuard: Sendable {
     }
 
     /// Verifies the request's credential and that it carries every scope in `required`.
-    public func check(_ request: OAuthRequest, requiring required: ScopeSet) async -> Decision {
+    /// - Parameter requiresUser: refuse app-only tokens (client credentials), for a resource that
+    ///   is about a user: 403 `insufficient_scope`, since no token of the app's own can do.
+    public func check(
+        _ request: OAuthRequest, requiring required: ScopeSet, requiresUser: Bool = false
+    ) async -> Decision {
         do {
             let grant = try await verify(request, requiring: required)
+            if requiresUser && grant.subject == nil {
+                let error = OAuthError.insufficientScope(required: required)
+                return .denied(OAuthError.bearerChallengeResponse(error, realm: realm), error)
+            }
             return .allowed(grant)
         } catch {
             switch error {

@@ -7,11 +7,11 @@ public struct OAuthRequest: Sendable, Hashable {
     public var path: String
     /// The raw query string after `?`, still percent-encoded; nil when absent.
     public var query: String?
-    public var headers: HTTPFields
+    public var headers: HeaderFields
     public var body: [UInt8]
 
     public init(
-        method: String, path: String = "/", query: String? = nil, headers: HTTPFields = [:],
+        method: String, path: String = "/", query: String? = nil, headers: HeaderFields = [:],
         body: [UInt8] = []
     ) {
         self.method = method
@@ -22,7 +22,7 @@ public struct OAuthRequest: Sendable, Hashable {
     }
 
     /// Splits `target` (`/path?query`) into path and query.
-    public init(method: String, target: String, headers: HTTPFields = [:], body: [UInt8] = []) {
+    public init(method: String, target: String, headers: HeaderFields = [:], body: [UInt8] = []) {
         if let mark = target.firstIndex(of: "?") {
             self.init(
                 method: method, path: String(target[..<mark]),
@@ -34,7 +34,7 @@ public struct OAuthRequest: Sendable, Hashable {
 
     /// A form POST, as a client sends to the token endpoint.
     public static func form(
-        _ path: String = "/token", _ body: String, headers: HTTPFields = [:]
+        _ path: String = "/token", _ body: String, headers: HeaderFields = [:]
     ) -> OAuthRequest {
         var fields = headers
         if fields["content-type"] == nil {

@@ -1,10 +1,10 @@
 /// An HTTP response as Granted answers it; the host writes it out as is.
 public struct OAuthResponse: Sendable, Hashable {
     public var status: Int
-    public var headers: HTTPFields
+    public var headers: HeaderFields
     public var body: [UInt8]
 
-    public init(status: Int, headers: HTTPFields = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: HeaderFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -17,7 +17,7 @@ public struct OAuthResponse: Sendable, Hashable {
     static func json(_ body: [UInt8], status: Int = 200) -> OAuthResponse {
         OAuthResponse(
             status: status,
-            headers: HTTPFields([
+            headers: HeaderFields([
                 .init(name: "Content-Type", value: "application/json"),
                 .init(name: "Cache-Control", value: "no-store"),
                 .init(name: "Pragma", value: "no-cache"),

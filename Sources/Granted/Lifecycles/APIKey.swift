@@ -14,12 +14,13 @@ public struct APIKey: Sendable, Hashable {
     public let createdAt: Date
     public private(set) var state: State
 
-    public init(id: APIKeyID, subject: Subject, name: String, createdAt: Date) {
+    /// - Parameter state: `.active` for a new key; a store passes the state it kept.
+    public init(id: APIKeyID, subject: Subject, name: String, createdAt: Date, state: State = .active) {
         self.id = id
         self.subject = subject
         self.name = name
         self.createdAt = createdAt
-        self.state = .active
+        self.state = state
     }
 
     public var isActive: Bool { state == .active }

@@ -49,6 +49,25 @@ public struct AuthorizationCode: Sendable, Hashable {
         self.state = .issued(expiresAt: issuedAt + lifetime)
     }
 
+    /// A code as a store kept it, in whatever state it reached.
+    public init(
+        client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
+        nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
+        issuedAt: Date, state: State
+    ) {
+        self.client = client
+        self.redirectURI = redirectURI
+        self.scopes = scopes
+        self.subject = subject
+        self.authTime = authTime
+        self.nonce = nonce
+        self.challenge = challenge
+        self.authorization = authorization
+        self.family = family
+        self.issuedAt = issuedAt
+        self.state = state
+    }
+
     /// Moves `issued` to `redeemed`; reports any other state and leaves it unchanged.
     /// "Already redeemed" is checked before "expired": a replay after expiry is still a replay.
     public mutating func redeem(at now: Date) -> Redemption {

@@ -36,6 +36,11 @@ public struct RefreshFamily: Sendable, Hashable {
         public let digest: TokenDigest
         public let rotatedAt: Date
         public var retried: Bool
+        public init(digest: TokenDigest, rotatedAt: Date, retried: Bool) {
+            self.digest = digest
+            self.rotatedAt = rotatedAt
+            self.retried = retried
+        }
     }
 
     public let id: FamilyID
@@ -55,10 +60,14 @@ public struct RefreshFamily: Sendable, Hashable {
     public private(set) var accessTokensExpireBy: Date?
     public private(set) var state: State
 
+    /// - Parameters:
+    ///   - previous, lastUsedAt: for a store rebuilding a kept family; a new one has no previous
+    ///     generation and was last used when it was created.
     public init(
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
-        current: TokenDigest?, accessTokensExpireBy: Date?, state: State = .active
+        current: TokenDigest?, accessTokensExpireBy: Date?, state: State = .active,
+        previous: Previous? = nil, lastUsedAt: Date? = nil
     ) {
         self.id = id
         self.client = client
@@ -69,8 +78,8 @@ public struct RefreshFamily: Sendable, Hashable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.current = current
-        self.previous = nil
-        self.lastUsedAt = createdAt
+        self.previous = previous
+        self.lastUsedAt = lastUsedAt ?? createdAt
         self.accessTokensExpireBy = accessTokensExpireBy
         self.state = state
     }

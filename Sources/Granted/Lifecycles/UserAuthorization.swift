@@ -16,14 +16,20 @@ public struct UserAuthorization: Sendable, Hashable {
     public private(set) var updatedAt: Date
     public private(set) var state: State
 
-    public init(id: AuthorizationID, subject: Subject, client: ClientID, scopes: ScopeSet, at now: Date) {
+    /// - Parameters:
+    ///   - updatedAt, state: for a store rebuilding a kept record; a new one is active and
+    ///     updated when it is created.
+    public init(
+        id: AuthorizationID, subject: Subject, client: ClientID, scopes: ScopeSet, at now: Date,
+        updatedAt: Date? = nil, state: State = .active
+    ) {
         self.id = id
         self.subject = subject
         self.client = client
         self.scopes = scopes
         self.createdAt = now
-        self.updatedAt = now
-        self.state = .active
+        self.updatedAt = updatedAt ?? now
+        self.state = state
     }
 
     public var isActive: Bool { state == .active }

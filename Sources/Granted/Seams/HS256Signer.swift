@@ -26,7 +26,7 @@ public struct HS256Signer: Signer, SignatureVerifier {
 
     /// Recomputes the MAC and compares in constant time (RFC 7518 §3.2); any other length is refused.
     public func verify(_ signature: [UInt8], for signingInput: UnsafeRawBufferPointer) -> Bool {
-        guard let given = SHA256Digest(bytes: signature) else { return false }
+        guard let given = Digest256(bytes: signature) else { return false }
         return mac.authenticationCode(for: signingInput).constantTimeEquals(given)
     }
 

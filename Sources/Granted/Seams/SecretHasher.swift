@@ -31,7 +31,7 @@ public struct SHA256SecretHasher: SecretHasher {
         SecretHash(scheme: "sha256", value: SHA256.hash(secret).bytes)
     }
     public func verify(_ secret: String, against stored: SecretHash) -> Bool {
-        guard stored.scheme == "sha256", let digest = SHA256Digest(bytes: stored.value) else {
+        guard stored.scheme == "sha256", let digest = Digest256(bytes: stored.value) else {
             return false
         }
         return SHA256.hash(secret).constantTimeEquals(digest)

@@ -1,4 +1,4 @@
-import Granted
+@testable import Granted
 import Testing
 
 extension CryptoTests {

@@ -1,5 +1,5 @@
 import Foundation
-import Granted
+@testable import Granted
 import Testing
 
 extension CryptoTests {

@@ -1,5 +1,5 @@
 import Foundation
-import Granted
+@testable import Granted
 import Testing
 
 /// The JWS and JWT vectors of `Fixtures/vectors/`, and the few stand-ins the JWS tests need.

@@ -23,14 +23,14 @@ struct ResourceGuardTests {
     }
 
     private func check(
-        _ headers: HTTPFields, query: String? = nil, requiring scopes: ScopeSet = [.public]
+        _ headers: HeaderFields, query: String? = nil, requiring scopes: ScopeSet = [.public]
     ) async -> ResourceGuard.Decision {
         await resourceGuard.check(TestServer.resourceRequest(headers, query: query), requiring: scopes)
     }
 
     /// The response to a request the guard must refuse.
     private func denial(
-        _ headers: HTTPFields, query: String? = nil, requiring scopes: ScopeSet = [.public]
+        _ headers: HeaderFields, query: String? = nil, requiring scopes: ScopeSet = [.public]
     ) async throws -> OAuthResponse {
         try #require(await check(headers, query: query, requiring: scopes).response)
     }
@@ -164,7 +164,7 @@ struct ResourceGuardTests {
         ])
     func tokenInQuery(query: String) async throws {
         let token = try await TestServer.issueToken(server)
-        for headers: HTTPFields in [[:], ["Authorization": "Bearer " + token]] {
+        for headers: HeaderFields in [[:], ["Authorization": "Bearer " + token]] {
             let response = try await denial(headers, query: query)
             #expect(response.status == 400)
             #expect(response.errorCode == "invalid_request")
@@ -182,10 +182,10 @@ struct ResourceGuardTests {
         let token = try await TestServer.issueToken(server)
         let key = "gak_" + String(repeating: "k", count: 43)
         _ = try await insertAPIKey(key)
-        let bearer = HTTPFields.Field(name: "Authorization", value: "Bearer " + token)
-        let apiKey = HTTPFields.Field(name: TestServer.apiKeyHeader, value: key)
+        let bearer = HeaderFields.Field(name: "Authorization", value: "Bearer " + token)
+        let apiKey = HeaderFields.Field(name: TestServer.apiKeyHeader, value: key)
         for fields in [[bearer, apiKey], [bearer, bearer], [apiKey, apiKey]] {
-            let response = try await denial(HTTPFields(fields))
+            let response = try await denial(HeaderFields(fields))
             #expect(response.status == 400)
             #expect(response.errorCode == "invalid_request")
         }

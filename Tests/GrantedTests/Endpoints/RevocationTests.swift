@@ -255,7 +255,7 @@ struct RevocationTests {
         case badClient, noToken, repeatedToken, apiKey, notAForm
 
         func request(_ flow: RevocationFlow) async throws -> OAuthRequest {
-            let basic: HTTPFields = ["Authorization": TestServer.service.headerValue]
+            let basic: HeaderFields = ["Authorization": TestServer.service.headerValue]
             switch self {
             case .badClient: return BadClientAuthentication.wrongSecretBasic.request("/revoke", [("token", "x")])
             case .noToken: return OAuthRequest.form("/revoke", "token_type_hint=access_token", headers: basic)

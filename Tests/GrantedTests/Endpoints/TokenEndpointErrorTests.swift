@@ -33,7 +33,7 @@ struct TokenEndpointErrorTests {
         return request
     }
 
-    private static func withHeaders(_ request: OAuthRequest, _ edit: (inout HTTPFields) -> Void) -> OAuthRequest {
+    private static func withHeaders(_ request: OAuthRequest, _ edit: (inout HeaderFields) -> Void) -> OAuthRequest {
         var request = request
         edit(&request.headers)
         return request
@@ -199,7 +199,7 @@ struct TokenEndpointErrorTests {
     func basicChallenge(_ errorCase: ErrorCase) async throws {
         let (server, _) = TestServer.make()
         let response = await server.token(errorCase.request)
-        let challenges = response.headers.filter { HTTPFields.namesEqual($0.name, "WWW-Authenticate") }
+        let challenges = response.headers.filter { HeaderFields.namesEqual($0.name, "WWW-Authenticate") }
         if errorCase.basicTried {
             #expect(challenges.count == 1)
             let challenge = try #require(challenges.first?.value)

@@ -30,7 +30,7 @@ struct MalformedTokenRequest {
             parameters.append(("x_extension_\(index)", Self.word(&random)))  // ignored (RFC 6749 §3.2)
         }
         parameters.shuffle(using: &random)
-        var headers: HTTPFields = ["Content-Type": "application/x-www-form-urlencoded"]
+        var headers: HeaderFields = ["Content-Type": "application/x-www-form-urlencoded"]
         if basic { headers.append("Authorization", Self.service.headerValue) }
         var method = "POST"
         var code: String?
@@ -42,7 +42,7 @@ struct MalformedTokenRequest {
             parameters.removeAll { $0.0 == "grant_type" }
             code = "invalid_request"
         case .missingAuthentication:
-            headers = HTTPFields(headers.fields.filter { $0.name != "Authorization" })
+            headers = HeaderFields(headers.fields.filter { $0.name != "Authorization" })
             parameters.removeAll { $0.0 == "client_secret" || $0.0 == "client_id" }
             if Bool.random(using: &random) { parameters.append(("client_id", "service")) }
             code = "invalid_client"
@@ -99,7 +99,7 @@ struct MalformedTokenRequest {
                 "application/x-www-form-urlencodedx", "form",
             ]
             let type = Int.random(in: 0...types.count, using: &random)
-            headers = HTTPFields(headers.fields.filter { $0.name != "Content-Type" })
+            headers = HeaderFields(headers.fields.filter { $0.name != "Content-Type" })
             if type < types.count { headers.append("Content-Type", types[type]) }
             code = "invalid_request"
         case .randomBody:

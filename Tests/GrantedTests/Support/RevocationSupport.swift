@@ -39,7 +39,7 @@ struct RevocationFlow: Sendable {
     /// A form POST to `path`, authenticated as `caller` would (nil: no client authentication at all).
     static func request(_ path: String, _ parameters: [(String, String?)], as caller: CodeFlow.Caller?) -> OAuthRequest {
         var parameters = parameters
-        var headers: HTTPFields = [:]
+        var headers: HeaderFields = [:]
         switch caller {
         case .basic(let credentials)?:
             headers.append("Authorization", credentials.headerValue)

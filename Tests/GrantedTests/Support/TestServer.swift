@@ -48,7 +48,7 @@ enum TestServer {
     static func tokenRequest(
         _ parameters: [(String, String?)], basic: BasicCredentials? = nil
     ) -> OAuthRequest {
-        var headers: HTTPFields = [:]
+        var headers: HeaderFields = [:]
         if let basic { headers.append("Authorization", basic.headerValue) }
         return OAuthRequest.form("/token", FormEncoding.encode(parameters), headers: headers)
     }
@@ -66,7 +66,7 @@ enum TestServer {
     }
 
     /// A request to a protected resource carrying `headers`, and `query` when given.
-    static func resourceRequest(_ headers: HTTPFields = [:], query: String? = nil) -> OAuthRequest {
+    static func resourceRequest(_ headers: HeaderFields = [:], query: String? = nil) -> OAuthRequest {
         OAuthRequest(method: "GET", path: "/api/me", query: query, headers: headers)
     }
 }

@@ -1,23 +1,23 @@
-import Granted
+@testable import Granted
 import Testing
 
 extension CryptoTests {
-    @Suite("SHA256Digest")
+    @Suite("Digest256")
     struct SHA256DigestTests {
         @Test("bytes round-trip and hex prints them", arguments: 0..<50 as Range<UInt64>)
         func bytesRoundTrip(seed: UInt64) throws {
             var random = SplitMix64(state: seed)
             let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-            let digest = try #require(SHA256Digest(bytes: bytes))
+            let digest = try #require(Digest256(bytes: bytes))
             #expect(digest.bytes == bytes)
             #expect(digest.hex == bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined())
-            #expect(SHA256Digest(bytes: bytes[...]) == digest)
-            #expect(SHA256Digest(bytes: digest.bytes) == digest)
+            #expect(Digest256(bytes: bytes[...]) == digest)
+            #expect(Digest256(bytes: digest.bytes) == digest)
         }
 
         @Test("words hold the bytes big-endian")
         func wordLayout() throws {
-            let digest = try #require(SHA256Digest(bytes: Array(0..<32)))
+            let digest = try #require(Digest256(bytes: Array(0..<32)))
             #expect(digest.w0 == 0x0001_0203_0405_0607)
             #expect(digest.w1 == 0x0809_0a0b_0c0d_0e0f)
             #expect(digest.w2 == 0x1011_1213_1415_1617)
@@ -28,7 +28,7 @@ extension CryptoTests {
 
         @Test("any length but 32 is refused", arguments: [0, 1, 16, 31, 33, 64])
         func wrongLength(count: Int) {
-            #expect(SHA256Digest(bytes: [UInt8](repeating: 0xAB, count: count)) == nil)
+            #expect(Digest256(bytes: [UInt8](repeating: 0xAB, count: count)) == nil)
         }
 
         @Test("constant-time equality agrees with ==, whichever word differs", arguments: 0..<32)
@@ -36,8 +36,8 @@ extension CryptoTests {
             let bytes = SHA256.hash("token").bytes
             var changed = bytes
             changed[differingByte] ^= 0x01
-            let digest = try #require(SHA256Digest(bytes: bytes))
-            let other = try #require(SHA256Digest(bytes: changed))
+            let digest = try #require(Digest256(bytes: bytes))
+            let other = try #require(Digest256(bytes: changed))
             #expect(digest.constantTimeEquals(digest))
             #expect(!digest.constantTimeEquals(other))
             #expect(digest != other)

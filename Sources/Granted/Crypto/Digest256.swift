@@ -1,6 +1,6 @@
 /// A 32-byte SHA-256 output, stored as four big-endian UInt64 words so it is a fixed-size,
 /// allocation-free dictionary key (tokens are stored by their digest).
-public struct SHA256Digest: Sendable, Hashable {
+public struct Digest256: Sendable, Hashable {
     /// Bytes 0-7 of the digest, big-endian; `w1`, `w2` and `w3` hold bytes 8-15, 16-23, 24-31.
     public var w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
 
@@ -63,10 +63,28 @@ public struct SHA256Digest: Sendable, Hashable {
     }
 
     /// Constant-time equality (use this, not ==, whenever one side is secret).
-    public func constantTimeEquals(_ other: SHA256Digest) -> Bool {
+    public func constantTimeEquals(_ other: Digest256) -> Bool {
         ((w0 ^ other.w0) | (w1 ^ other.w1) | (w2 ^ other.w2) | (w3 ^ other.w3)) == 0
     }
 }
 
 /// The key a token is stored under: the SHA-256 of the token, never the token itself.
-public typealias TokenDigest = SHA256Digest
+public typealias TokenDigest = Digest256
+
+extension Digest256 {
+    /// The SHA-256 of a token's UTF-8 text: the key every secret is stored under.
+    public init(hashing text: String) {
+        self = SHA256.hash(text)
+    }
+}
+
+extension Digest256 {
+    /// The SHA-256 of raw bytes (FIPS 180-4), e.g. a token already in a buffer.
+    public init(hashing bytes: UnsafeRawBufferPointer) {
+        self = SHA256.hash(bytes)
+    }
+    /// The SHA-256 of bytes (FIPS 180-4).
+    public init(hashing bytes: [UInt8]) {
+        self = SHA256.hash(bytes)
+    }
+}

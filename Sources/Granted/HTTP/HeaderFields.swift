@@ -1,5 +1,5 @@
 /// Header fields in order, looked up case-insensitively (RFC 9110 §5.1).
-public struct HTTPFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+public struct HeaderFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
     public struct Field: Sendable, Hashable {
         public var name: String
         public var value: String

@@ -1,0 +1,118 @@
+import Granted
+
+/// The person-facing half of the authorization endpoint (GET and POST `/authorize`). Granted
+/// validates the request and decides what must happen (`validate`, `interaction`); this signs
+/// the user in, asks consent, and hands the decision back (`approve`, `deny`).
+struct AuthorizationPages: Sendable {
+    let server: AuthorizationServer
+    let users: DemoUsers
+    let sessions: BrowserSessions
+
+    /// The demo's own form fields, never carried along as authorization request parameters.
+    static let ownFields: Set<String> = ["username", "password", "csrf_token", "decision"]
+
+    func respond(to request: OAuthRequest) async -> OAuthResponse {
+        let authorization: AuthorizationRequest
+        switch await server.validate(request) {
+        case .userFacing(let error, _): return Pages.authorizationError(error)
+        case .redirect(let response, _): return response
+        case .valid(let valid): authorization = valid
+        }
+        let form: FormParameters? = authorization.parameters
+        let fields = authorization.parameters.all
+        let page = Page(
+            authorization: authorization, action: server.paths.authorization,
+            carried: fields.filter { !Self.ownFields.contains($0.name) })
+        let browser = await sessions.browser(of: request)
+        let (response, shownTo) = await answer(page, form: form, browser: browser)
+        guard shownTo.setsCookie else { return response }
+        var withCookie = response
+        withCookie.headers.append("Set-Cookie", sessions.setCookie(for: shownTo))
+        return withCookie
+    }
+
+    /// The response, and the browser it is for (a new one after a sign-in).
+    private func answer(_ page: Page, form: FormParameters?, browser: Browser) async -> (OAuthResponse, Browser) {
+        // A client's own POST of an authorization request (OpenID Connect Core §3.1.2.1) carries
+        // none of the demo's fields; a submitted sign-in or consent form must carry its CSRF token.
+        guard let form, form.all.contains(where: { Self.ownFields.contains($0.name) }) else {
+            return (await next(page, browser: browser, signedInNow: false), browser)
+        }
+        guard sessions.isValidCSRFToken(try? form.single("csrf_token"), for: browser) else {
+            let response = await next(
+                page, browser: browser, signedInNow: false, status: 403,
+                error: "This form has expired. Please try again.")
+            return (response, browser)
+        }
+        if form.contains("decision") {
+            return (await decide(try? form.single("decision"), page, browser: browser), browser)
+        }
+        guard let username = try? form.single("username"), let password = try? form.single("password"),
+            let user = users.authenticate(username: username, password: password)
+        else {
+            let response = signInPage(
+                page, browser: browser, username: try? form.single("username"),
+                error: "The username or password is incorrect.")
+            return (response, browser)
+        }
+        let signedIn = await sessions.signIn(user.subject, replacing: browser)
+        return (await next(page, browser: signedIn, signedInNow: true), signedIn)
+    }
+
+    /// Asks Granted what the request needs now (`prompt`, `max_age`, a session) and does it.
+    private func next(
+        _ page: Page, browser: Browser, signedInNow: Bool, status: Int = 200, error: String? = nil
+    ) async -> OAuthResponse {
+        switch await server.interaction(for: page.authorization, session: browser.session, signedInNow: signedInNow) {
+        case .signIn:
+            return signInPage(
+                page, browser: browser, username: page.authorization.hints["login_hint"], error: error, status: status)
+        case .consent(let session, _):
+            return consentPage(page, browser: browser, session: session, error: error, status: status)
+        case .approve(let session):
+            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+        case .reject(let redirect, _):
+            return redirect
+        }
+    }
+
+    /// The consent form was submitted: approve or deny for the signed-in user.
+    private func decide(_ decision: String?, _ page: Page, browser: Browser) async -> OAuthResponse {
+        guard let session = browser.session else {
+            return signInPage(page, browser: browser, username: nil, error: "Please sign in again.")
+        }
+        switch decision {
+        case "approve":
+            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+        case "deny":
+            return server.deny(page.authorization)
+        default:
+            return consentPage(page, browser: browser, session: session, error: "Choose Allow or Deny.", status: 400)
+        }
+    }
+
+    private func signInPage(
+        _ page: Page, browser: Browser, username: String?, error: String?, status: Int = 200
+    ) -> OAuthResponse {
+        Pages.signIn(
+            client: page.authorization.client, action: page.action, carried: page.carried,
+            csrfToken: sessions.csrfToken(for: browser), username: username, error: error, status: status)
+    }
+
+    private func consentPage(
+        _ page: Page, browser: Browser, session: UserSession, error: String?, status: Int
+    ) -> OAuthResponse {
+        let username = users.user(session.subject)?.username ?? session.subject.rawValue
+        return Pages.consent(
+            client: page.authorization.client, scopes: page.authorization.scopes, username: username,
+            action: page.action, carried: page.carried, csrfToken: sessions.csrfToken(for: browser),
+            error: error, status: status)
+    }
+
+    /// What every page of one authorization request shows and carries.
+    struct Page {
+        let authorization: AuthorizationRequest
+        let action: String
+        let carried: [(name: String, value: String)]
+    }
+}

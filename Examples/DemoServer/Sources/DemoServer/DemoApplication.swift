@@ -1,0 +1,68 @@
+import Granted
+import Hummingbird
+import Logging
+
+/// Granted's authorization server, the demo's pages and API, and the Hummingbird router that
+/// serves them.
+public struct Demo: Sendable {
+    public let server: AuthorizationServer
+    let pages: AuthorizationPages
+    let api: ResourceAPI
+    let maxBodyBytes: Int
+
+    /// Builds the server and imports the fixtures' API keys.
+    public init(_ configuration: DemoConfiguration) async throws {
+        let fixtures = configuration.fixtures
+        let server = AuthorizationServer(
+            issuer: configuration.issuer, policy: configuration.policy, clients: fixtures.clients,
+            clock: configuration.clock, random: configuration.random, claims: fixtures.users,
+            signingKeys: SigningKeys(active: configuration.signer))
+        for user in fixtures.users.all {
+            if let key = user.apiKey {
+                try await server.importAPIKey(key, for: user.subject, name: "fixtures")
+            }
+        }
+        self.server = server
+        let sessions = BrowserSessions(
+            random: configuration.random, clock: configuration.clock,
+            secureCookie: configuration.issuer.hasPrefix("https:"))
+        pages = AuthorizationPages(server: server, users: fixtures.users, sessions: sessions)
+        api = ResourceAPI(
+            resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key"), users: fixtures.users,
+            messages: MessageBoard(clock: configuration.clock))
+        maxBodyBytes = configuration.maxBodyBytes
+    }
+
+    /// Every route: Granted's endpoints (token, revocation, introspection, userinfo, JWKS and both
+    /// metadata documents, at the paths the metadata names), `/authorize`, `/user`, `/messages`.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.info))
+        let paths = server.paths
+        let server = server
+        for path in paths.handled {
+            router.serve(path, maxBodyBytes: maxBodyBytes) { request in
+                await server.handle(request) ?? OAuthResponse(status: 404)
+            }
+        }
+        let pages = pages
+        let api = api
+        // Granted answers other methods on /authorize itself (400, a page for the user).
+        router.serve(paths.authorization, maxBodyBytes: maxBodyBytes) { await pages.respond(to: $0) }
+        router.serve("/user", maxBodyBytes: maxBodyBytes) { await api.user($0) }
+        router.serve("/messages", maxBodyBytes: maxBodyBytes) { await api.postMessage($0) }
+        return router
+    }
+
+    /// The Hummingbird application; `onServerRunning` learns the bound port.
+    public func application(
+        host: String, port: Int, logger: Logger? = nil,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "granted-demo"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+}

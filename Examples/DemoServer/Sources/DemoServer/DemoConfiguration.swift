@@ -1,0 +1,46 @@
+import Foundation
+import Granted
+
+/// What `demo-server`'s flags set (see ../shared/demo-server.md, "Starting it").
+public struct DemoConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Defaults to `http://HOST:PORT`.
+    public var issuer: String
+    public var accessTokenLifetime: TimeInterval = 14 * 24 * 3600
+    public var authorizationCodeLifetime: TimeInterval = 30
+    public var idTokenLifetime: TimeInterval = 3600
+    public var fixtures: DemoFixtures
+    /// Signs ID tokens; its public key is in the JWK Set.
+    public var signer: any Signer
+    public var clock: any WallClock = SystemClock()
+    public var random: any RandomSource = SystemRandom()
+    /// Largest request body read, on every route (413 beyond).
+    public var maxBodyBytes = 64 * 1024
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, issuer: String? = nil, fixtures: DemoFixtures,
+        signer: any Signer
+    ) {
+        self.host = host
+        self.port = port
+        self.issuer = issuer ?? Self.defaultIssuer(host: host, port: port)
+        self.fixtures = fixtures
+        self.signer = signer
+    }
+
+    /// `http://HOST:PORT`, with an IPv6 literal in brackets (RFC 3986 §3.2.2).
+    public static func defaultIssuer(host: String, port: Int) -> String {
+        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
+
+    /// Granted's policy: the contract's lifetimes, and the fixtures' scopes (`message.send`) known.
+    var policy: Policy {
+        var policy = Policy()
+        policy.accessTokenLifetime = accessTokenLifetime
+        policy.authorizationCodeLifetime = authorizationCodeLifetime
+        policy.idTokenLifetime = idTokenLifetime
+        policy.knownScopes = policy.knownScopes.union(fixtures.scopes).union([ResourceAPI.sendScope])
+        return policy
+    }
+}

@@ -1,0 +1,54 @@
+import Granted
+import HTTPTypes
+import Hummingbird
+
+// The whole of the Hummingbird ↔ Granted translation. Everything else in the demo speaks
+// Granted's `OAuthRequest`/`OAuthResponse`, and everything OAuth happens in Granted.
+
+extension OAuthRequest {
+    /// Hummingbird's request as Granted's value: method, raw path and query, every header field
+    /// in order, and the body collected up to `maxBodyBytes` (beyond it Hummingbird answers 413).
+    init(_ request: Request, maxBodyBytes: Int) async throws {
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodyBytes)
+        var headers = HeaderFields()
+        for field in request.headers {
+            headers.append(field.name.rawName, field.value)
+        }
+        self.init(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            headers: headers, body: Array(buffer: body))
+    }
+}
+
+extension Response {
+    /// Granted's answer written out as is.
+    init(_ response: OAuthResponse) {
+        var headers = HTTPFields()
+        for field in response.headers {
+            guard let name = HTTPField.Name(field.name) else { continue }
+            headers.append(HTTPField(name: name, value: field.value))
+        }
+        self.init(
+            status: HTTPResponse.Status(code: response.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+extension Router {
+    /// Serves `path` for every common method with a handler of Granted's values; the handler
+    /// answers 405 itself for the methods it does not take.
+    func serve(
+        _ path: String, maxBodyBytes: Int,
+        with handler: @escaping @Sendable (OAuthRequest) async -> OAuthResponse
+    ) {
+        let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
+        for method in methods {
+            on(RouterPath(path), method: method) { request, _ -> Response in
+                let answer = await handler(try await OAuthRequest(request, maxBodyBytes: maxBodyBytes))
+                let response = Response(answer)
+                return request.method == .head ? response.createHeadResponse() : response
+            }
+        }
+    }
+}

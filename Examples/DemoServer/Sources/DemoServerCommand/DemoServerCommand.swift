@@ -1,0 +1,83 @@
+import ArgumentParser
+import DemoServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `demo-server`: the flags and defaults of ../shared/demo-server.md, "Starting it".
+@main
+struct DemoServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-server",
+        abstract: "Granted's demo OAuth 2 / OpenID Connect authorization server (Hummingbird, in memory).")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (default: $PORT, else 8080).")
+    var port: Int?
+
+    @Option(help: "Issuer identifier (default: http://HOST:PORT).")
+    var issuer: String?
+
+    @Option(help: "Access token lifetime in seconds.")
+    var accessTokenLifetime = 1_209_600
+
+    @Option(help: "Authorization code lifetime in seconds.")
+    var authorizationCodeLifetime = 30
+
+    @Option(help: "ID token lifetime in seconds.")
+    var idTokenLifetime = 3600
+
+    @Option(help: "Clients, users and scopes (default: the repository's Fixtures/demo.json).")
+    var fixtures: String?
+
+    @Option(help: "PEM RSA private key that signs ID tokens (default: a new 2048-bit key at every start).")
+    var signingKey: String?
+
+    func validate() throws {
+        for (flag, value) in [
+            ("--access-token-lifetime", accessTokenLifetime),
+            ("--authorization-code-lifetime", authorizationCodeLifetime),
+            ("--id-token-lifetime", idTokenLifetime),
+        ] where value <= 0 {
+            throw ValidationError("\(flag) must be a positive number of seconds")
+        }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+    }
+
+    func run() async throws {
+        let port = try self.port ?? Self.environmentPort() ?? 8080
+        if port == 0 && issuer == nil {
+            throw ValidationError("an ephemeral port (0) needs --issuer: the issuer names the port")
+        }
+        let fixturesPath = fixtures ?? DemoFixtures.defaultPath()
+        guard let data = FileManager.default.contents(atPath: fixturesPath) else {
+            throw ValidationError("cannot read the fixtures file \(fixturesPath)")
+        }
+        var configuration = DemoConfiguration(
+            host: host, port: port, issuer: issuer, fixtures: try DemoFixtures(json: data),
+            signer: try signingKey.map(RS256Signer.load(pemFile:)) ?? RS256Signer.generate())
+        configuration.accessTokenLifetime = TimeInterval(accessTokenLifetime)
+        configuration.authorizationCodeLifetime = TimeInterval(authorizationCodeLifetime)
+        configuration.idTokenLifetime = TimeInterval(idTokenLifetime)
+
+        // Logs go to standard error: standard output carries the one `listening on` line.
+        var logger = Logger(label: "demo-server", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let host = host
+        let app = try await Demo(configuration).application(host: host, port: port, logger: logger) { bound in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            FileHandle.standardOutput.write(Data("listening on http://\(shown):\(bound)\n".utf8))
+        }
+        try await app.runService()
+    }
+
+    private static func environmentPort() throws -> Int? {
+        guard let text = ProcessInfo.processInfo.environment["PORT"], !text.isEmpty else { return nil }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("$PORT must be a port number, not \(text)")
+        }
+        return port
+    }
+}

@@ -79,6 +79,13 @@ public enum Base64URL {
         return byteCount / 3 &* 4 &+ (remainder == 0 ? 0 : remainder &+ 1)
     }
 
+    /// Writes the text of `bytes` at the start of `output` (which must have room) and answers how
+    /// many characters it wrote, for callers building a larger string in place.
+    static func encode(_ bytes: UnsafeRawBufferPointer, writingInto output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        encode(bytes, into: output)
+        return encodedCount(bytes.count)
+    }
+
     /// Writes exactly `encodedCount(bytes.count)` characters to `output`.
     private static func encode(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) {
         var input = 0

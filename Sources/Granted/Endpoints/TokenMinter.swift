@@ -8,15 +8,27 @@ extension RandomSource {
     /// A kind prefix and 256 random bits in base64url: 43 characters after the prefix. The store
     /// keeps only the SHA-256 of the whole string.
     func mintSecret(prefix: String) -> MintedSecret {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(prefix.utf8.count + 43)
-        bytes.append(contentsOf: prefix.utf8)
-        withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { random in
-            fill(random)
-            Base64URL.encode(UnsafeRawBufferPointer(random), appendingTo: &bytes)
-            random.initializeMemory(as: UInt8.self, repeating: 0)
+        var prefix = prefix
+        let length = prefix.utf8.count + 43
+        var digest = Digest256(w0: 0, w1: 0, w2: 0, w3: 0)
+        let value = String(unsafeUninitializedCapacity: length) { output in
+            var written = 0
+            prefix.withUTF8 { bytes in
+                for byte in bytes {
+                    output[written] = byte
+                    written += 1
+                }
+            }
+            withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { random in
+                fill(random)
+                written += Base64URL.encode(
+                    UnsafeRawBufferPointer(random),
+                    writingInto: UnsafeMutableBufferPointer(rebasing: output[written...]))
+                random.initializeMemory(as: UInt8.self, repeating: 0)
+            }
+            digest = SHA256.hash(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: output[..<written])))
+            return written
         }
-        let digest = bytes.withUnsafeBytes { SHA256.hash($0) }
-        return MintedSecret(value: String(decoding: bytes, as: UTF8.self), digest: digest)
+        return MintedSecret(value: value, digest: digest)
     }
 }

@@ -4,6 +4,11 @@ enum ScopeRules {
     /// - Throws: `invalidScope` for a malformed, unknown or disallowed scope.
     static func resolve(_ requested: String?, client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
         guard let requested else { return policy.defaultScopes }
+        // The common case, answered with the policy's own (shared) storage: no parsing, and
+        // every token of it points at one scope set in memory.
+        if requested == policy.defaultScopes.description, client.allows(scopes: policy.defaultScopes) {
+            return policy.defaultScopes
+        }
         let scopes = try ScopeSet.parse(requested)
         guard scopes.isSubset(of: policy.knownScopes) else {
             throw .invalidScope("the requested scope is unknown")

@@ -66,7 +66,11 @@ enum Base64Standard {
 
     /// Strict decoding: length a multiple of 4, padding only at the end. Nil otherwise.
     static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-        let input = Array(text)
+        if let decoded = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return decoded }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard input.count % 4 == 0 else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(input.count / 4 * 3)

@@ -21,6 +21,15 @@ public struct FormParameters: Sendable, Hashable {
     private(set) var pairs: [Pair]
 
     /// - Throws: `invalidRequest` for a body over the limits, a bad percent-escape or non-UTF-8 text.
+    public init(parsing bytes: [UInt8], limits: InputLimits = InputLimits()) throws(OAuthError) {
+        guard bytes.count <= limits.maxBytes else { throw .invalidRequest("the request is too large") }
+        let parsed: Result<[Pair], OAuthError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(OAuthError) in try Self.parse(buffer, limits: limits) }
+        }
+        self.pairs = try parsed.get()
+    }
+
+    /// - Throws: `invalidRequest` for a body over the limits, a bad percent-escape or non-UTF-8 text.
     public init(parsing bytes: some Collection<UInt8>, limits: InputLimits = InputLimits()) throws(OAuthError) {
         guard bytes.count <= limits.maxBytes else { throw .invalidRequest("the request is too large") }
         let parsed: Result<[Pair], OAuthError> =

@@ -37,7 +37,20 @@ enum ASCII {
     }
     static func caseInsensitiveEquals(_ lhs: some Collection<UInt8>, _ rhs: some Collection<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }
+        // Native strings are contiguous UTF-8: compare the buffers directly.
+        if let equal = lhs.withContiguousStorageIfAvailable({ left in
+            rhs.withContiguousStorageIfAvailable { right in caseInsensitiveEquals(left, right) }
+        }), let equal {
+            return equal
+        }
         return zip(lhs, rhs).allSatisfy { lower($0) == lower($1) }
+    }
+
+    @inline(__always)
+    static func caseInsensitiveEquals(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lower(lhs[index]) != lower(rhs[index]) { return false }
+        return true
     }
     /// Whether `text` starts with `prefix` (case-insensitive), returning the rest.
     static func dropPrefix(_ prefix: String, caseInsensitiveFrom text: Substring) -> Substring? {

@@ -46,8 +46,10 @@ public struct OAuthRequest: Sendable, Hashable {
     /// Whether the body is declared `application/x-www-form-urlencoded` (parameters allowed, e.g. charset).
     var hasFormBody: Bool {
         guard let type = headers["content-type"] else { return false }
-        let media = type.split(separator: ";", maxSplits: 1).first ?? ""
-        return ASCII.caseInsensitiveEquals(
-            media.utf8.filter { $0 != 0x20 && $0 != 0x09 }, "application/x-www-form-urlencoded".utf8)
+        // The media type before any parameter (RFC 9110 §8.3.1), without surrounding spaces.
+        var media = Substring(type).utf8.prefix { $0 != UInt8(ascii: ";") }
+        while media.last == 0x20 || media.last == 0x09 { media = media.dropLast() }
+        while media.first == 0x20 || media.first == 0x09 { media = media.dropFirst() }
+        return ASCII.caseInsensitiveEquals(media, "application/x-www-form-urlencoded".utf8)
     }
 }

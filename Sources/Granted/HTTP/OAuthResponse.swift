@@ -15,13 +15,13 @@ public struct OAuthResponse: Sendable, Hashable {
 
     /// A JSON response that must not be cached: token and error responses (RFC 6749 §5.1).
     static func json(_ body: [UInt8], status: Int = 200) -> OAuthResponse {
-        OAuthResponse(
-            status: status,
-            headers: HeaderFields([
-                .init(name: "Content-Type", value: "application/json"),
-                .init(name: "Cache-Control", value: "no-store"),
-                .init(name: "Pragma", value: "no-cache"),
-            ]),
-            body: body)
+        OAuthResponse(status: status, headers: jsonNoStoreHeaders, body: body)
     }
+
+    /// Built once and shared (copy-on-write), so a token response allocates no header storage.
+    private static let jsonNoStoreHeaders = HeaderFields([
+        .init(name: "Content-Type", value: "application/json"),
+        .init(name: "Cache-Control", value: "no-store"),
+        .init(name: "Pragma", value: "no-cache"),
+    ])
 }

@@ -9,9 +9,15 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
     public let description: String
 
     public init(_ scopes: some Sequence<Scope>) {
-        let sorted = Array(Set(scopes)).sorted()
+        var sorted = scopes.sorted()
+        if sorted.count > 1 {
+            var unique = [Scope]()
+            unique.reserveCapacity(sorted.count)
+            for scope in sorted where unique.last != scope { unique.append(scope) }
+            sorted = unique
+        }
         self.scopes = sorted
-        self.description = sorted.map(\.rawValue).joined(separator: " ")
+        self.description = sorted.count == 1 ? sorted[0].rawValue : sorted.map(\.rawValue).joined(separator: " ")
     }
     public init(arrayLiteral elements: Scope...) { self.init(elements) }
     public static let empty = ScopeSet([Scope]())

@@ -12,12 +12,52 @@ public protocol RandomSource: Sendable {
     func fill(_ buffer: UnsafeMutableRawBufferPointer)
 }
 
-/// The operating system's generator: one `getrandom(2)` through `getentropy(3)` (Linux) or `arc4random_buf` (Darwin)
-/// per call, so a 32-byte token costs one system call, not four (`SystemRandomNumberGenerator`
-/// draws 8 bytes at a time).
+/// The operating system's generator (`getrandom(2)` through `getentropy(3)` on Linux,
+/// `arc4random_buf` on Darwin), drawn 4 KiB at a time: a token's 32 bytes then cost a copy,
+/// not a system call each.
+///
+/// The buffer is process-wide and behind a lock. Bytes handed out are zeroed in the buffer at
+/// once, so a later memory disclosure cannot replay them, and the buffer is refilled from
+/// scratch whenever the process id changes, so a forked child never repeats its parent's bytes.
+/// Requests larger than 256 bytes go to the kernel directly.
 public struct SystemRandom: RandomSource {
     public init() {}
+
     public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard buffer.count > 0 else { return }
+        guard buffer.count <= 256 else {
+            Self.fillFromKernel(buffer)
+            return
+        }
+        Self.pool.withLock { $0.take(into: buffer) }
+    }
+
+    private static let pool = Locked(Pool())
+
+    private struct Pool {
+        static let size = 4096
+        var bytes = [UInt8](repeating: 0, count: Pool.size)
+        var offset = Pool.size
+        var owner: pid_t = 0
+
+        mutating func take(into buffer: UnsafeMutableRawBufferPointer) {
+            let pid = getpid()
+            if pid != owner || Pool.size - offset < buffer.count {
+                bytes.withUnsafeMutableBytes { SystemRandom.fillFromKernel($0) }
+                offset = 0
+                owner = pid
+            }
+            bytes.withUnsafeMutableBytes { pool in
+                let slice = UnsafeMutableRawBufferPointer(rebasing: pool[offset..<(offset + buffer.count)])
+                buffer.copyMemory(from: UnsafeRawBufferPointer(slice))
+                slice.initializeMemory(as: UInt8.self, repeating: 0)
+            }
+            offset += buffer.count
+        }
+    }
+
+    /// Fills `buffer` straight from the kernel.
+    static func fillFromKernel(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         #if canImport(Darwin)
             arc4random_buf(base, buffer.count)

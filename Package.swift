@@ -12,9 +12,12 @@ let package = Package(
     products: [
         .library(name: "Granted", targets: ["Granted"]),
         .executable(name: "granted-bench", targets: ["GrantedBench"]),
+        // The behaviour every GrantStore must show, as plain async functions any test runner can call.
+        .library(name: "GrantStoreContract", targets: ["GrantStoreContract"]),
     ],
     targets: [
         .target(name: "Granted", swiftSettings: settings),
+        .target(name: "GrantStoreContract", dependencies: ["Granted"], swiftSettings: settings),
         .executableTarget(
             name: "GrantedBench", dependencies: ["Granted"], swiftSettings: settings),
         // The invariants the fuzz targets check; the tests replay the corpus through them.
@@ -22,7 +25,7 @@ let package = Package(
             name: "GrantedFuzzChecks", dependencies: ["Granted"], path: "Fuzz/Checks",
             swiftSettings: settings),
         .testTarget(
-            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks"],
+            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks", "GrantStoreContract"],
             swiftSettings: settings),
     ]
 )

@@ -4,7 +4,8 @@ import Testing
 
 /// Every input that ever broke an invariant (`Fuzz/regressions/`) and every seed
 /// (`Fuzz/corpus/`), replayed through the fuzz targets' checks on each `swift test`.
-@Suite("Fuzz corpus replay")
+/// Serialized: the checks share one server and compare its store before and after each input.
+@Suite("Fuzz corpus replay", .serialized)
 struct FuzzRegressionTests {
     static let inputs: [FuzzInput] = FuzzInput.all()
 

@@ -43,9 +43,6 @@ extension AuthorizationServer {
             authorization: code.authorization, authTime: code.authTime, createdAt: now,
             expiresAt: policy.refreshTokenLifetime.map { now + $0 }, current: refresh?.digest,
             accessTokensExpireBy: accessExpiry)
-        if let refresh {
-            try await seam { try await store.insertRefreshToken(at: refresh.digest, family: family.id) }
-        }
         // A replay that raced this redemption may have left the family revoked already: then it
         // stays revoked and the tokens below are born dead, exactly as if the replay had come
         // after them (§4.1.2). The answer does not depend on the interleaving.
@@ -53,6 +50,11 @@ extension AuthorizationServer {
             try await store.updateFamily(family.id) { existing in
                 if existing == nil { existing = family }
             }
+        }
+        // The family first, then its refresh token's index entry: housekeeping never sees an
+        // entry whose family is not there yet (it would purge it as an orphan).
+        if let refresh {
+            try await seam { try await store.insertRefreshToken(at: refresh.digest, family: family.id) }
         }
         let issued = try await issueAccessToken(
             client: client.id, subject: code.subject, scopes: code.scopes, family: family.id,

@@ -1,0 +1,83 @@
+import Foundation
+import Granted
+import Logging
+import PostgresNIO
+
+/// Registered clients in PostgreSQL (`clients`), so every process sees the same registrations.
+/// Secrets only as `SecretHash` text (`scheme$base64url`).
+public struct PostgresClientStore: ClientStore {
+    public let client: PostgresClient
+    public let schema: PostgresSchema
+    /// How long one lookup may wait (see `PostgresGrantStore.timeout`); nil waits as long as the pool.
+    public let timeout: Duration?
+    let logger: Logger
+    let table: String
+
+    public init(
+        client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
+        logger: Logger = Logger(label: "granted.postgres")
+    ) {
+        self.client = client
+        self.schema = schema
+        self.timeout = timeout
+        self.logger = logger
+        table = schema.table("clients")
+    }
+
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let (client, logger) = (client, logger)
+        return try await withTimeout(timeout) { try await client.query(query, logger: logger).collect() }
+    }
+
+    static let columns = [
+        "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
+        "requires_pkce",
+    ]
+
+    public func client(_ id: ClientID) async throws -> Client? {
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT \(SQL.list(Self.columns)) FROM \(table) WHERE client_id = $1",
+            binds: PostgresGrantStore.binds { $0.append(id.rawValue) })
+        guard let row = try await rows(query).first else { return nil }
+        let read = RowReader(row: row.makeRandomAccess(), table: table)
+        var secretHash: SecretHash?
+        if let text = try read("secret_hash", as: String?.self) {
+            guard let hash = SecretHash(encoded: text) else { throw read.corrupt("secret_hash") }
+            secretHash = hash
+        }
+        let scopes = try read("allowed_scopes", as: String?.self)
+        return Client(
+            id: id, name: try read("name"), secretHash: secretHash, redirectURIs: try read("redirect_uris"),
+            grantTypes: Set(try read("grant_types", as: [String].self).map(GrantType.init(rawValue:))),
+            allowedScopes: scopes == nil ? nil : try read.scopes("allowed_scopes"),
+            authenticationMethods: Set(
+                try read("authentication_methods", as: [String].self).map(ClientAuthenticationMethod.init(rawValue:))),
+            requiresPKCE: try read("requires_pkce"))
+    }
+
+    /// Adds the client, or replaces the one registered under its id.
+    public func register(_ registered: Client) async throws {
+        let query = PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO \(table) (client_id, \(SQL.list(Self.columns))) VALUES (\(SQL.placeholders(8)))
+                ON CONFLICT (client_id) DO UPDATE SET \(
+                    Self.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
+                """,
+            binds: PostgresGrantStore.binds { binds in
+                binds.append(registered.id.rawValue)
+                binds.append(registered.name)
+                binds.append(registered.secretHash?.description)
+                binds.append(registered.redirectURIs)
+                binds.append(registered.grantTypes.map(\.rawValue).sorted())
+                binds.append(registered.allowedScopes?.description)
+                binds.append(registered.authenticationMethods.map(\.rawValue).sorted())
+                binds.append(registered.requiresPKCE)
+            })
+        _ = try await rows(query)
+    }
+
+    /// Removes the client; its grants stay until they expire or are revoked.
+    public func remove(_ id: ClientID) async throws {
+        _ = try await rows("DELETE FROM \(unescaped: table) WHERE client_id = \(id.rawValue)")
+    }
+}

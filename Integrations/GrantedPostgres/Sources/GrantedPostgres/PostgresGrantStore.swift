@@ -1,0 +1,105 @@
+import Foundation
+import Granted
+import Logging
+import PostgresNIO
+
+/// Granted's grants in PostgreSQL, so that many host processes share one authorization state.
+///
+/// Every state change is one transaction on one pooled connection: the row is read with
+/// `SELECT … FOR UPDATE`, the engine's pure transition runs on it, and the result is written
+/// back before `COMMIT`; a row that does not exist yet is created with `INSERT … ON CONFLICT DO
+/// NOTHING`, and the transition runs again on the row a concurrent creator won with. Nothing is
+/// held across two calls, and the transitions never call back out. Verification is one indexed
+/// read: the token joined with its family and user authorization.
+///
+/// The host runs the `PostgresClient` (`client.run()`, or a service group) and calls
+/// `schema.migrate(client)` once at start-up; `PostgresStorage` does both for a URL.
+///
+/// Failures are thrown, and the engine answers `server_error`: a dropped connection fails the
+/// statement on it (an open transaction rolls back), and a call that cannot get a connection
+/// within `timeout` (the database is unreachable: postgres-nio's pool would otherwise wait about
+/// a minute before its circuit breaker opens) throws `PostgresStoreError.timedOut`.
+public struct PostgresGrantStore: GrantStore {
+    public let client: PostgresClient
+    public let schema: PostgresSchema
+    /// How long one store call may wait; nil waits as long as the pool does.
+    public let timeout: Duration?
+    let logger: Logger
+    let sql: Statements
+
+    public init(
+        client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
+        logger: Logger = Logger(label: "granted.postgres")
+    ) {
+        self.client = client
+        self.schema = schema
+        self.timeout = timeout
+        self.logger = logger
+        sql = Statements(schema)
+    }
+
+    // MARK: Running statements
+
+    /// Every row of one statement outside a transaction.
+    func rows(_ sql: String, _ binds: PostgresBindings) async throws -> [PostgresRow] {
+        let (client, logger) = (client, logger)
+        return try await withTimeout {
+            try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<Result: Sendable>(
+        _ body: @Sendable (Connection) async throws -> Result
+    ) async throws -> Result {
+        let (client, logger) = (client, logger)
+        return try await withTimeout {
+            try await client.transaction(logger: logger) { connection in
+                try await body(Connection(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    func withTimeout<Result: Sendable>(_ operation: @Sendable () async throws -> Result) async throws -> Result {
+        try await GrantedPostgres.withTimeout(timeout, operation)
+    }
+
+    /// A connection inside a transaction.
+    struct Connection {
+        let connection: PostgresConnection
+        let logger: Logger
+
+        func rows(_ sql: String, _ binds: PostgresBindings) async throws -> [PostgresRow] {
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        }
+
+        /// Runs a statement for its effect; answers how many rows it returned.
+        @discardableResult
+        func run(_ sql: String, _ binds: PostgresBindings) async throws -> Int {
+            try await rows(sql, binds).count
+        }
+    }
+
+    /// One record from each row, by `decode`.
+    func records<Record>(
+        _ rows: [PostgresRow], table: String, prefix: String = "", _ decode: (RowReader) throws -> Record
+    ) throws -> [Record] {
+        try rows.map { try decode(RowReader(row: $0.makeRandomAccess(), table: table, prefix: prefix)) }
+    }
+
+    static func binds(_ build: (inout PostgresBindings) throws -> Void) rethrows -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 20)
+        try build(&binds)
+        return binds
+    }
+
+    /// Binds a key, then the record's columns (the `$1`, `$2…` of `Statements`).
+    static func binds<Record>(
+        key: (inout PostgresBindings) -> Void, _ record: Record, _ bind: (Record, inout PostgresBindings) -> Void
+    ) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 20)
+        key(&binds)
+        bind(record, &binds)
+        return binds
+    }
+}

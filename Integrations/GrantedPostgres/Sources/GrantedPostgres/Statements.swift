@@ -1,0 +1,132 @@
+/// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
+/// the key (digest or id), `$2…` the record's columns in `bind` order.
+struct Statements: Sendable {
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys: String
+
+    // Access tokens
+    let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
+    // Codes
+    let insertCode, codeForUpdate, updateCode: String
+    // Refresh tokens and families
+    let insertRefreshToken, refreshTokenFamily: String
+    let familyForUpdate, insertFamily, updateFamily, deleteFamily, familyJoined: String
+    // User authorizations
+    let activeAuthorizationForUpdate, authorizationForUpdate, insertAuthorization, updateAuthorization: String
+    let authorization, authorizationsOfSubject: String
+    // API keys
+    let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
+    // Housekeeping
+    let purge: String
+
+    init(_ schema: PostgresSchema) {
+        accessTokens = schema.table("access_tokens")
+        codes = schema.table("authorization_codes")
+        refreshTokens = schema.table("refresh_tokens")
+        families = schema.table("refresh_families")
+        authorizations = schema.table("user_authorizations")
+        apiKeys = schema.table("api_keys")
+
+        let token = AccessTokenRow.columns
+        let code = AuthorizationCodeRow.columns
+        let family = RefreshFamilyRow.columns
+        let authorization = UserAuthorizationRow.columns
+        let keyColumns = APIKeyRow.columns
+
+        func insert(_ table: String, key: String, _ columns: [String]) -> String {
+            "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
+        }
+        func update(_ table: String, key: String, _ columns: [String]) -> String {
+            "UPDATE \(table) SET \(SQL.assignments(columns)) WHERE \(key) = $1"
+        }
+
+        insertAccessToken = insert(accessTokens, key: "digest", token) + " ON CONFLICT (digest) DO NOTHING"
+        // Verification: the token, its family and its authorization in one indexed read.
+        accessTokenJoined = """
+            SELECT \(SQL.list(token, table: "t")),
+                f.id AS f_id, \(SQL.list(family, table: "f", prefix: "f_")),
+                a.id AS a_id, \(SQL.list(authorization, table: "a", prefix: "a_"))
+            FROM \(accessTokens) t
+            LEFT JOIN \(families) f ON f.id = t.family_id
+            LEFT JOIN \(authorizations) a ON a.id = t.authorization_id
+            WHERE t.digest = $1
+            """
+        accessTokenForUpdate = "SELECT \(SQL.list(token)) FROM \(accessTokens) WHERE digest = $1 FOR UPDATE"
+        updateAccessToken = update(accessTokens, key: "digest", token)
+
+        insertCode = insert(codes, key: "digest", code) + " ON CONFLICT (digest) DO NOTHING"
+        codeForUpdate = "SELECT \(SQL.list(code)) FROM \(codes) WHERE digest = $1 FOR UPDATE"
+        updateCode = update(codes, key: "digest", code)
+
+        insertRefreshToken = """
+            INSERT INTO \(refreshTokens) (digest, family_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING
+            """
+        refreshTokenFamily = "SELECT family_id FROM \(refreshTokens) WHERE digest = $1"
+        familyForUpdate = "SELECT id, \(SQL.list(family)) FROM \(families) WHERE id = $1 FOR UPDATE"
+        insertFamily = insert(families, key: "id", family) + " ON CONFLICT (id) DO NOTHING RETURNING id"
+        updateFamily = update(families, key: "id", family)
+        deleteFamily = "DELETE FROM \(families) WHERE id = $1"
+        familyJoined = """
+            SELECT f.id, \(SQL.list(family, table: "f")),
+                a.id AS a_id, \(SQL.list(authorization, table: "a", prefix: "a_"))
+            FROM \(families) f
+            LEFT JOIN \(authorizations) a ON a.id = f.authorization_id
+            WHERE f.id = $1
+            """
+
+        activeAuthorizationForUpdate = """
+            SELECT id, \(SQL.list(authorization)) FROM \(authorizations)
+            WHERE subject = $1 AND client_id = $2 AND state = 'active' FOR UPDATE
+            """
+        authorizationForUpdate = "SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE id = $1 FOR UPDATE"
+        // No target: a conflict on the id or on the active pair's partial unique index.
+        insertAuthorization = insert(authorizations, key: "id", authorization) + " ON CONFLICT DO NOTHING RETURNING id"
+        updateAuthorization = update(authorizations, key: "id", authorization)
+        self.authorization = "SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE id = $1"
+        authorizationsOfSubject = """
+            SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE subject = $1 ORDER BY created_at, id
+            """
+
+        // No target: a conflict on the digest or on the id keeps the stored key (re-importing a
+        // fixture's key at every start never revives one that was revoked).
+        insertAPIKey = insert(apiKeys, key: "digest", keyColumns) + " ON CONFLICT DO NOTHING"
+        apiKey = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE digest = $1"
+        apiKeysOfSubject = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE subject = $1 ORDER BY created_at, id"
+        apiKeyForUpdate = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE id = $1 FOR UPDATE"
+        updateAPIKey = update(apiKeys, key: "id", keyColumns)
+
+        // Roots first: whatever hangs from an authorization or family deleted here goes with it,
+        // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
+        // same snapshot, hence the explicit `IN (… deleted …)` beside `NOT EXISTS`.
+        purge = """
+            WITH dead_authorizations AS (
+                DELETE FROM \(authorizations) WHERE dead_since < $1 RETURNING id
+            ), dead_families AS (
+                DELETE FROM \(families)
+                WHERE dead_since < $1 OR authorization_id IN (SELECT id FROM dead_authorizations)
+                RETURNING id
+            ), dead_access_tokens AS (
+                DELETE FROM \(accessTokens) t
+                WHERE t.dead_since < $1
+                    OR t.authorization_id IN (SELECT id FROM dead_authorizations)
+                    OR t.family_id IN (SELECT id FROM dead_families)
+                    OR (t.family_id IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM \(families) f WHERE f.id = t.family_id))
+                RETURNING 1
+            ), dead_codes AS (
+                DELETE FROM \(codes)
+                WHERE dead_since < $1 OR authorization_id IN (SELECT id FROM dead_authorizations)
+                RETURNING 1
+            ), dead_refresh_tokens AS (
+                DELETE FROM \(refreshTokens) r
+                WHERE r.family_id IN (SELECT id FROM dead_families)
+                    OR NOT EXISTS (SELECT 1 FROM \(families) f WHERE f.id = r.family_id)
+                RETURNING 1
+            ), dead_api_keys AS (
+                DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
+                + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
+                + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
+            """
+    }
+}

@@ -1,0 +1,29 @@
+import Granted
+import GrantedPostgres
+import GrantStoreContract
+import PostgresNIO
+import Testing
+
+/// The store contract Granted's in-memory store passes, run against PostgreSQL: every case on
+/// fresh schemas of its own. Serialized, so the suite holds a handful of connections at a time.
+@Suite("Grant store contract: PostgreSQL", .enabled(if: TestDatabase.isConfigured), .serialized)
+struct PostgresContractTests {
+    @Test("the PostgreSQL store keeps the contract", arguments: GrantStoreContract.all.map(\.name))
+    func postgres(_ name: String) async throws {
+        try await TestDatabase.withClient { client in
+            var schemas: [PostgresSchema] = []
+            do {
+                try await GrantStoreContract.run(name) {
+                    let schema = try TestDatabase.freshSchema()
+                    try await schema.migrate(client)
+                    schemas.append(schema)
+                    return PostgresGrantStore(client: client, schema: schema)
+                }
+            } catch {
+                for schema in schemas { try? await schema.drop(client) }
+                throw error
+            }
+            for schema in schemas { try await schema.drop(client) }
+        }
+    }
+}

@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "Granted", path: "../.."),
+        .package(name: "GrantedPostgres", path: "../../Integrations/GrantedPostgres"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -38,6 +39,7 @@ let package = Package(
             name: "DemoServerCommand",
             dependencies: [
                 "DemoServer",
+                .product(name: "GrantedPostgres", package: "GrantedPostgres"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,7 +15,7 @@ public struct Demo: Sendable {
         let fixtures = configuration.fixtures
         let server = AuthorizationServer(
             issuer: configuration.issuer, policy: configuration.policy, clients: fixtures.clients,
-            clock: configuration.clock, random: configuration.random, claims: fixtures.users,
+            store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
             signingKeys: SigningKeys(active: configuration.signer))
         for user in fixtures.users.all {
             if let key = user.apiKey {

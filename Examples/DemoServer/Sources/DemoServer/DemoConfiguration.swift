@@ -13,6 +13,8 @@ public struct DemoConfiguration: Sendable {
     public var fixtures: DemoFixtures
     /// Signs ID tokens; its public key is in the JWK Set.
     public var signer: any Signer
+    /// Where grants live: in memory by default, or a database every demo process shares.
+    public var store: any GrantStore = InMemoryGrantStore()
     public var clock: any WallClock = SystemClock()
     public var random: any RandomSource = SystemRandom()
     /// Largest request body read, on every route (413 beyond).

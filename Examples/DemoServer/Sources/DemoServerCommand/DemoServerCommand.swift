@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoServer
 import Foundation
+import GrantedPostgres
 import Hummingbird
 import Logging
 
@@ -35,7 +36,13 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "PEM RSA private key that signs ID tokens (default: a new 2048-bit key at every start).")
     var signingKey: String?
 
+    @Option(help: "Where grants live: memory (default), or a postgres:// URL that several demo servers share.")
+    var storage = "memory"
+
     func validate() throws {
+        if storage != "memory", !storage.hasPrefix("postgres://"), !storage.hasPrefix("postgresql://") {
+            throw ValidationError("--storage takes memory or a postgres:// URL")
+        }
         for (flag, value) in [
             ("--access-token-lifetime", accessTokenLifetime),
             ("--authorization-code-lifetime", authorizationCodeLifetime),
@@ -63,14 +70,27 @@ struct DemoServerCommand: AsyncParsableCommand {
         configuration.idTokenLifetime = TimeInterval(idTokenLifetime)
 
         // Logs go to standard error: standard output carries the one `listening on` line.
-        var logger = Logger(label: "demo-server", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var standardErrorLogger = Logger(label: "demo-server", factory: { StreamLogHandler.standardError(label: $0) })
+        standardErrorLogger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let host = host
-        let app = try await Demo(configuration).application(host: host, port: port, logger: logger) { bound in
-            let shown = host.contains(":") ? "[\(host)]" : host
-            FileHandle.standardOutput.write(Data("listening on http://\(shown):\(bound)\n".utf8))
+        let logger = standardErrorLogger
+        @Sendable func serve(_ configuration: DemoConfiguration) async throws {
+            let app = try await Demo(configuration).application(host: host, port: port, logger: logger) { bound in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                FileHandle.standardOutput.write(Data("listening on http://\(shown):\(bound)\n".utf8))
+            }
+            try await app.runService()
         }
-        try await app.runService()
+        if storage == "memory" {
+            try await serve(configuration)
+        } else {
+            // The pool starts and the migrations run first; the pool closes after the server.
+            let postgres = try PostgresStorage(url: storage, logger: logger)
+            configuration.store = postgres.grants
+            let shared = configuration
+            try await postgres.run { try await serve(shared) }
+        }
     }
 
     private static func environmentPort() throws -> Int? {

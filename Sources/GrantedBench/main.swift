@@ -1,1 +1,8 @@
-print("bench")
+// granted-bench: in-process throughput of Granted's hot paths, in a release build.
+//
+//     swift run -c release granted-bench [--quick] [--only NAME] [--runs N] [--tokens N] [--list]
+//
+// Scenarios live in Scenarios.swift; the harness (`Bench.measure`) in Harness.swift.
+
+let options = Options.parse(CommandLine.arguments)
+await BenchMain.run(options)

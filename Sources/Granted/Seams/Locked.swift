@@ -11,8 +11,9 @@
 /// Why not `Synchronization.Mutex`: on Linux it is built on futexes inside the uninstrumented
 /// standard library, so ThreadSanitizer cannot see its happens-before edges and reports every
 /// correctly locked access as a race, which would blind the race detector to real ones. A pthread
-/// mutex is intercepted by every sanitizer and costs the same uncontended. This is the library's
-/// one `@unchecked Sendable`: `value` is only ever touched between lock and unlock.
+/// mutex is intercepted by every sanitizer and costs the same uncontended. With
+/// `ReadWriteLocked` below, these are the library's only `@unchecked Sendable`s: `value` is only
+/// ever touched between lock and unlock.
 public final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
@@ -46,4 +47,38 @@ public final class Locked<Value>: @unchecked Sendable {
     }
     @usableFromInline func lock() { pthread_mutex_lock(mutex) }
     @usableFromInline func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+/// A value behind a `pthread_rwlock_t`: many readers at once, one writer. For read-mostly
+/// tables such as the registered clients, so concurrent requests never queue to read them.
+public final class ReadWriteLocked<Value>: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+    private var value: Value
+
+    public init(_ value: Value) {
+        self.value = value
+        lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deinitialize(count: 1)
+        lock.deallocate()
+    }
+
+    /// Reads the value under a shared lock.
+    public func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(value)
+    }
+
+    /// Changes the value under the exclusive lock.
+    public func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        return try body(&value)
+    }
 }

@@ -16,7 +16,7 @@ public protocol RandomSource: Sendable {
 /// `arc4random_buf` on Darwin), drawn 4 KiB at a time: a token's 32 bytes then cost a copy,
 /// not a system call each.
 ///
-/// The buffer is process-wide and behind a lock. Bytes handed out are zeroed in the buffer at
+/// The buffers are process-wide, eight of them striped by thread, each behind its own lock. Bytes handed out are zeroed in the buffer at
 /// once, so a later memory disclosure cannot replay them, and the buffer is refilled from
 /// scratch whenever the process id changes, so a forked child never repeats its parent's bytes.
 /// Requests larger than 256 bytes go to the kernel directly.
@@ -29,10 +29,20 @@ public struct SystemRandom: RandomSource {
             Self.fillFromKernel(buffer)
             return
         }
-        Self.pool.withLock { $0.take(into: buffer) }
+        // Striped by thread, so concurrent callers rarely wait on one another's lock.
+        let stripe = (Self.pthreadIdentity() >> 6) & (Self.pools.count - 1)
+        Self.pools[stripe].withLock { $0.take(into: buffer) }
     }
 
-    private static let pool = Locked(Pool())
+    private static let pools = (0..<8).map { _ in Locked(Pool()) }
+
+    private static func pthreadIdentity() -> Int {
+        #if canImport(Darwin)
+            Int(bitPattern: UnsafeRawPointer(pthread_self()))
+        #else
+            Int(truncatingIfNeeded: pthread_self())
+        #endif
+    }
 
     private struct Pool {
         static let size = 4096

@@ -1,0 +1,210 @@
+import Foundation
+import Granted
+
+/// A server for the user flows: a confidential web client allowed the code grant and refresh,
+/// PKCE on, HS256 ID tokens.
+struct FlowFixture {
+    static let clientID: ClientID = "bench-web"
+    static let secret = "pQ7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zX2cV7bN4mQ9w"
+    static let redirectURI = "https://app.example.com/callback"
+    /// RFC 7636 Appendix B.
+    static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    static let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    static let signingKey = Array("bench-id-token-signing-key-of-32+-bytes".utf8)
+
+    let server: AuthorizationServer
+    let store: InMemoryGrantStore
+
+    init(prefill: Int, willIssue: Int) {
+        let clients = InMemoryClientStore([
+            Client(
+                id: Self.clientID, name: "Bench Web", secretHash: SHA256SecretHasher().hash(Self.secret),
+                redirectURIs: [Self.redirectURI], grantTypes: [.authorizationCode, .refreshToken]),
+            Client(
+                id: Fixture.clientID, name: "Bench", secretHash: SHA256SecretHasher().hash(Fixture.clientSecret),
+                grantTypes: [.clientCredentials]),
+        ])
+        store = InMemoryGrantStore(expectedTokens: prefill + willIssue)
+        let keys = (try? HS256Signer(key: Self.signingKey, keyID: "bench")).map { SigningKeys(active: $0) }
+        server = AuthorizationServer(issuer: Fixture.issuer, clients: clients, store: store, signingKeys: keys)
+        let token = AccessToken(
+            client: Fixture.clientID, subject: nil, scopes: server.policy.defaultScopes, issuedAt: Date(),
+            expiresAt: Date() + 3600)
+        for i in 0..<prefill { store.insertSync(token, at: Fixture.prefillDigest(i)) }
+    }
+
+    static var basic: String { BasicCredentials(clientID: clientID, secret: secret).headerValue }
+
+    /// The value of a `"name":"value"` member of a JSON body, read straight from its bytes.
+    static func string(_ name: String, in body: [UInt8]) -> String? {
+        let key = Array("\"\(name)\":\"".utf8)
+        guard body.count > key.count,
+            let start = (0...(body.count - key.count)).first(where: { body[$0..<($0 + key.count)].elementsEqual(key) })
+        else { return nil }
+        let valueStart = start + key.count
+        guard let end = body[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: body[valueStart..<end], as: UTF8.self)
+    }
+
+    /// The `code` of a redirect's Location.
+    static func code(in location: String) -> String? {
+        guard let start = location.range(of: "code=")?.upperBound else { return nil }
+        return String(location[start...].prefix { $0 != "&" && $0 != "#" })
+    }
+
+    /// One authorize → approve → exchange round trip; answers the token response body.
+    func roundTrip(authorize: RawRequest, subject: Subject, now: Date) async -> [UInt8] {
+        guard case .valid(let request) = await server.validate(authorize.makeRequest()) else {
+            fail("authorization request refused")
+        }
+        let redirect = await server.approve(request, subject: subject, authTime: now)
+        guard let location = redirect.headers["location"], let code = Self.code(in: location) else {
+            fail("approval answered \(redirect.status) without a code")
+        }
+        let exchange = RawRequest.http(
+            "POST", "/token",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", Self.basic)],
+            body: "grant_type=authorization_code&code=\(code)&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&code_verifier=\(Self.verifier)")
+        let response = await server.token(exchange.makeRequest())
+        guard response.status == 200 else { fail("code exchange answered \(response.status): \(response.bodyText)") }
+        return response.body
+    }
+
+    static let authorize = RawRequest.http(
+        "GET",
+        "/authorize?response_type=code&client_id=bench-web&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback"
+            + "&scope=public&state=af0ifjsldkj&code_challenge=\(challenge)&code_challenge_method=S256",
+        headers: [("Accept", "text/html")])
+}
+
+extension Scenario {
+    /// Authorization request validation, approval (code issued) and the code exchange with PKCE.
+    static let codeRoundTrip = Scenario(
+        name: "code", measures: ["code"],
+        summary: "authorize (GET, PKCE S256) + approve + code exchange with client_secret_basic and code_verifier"
+    ) { bench in
+        let ops = bench.options.ops(100_000)
+        let fixture = FlowFixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) * 2)
+        let now = Date()
+        var bytes = 0
+        await bench.measure(name: "code", ops: ops, target: Target.codeRoundTrip) { i in
+            let subject = Subject("user-\(i & 1023)")
+            bytes &+= await fixture.roundTrip(authorize: FlowFixture.authorize, subject: subject, now: now).count
+        }
+        blackHole(bytes)
+    }
+
+    /// `grant_type=refresh_token` with rotation: every use answers a new refresh token.
+    static let refreshRotation = Scenario(
+        name: "refresh", measures: ["refresh"],
+        summary: "refresh_token grant with rotation (the answer's refresh token is used next)"
+    ) { bench in
+        let ops = bench.options.ops(200_000)
+        let fixture = FlowFixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) + 10)
+        let body = await fixture.roundTrip(authorize: FlowFixture.authorize, subject: "alice", now: Date())
+        guard var refreshToken = FlowFixture.string("refresh_token", in: body) else { fail("no refresh token") }
+        await bench.measure(name: "refresh", ops: ops, target: Target.refresh) { _ in
+            let request = RawRequest.http(
+                "POST", "/token",
+                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", FlowFixture.basic)],
+                body: "grant_type=refresh_token&refresh_token=\(refreshToken)")
+            let response = await fixture.server.token(request.makeRequest())
+            guard response.status == 200, let next = FlowFixture.string("refresh_token", in: response.body) else {
+                fail("refresh answered \(response.status): \(response.bodyText)")
+            }
+            refreshToken = next
+        }
+    }
+
+    /// RFC 7662 introspection of live access tokens by an authenticated confidential client.
+    static let introspection = Scenario(
+        name: "introspect", measures: ["introspect"],
+        summary: "introspection (RFC 7662) of an active access token by a confidential client, raw request bytes"
+    ) { bench in
+        let ops = bench.options.ops(300_000)
+        let fixture = FlowFixture(prefill: bench.options.prefill, willIssue: 1_000)
+        let issue = RawRequest.http(
+            "POST", "/token",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", Fixture.basicAuthorization)],
+            body: "grant_type=client_credentials&scope=public")
+        var raws: [RawRequest] = []
+        for _ in 0..<1_000 {
+            let response = await fixture.server.token(issue.makeRequest())
+            guard let token = FlowFixture.string("access_token", in: response.body) else { fail("no token") }
+            raws.append(
+                RawRequest.http(
+                    "POST", "/introspect",
+                    headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", FlowFixture.basic)],
+                    body: "token=\(token)&token_type_hint=access_token"))
+        }
+        var active = 0
+        await bench.measure(name: "introspect", ops: ops) { i in
+            let response = await fixture.server.introspect(raws[i % raws.count].makeRequest())
+            guard response.status == 200, response.body.count > 20 else { fail("introspection answered \(response.bodyText)") }
+            active &+= 1
+        }
+        blackHole(active)
+    }
+
+    /// An ID token as the server signs it (OpenID Connect Core §2): claims written to bytes, HS256.
+    static let idToken = Scenario(
+        name: "idtoken", measures: ["idtoken"],
+        summary: "ID token issuance: iss, sub, aud, exp, iat, auth_time, nonce, azp, at_hash; HS256 (pure Swift)"
+    ) { bench in
+        let ops = bench.options.ops(500_000)
+        guard let signer = try? HS256Signer(key: FlowFixture.signingKey, keyID: "bench") else { fail("key") }
+        let now = Date()
+        let accessToken = "gat_" + String(repeating: "x", count: 43)
+        var bytes = 0
+        await bench.measure(name: "idtoken", ops: ops, target: Target.idToken) { i in
+            let claims = JWTClaims(
+                issuer: Fixture.issuer, subject: "32a9a4d0-cb6e-463f-a0ab-63d0a0418bc7", audience: ["bench-web"],
+                expiresAt: now + 3600, issuedAt: now, authTime: now, nonce: "n-0S6_WzA2Mj",
+                authorizedParty: "bench-web", accessTokenHash: JWT.halfHash(accessToken))
+            guard let token = try? JWT.sign(claims, signer: signer) else { fail("signing failed") }
+            bytes &+= token.utf8.count &+ (i & 1)
+        }
+        blackHole(bytes)
+    }
+
+    /// Client credentials from two concurrent callers against one server (this machine: 2 cores).
+    static let twoCallers = Scenario(
+        name: "cc.2callers", measures: ["cc.2callers"],
+        summary: "client credentials from 2 concurrent tasks on one server and store (total ops/s)"
+    ) { bench in
+        let ops = bench.options.ops(200_000)
+        let fixture = Fixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) * 2)
+        let server = fixture.server
+        let raw = RawRequest.http(
+            "POST", "/token",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", Fixture.basicAuthorization)],
+            body: "grant_type=client_credentials&scope=public")
+        let request = raw.makeRequest()
+        await bench.measureConcurrently(name: "cc.2callers", callers: 2, ops: ops) { _, _ in
+            let response = await server.token(request)
+            if response.status != 200 { fail("cc answered \(response.status)") }
+        }
+    }
+
+    /// Resident memory per live token, for tokens issued through the endpoint.
+    static let memory = Scenario(
+        name: "memory", measures: ["memory"],
+        summary: "resident bytes per live access token in the in-memory store (tokens issued through /token)"
+    ) { bench in
+        let count = bench.options.quick ? 100_000 : 1_000_000
+        let before = Machine.residentBytes ?? 0
+        let fixture = Fixture(prefill: 0, willIssue: count)
+        let request = OAuthRequest.form(
+            "/token", "grant_type=client_credentials&scope=public",
+            headers: ["Authorization": Fixture.basicAuthorization])
+        for _ in 0..<count {
+            let response = await fixture.server.token(request)
+            if response.status != 200 { fail("cc answered \(response.status)") }
+        }
+        let after = Machine.residentBytes ?? 0
+        let perToken = Double(after - before) / Double(count)
+        bench.memoryPerToken = perToken
+        say("memory: \(Format.count(count)) live tokens issued through /token: \(Format.count(Int(perToken.rounded()))) resident bytes per token (target ≤ 256)")
+        blackHole(fixture.store.accessTokenCount)
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Granted
+
+/// A named measurement (or a few related ones, named `name.variant`). Add new ones to `all`.
+struct Scenario: Sendable {
+    let name: String
+    /// Names of the measurements it records, so `--only cc.prebuilt` can select a scenario by one of them.
+    let measures: [String]
+    let summary: String
+    let run: @Sendable (Bench) async -> Void
+
+    static let all: [Scenario] = [
+        primitives, clientCredentials, twoCallers, bearer, codeRoundTrip, refreshRotation, introspection,
+        idToken, memory,
+    ]
+
+    func selected(by options: Options) -> Bool {
+        options.selects(name) || measures.contains(where: options.selects)
+    }
+}
+
+// MARK: Targets (from the team's issue), on one core
+
+enum Target {
+    static let clientCredentials = 300_000.0
+    static let bearer = 500_000.0
+    static let codeRoundTrip = 60_000.0
+    static let refresh = 100_000.0
+    static let idToken = 200_000.0
+}
+
+// MARK: Client credentials
+
+extension Scenario {
+    /// POST /token, grant_type=client_credentials, client_secret_basic, from raw request bytes
+    /// to response body bytes, with the store already holding `--tokens` live tokens.
+    static let clientCredentials = Scenario(
+        name: "cc", measures: ["cc", "cc.prebuilt"],
+        summary: "client credentials token request, raw request bytes → response body bytes"
+    ) { bench in
+        let options = bench.options
+        let ops = options.ops(200_000)
+        let raw = RawRequest.http(
+            "POST", "/token",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Authorization", Fixture.basicAuthorization),
+                ("Accept", "application/json"),
+            ],
+            body: "grant_type=client_credentials&scope=public")
+        var bodyBytes = 0
+
+        // Each measurement gets its own store, holding `--tokens` when it starts (every
+        // operation adds one, with room reserved so no timed run rehashes).
+        if options.selects("cc") {
+            let fixture = Fixture(prefill: options.prefill, willIssue: bench.totalOps(ops))
+            let server = fixture.server
+            await bench.measure(name: "cc", ops: ops, target: Target.clientCredentials) { _ in
+                let response = await server.token(raw.makeRequest())
+                guard response.status == 200 else { fail("cc answered \(response.status): \(response.bodyText)") }
+                bodyBytes &+= response.body.count
+            }
+            note("store now holds \(Format.count(fixture.store.accessTokenCount)) tokens")
+        }
+        // The same without the host's mapping: Granted's share of the cost.
+        if options.selects("cc.prebuilt") {
+            let fixture = Fixture(prefill: options.prefill, willIssue: bench.totalOps(ops))
+            let server = fixture.server
+            let request = raw.makeRequest()
+            await bench.measure(name: "cc.prebuilt", ops: ops) { _ in
+                let response = await server.token(request)
+                guard response.status == 200 else { fail("cc answered \(response.status): \(response.bodyText)") }
+                bodyBytes &+= response.body.count
+            }
+            note("store now holds \(Format.count(fixture.store.accessTokenCount)) tokens")
+        }
+        blackHole(bodyBytes)
+    }
+}
+
+// MARK: Bearer verification
+
+extension Scenario {
+    /// `ResourceGuard.check` of `Authorization: Bearer` for tokens issued through the endpoint.
+    static let bearer = Scenario(
+        name: "bearer", measures: ["bearer", "bearer.prebuilt"],
+        summary: "resource guard check of a Bearer token issued by the endpoint, from raw request bytes"
+    ) { bench in
+        let options = bench.options
+        let ops = options.ops(500_000)
+        let issued = options.quick ? 1_000 : 10_000
+        let fixture = Fixture(prefill: options.prefill, willIssue: issued)
+        let start = nanoseconds()
+        let tokens = await fixture.issueTokens(issued)
+        note("issued \(Format.count(issued)) tokens through /token in \(Format.seconds(nanoseconds() - start))")
+        let raws = tokens.map { token in
+            RawRequest.http(
+                "GET", "/v1/me", headers: [("Authorization", "Bearer \(token)"), ("Accept", "application/json")])
+        }
+        let guardian = fixture.server.resourceGuard()
+        let required: ScopeSet = [.public]
+        var allowed = 0
+
+        func check(_ decision: ResourceGuard.Decision) {
+            guard case .allowed(let grant) = decision else {
+                if case .denied(let response, _) = decision {
+                    fail("bearer denied \(response.status): \(response.headers["www-authenticate"] ?? "")")
+                }
+                fail("bearer denied")
+            }
+            if grant.client == Fixture.clientID { allowed &+= 1 }
+        }
+        if options.selects("bearer") {
+            await bench.measure(name: "bearer", ops: ops, target: Target.bearer) { i in
+                check(await guardian.check(raws[i % raws.count].makeRequest(), requiring: required))
+            }
+        }
+        if options.selects("bearer.prebuilt") {
+            let requests = raws.map { $0.makeRequest() }
+            await bench.measure(name: "bearer.prebuilt", ops: ops) { i in
+                check(await guardian.check(requests[i % requests.count], requiring: required))
+            }
+        }
+        blackHole(allowed)
+    }
+}
+
+// MARK: Primitives
+
+extension Scenario {
+    /// The pieces of the token path, to see how far the endpoints are from their sum.
+    static let primitives = Scenario(
+        name: "prim",
+        measures: [
+            "prim.noop", "prim.random32", "prim.sha256.token", "prim.base64url32", "prim.response",
+            "prim.store.insert", "prim.store.lookup",
+        ],
+        summary: "the harness's own cost per operation, 32 random bytes, SHA-256 of a token, base64url of 32 bytes, store insert and lookup"
+    ) { bench in
+        let options = bench.options
+        let ops = options.ops(1_000_000)
+        var sink: UInt64 = 0
+
+        if options.selects("prim.noop") {
+            // What `measure` itself adds per operation (an async closure call): subtract it
+            // mentally from the cheapest primitives.
+            await bench.measure(name: "prim.noop", ops: ops) { i in sink &+= UInt64(i & 1) }
+        }
+        if options.selects("prim.random32") {
+            let random = SystemRandom()
+            await bench.measure(name: "prim.random32", ops: ops) { _ in
+                var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &bytes) { random.fill($0) }
+                sink &+= bytes.0
+            }
+        }
+        if options.selects("prim.sha256.token") {
+            // A token as it travels: "gat_" and 43 base64url characters: one block.
+            let token = "gat_" + String(repeating: "A", count: 43)
+            await bench.measure(name: "prim.sha256.token", ops: ops) { i in
+                var copy = token
+                sink &+= copy.withUTF8 { TokenDigest(hashing: UnsafeRawBufferPointer($0)).w0 } &+ UInt64(i & 1)
+            }
+        }
+        if options.selects("prim.base64url32") {
+            var bytes = [UInt8](repeating: 0x5A, count: 32)
+            await bench.measure(name: "prim.base64url32", ops: ops) { i in
+                bytes[0] = UInt8(truncatingIfNeeded: i)
+                sink &+= UInt64(Base64URL.encode(bytes).utf8.count)
+            }
+        }
+        if options.selects("prim.response") {
+            // The token response body, as the endpoint writes it.
+            let token = "gat_" + String(repeating: "A", count: 43)
+            await bench.measure(name: "prim.response", ops: ops) { i in
+                var json = JSONWriter(capacity: 160)
+                json.field("access_token", token)
+                json.field("token_type", "Bearer")
+                json.field("expires_in", 1_209_600 &+ (i & 1))
+                json.field("scope", "public")
+                sink &+= UInt64(json.finish().count)
+            }
+        }
+        if options.selects("prim.store.insert") || options.selects("prim.store.lookup") {
+            let fixture = Fixture(prefill: options.prefill, willIssue: bench.totalOps(ops))
+            let store = fixture.store
+            let token = AccessToken(
+                client: Fixture.clientID, subject: nil, scopes: [.public], issuedAt: Date(),
+                expiresAt: Date() + 3600)
+            func digest(_ i: Int) -> TokenDigest {
+                var seed: (UInt64, UInt64) = (0x696e_7365_7274_2121, UInt64(i))  // "insert!!"
+                return withUnsafeBytes(of: &seed) { TokenDigest(hashing: $0) }
+            }
+            if options.selects("prim.store.insert") {
+                // Includes one SHA-256 to derive a fresh key, as an issued token's digest costs.
+                await bench.measure(name: "prim.store.insert", ops: ops) { i in
+                    try? await store.insert(token, at: digest(i))
+                }
+            }
+            if options.selects("prim.store.lookup") {
+                // Keys of prefilled tokens, precomputed: the lookup alone.
+                let keys = (0..<min(fixture.prefilled, 65_536)).map(Fixture.prefillDigest)
+                await bench.measure(name: "prim.store.lookup", ops: ops) { i in
+                    guard let record = try? await store.accessToken(at: keys[i % keys.count]) else {
+                        fail("store lookup missed")
+                    }
+                    sink &+= UInt64(record.token.scopes.count)
+                }
+            }
+        }
+        blackHole(sink)
+    }
+}

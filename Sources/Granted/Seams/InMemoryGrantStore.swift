@@ -5,8 +5,8 @@ import Foundation
 /// tokens are spread over shards so concurrent callers rarely meet, and every transition runs
 /// entirely under one lock, never two.
 public final class InMemoryGrantStore: GrantStore {
-    private final class Shard<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-        let map = Locked<[Key: Value]>([:])
+    private final class Shard: Sendable {
+        let map = Locked(TokenTable())
     }
     private struct Authorizations: Sendable {
         var byID: [AuthorizationID: UserAuthorization] = [:]
@@ -22,7 +22,7 @@ public final class InMemoryGrantStore: GrantStore {
     }
 
     private static let shardCount = 16
-    private let tokens: [Shard<TokenDigest, AccessToken>]
+    private let tokens: [Shard]
     private let codes = Locked<[TokenDigest: AuthorizationCode]>([:])
     private let refreshTokens = Locked<[TokenDigest: FamilyID]>([:])
     private let families = Locked<[FamilyID: RefreshFamily]>([:])
@@ -32,13 +32,13 @@ public final class InMemoryGrantStore: GrantStore {
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
         tokens = (0..<Self.shardCount).map { _ in
-            let shard = Shard<TokenDigest, AccessToken>()
+            let shard = Shard()
             shard.map.withLock { $0.reserveCapacity(expectedTokens / Self.shardCount) }
             return shard
         }
     }
 
-    @inline(__always) private func shard(_ digest: TokenDigest) -> Shard<TokenDigest, AccessToken> {
+    @inline(__always) private func shard(_ digest: TokenDigest) -> Shard {
         tokens[Int(truncatingIfNeeded: digest.w1 & UInt64(Self.shardCount - 1))]
     }
 
@@ -50,7 +50,7 @@ public final class InMemoryGrantStore: GrantStore {
 
     /// The synchronous core of `insert`, also used by benchmarks to fill the store quickly.
     public func insertSync(_ token: AccessToken, at digest: TokenDigest) {
-        shard(digest).map.withLock { $0[digest] = token }
+        shard(digest).map.withLock { $0.set(token, at: digest) }
     }
 
     public func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? {
@@ -63,7 +63,7 @@ public final class InMemoryGrantStore: GrantStore {
     public func updateAccessToken<Outcome: Sendable>(
         at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? {
-        shard(digest).map.withLock { Self.update(&$0, digest, transition) }
+        shard(digest).map.withLock { $0.update(digest, transition) }
     }
 
     /// How many access tokens are stored.
@@ -189,8 +189,8 @@ public final class InMemoryGrantStore: GrantStore {
         }
         var removed = removedAuthorizations + removedFamilies
         for shard in tokens {
-            removed += shard.map.withLock { map in
-                Self.removeAll(from: &map) { token in
+            removed += shard.map.withLock { table in
+                table.removeAll { token in
                     isDead(token.deadSince)
                         || token.family.map { !liveFamilies.contains($0) } ?? false
                         || token.authorization.map(deadAuthorizations.contains) ?? false

@@ -20,7 +20,10 @@ public final class Locked<Value>: @unchecked Sendable {
 
     public init(_ value: Value) {
         self.value = value
-        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        // A cache line (two, for adjacent-line prefetch) of its own: neighbouring locks taken on
+        // different cores must not bounce one line between them.
+        mutex = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
+            .bindMemory(to: pthread_mutex_t.self, capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
     }
@@ -28,7 +31,7 @@ public final class Locked<Value>: @unchecked Sendable {
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deinitialize(count: 1)
-        mutex.deallocate()
+        UnsafeMutableRawPointer(mutex).deallocate()
     }
 
     /// Runs `body` with exclusive access to the value. Never call back into the same lock.
@@ -57,7 +60,8 @@ public final class ReadWriteLocked<Value>: @unchecked Sendable {
 
     public init(_ value: Value) {
         self.value = value
-        lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+        lock = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
+            .bindMemory(to: pthread_rwlock_t.self, capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
         pthread_rwlock_init(lock, nil)
     }
@@ -65,7 +69,7 @@ public final class ReadWriteLocked<Value>: @unchecked Sendable {
     deinit {
         pthread_rwlock_destroy(lock)
         lock.deinitialize(count: 1)
-        lock.deallocate()
+        UnsafeMutableRawPointer(lock).deallocate()
     }
 
     /// Reads the value under a shared lock.

@@ -30,7 +30,7 @@ public struct SystemRandom: RandomSource {
             return
         }
         // Striped by thread, so concurrent callers rarely wait on one another's lock.
-        let stripe = (Self.pthreadIdentity() >> 6) & (Self.pools.count - 1)
+        let stripe = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: Self.pthreadIdentity()) &* 0x9E37_79B9_7F4A_7C15) >> 61)
         Self.pools[stripe].withLock { $0.take(into: buffer) }
     }
 

@@ -36,17 +36,10 @@ public struct AuthorizationCode: Sendable, Hashable {
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
         issuedAt: Date, lifetime: TimeInterval
     ) {
-        self.client = client
-        self.redirectURI = redirectURI
-        self.scopes = scopes
-        self.subject = subject
-        self.authTime = authTime
-        self.nonce = nonce
-        self.challenge = challenge
-        self.authorization = authorization
-        self.family = family
-        self.issuedAt = issuedAt
-        self.state = .issued(expiresAt: issuedAt + lifetime)
+        self.init(
+            client: client, redirectURI: redirectURI, scopes: scopes, subject: subject, authTime: authTime,
+            nonce: nonce, challenge: challenge, authorization: authorization, family: family, issuedAt: issuedAt,
+            state: .issued(expiresAt: issuedAt + lifetime))
     }
 
     /// A code as a store kept it, in whatever state it reached.

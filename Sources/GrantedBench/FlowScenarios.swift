@@ -48,8 +48,13 @@ struct FlowFixture {
 
     /// The `code` of a redirect's Location.
     static func code(in location: String) -> String? {
-        guard let start = location.range(of: "code=")?.upperBound else { return nil }
-        return String(location[start...].prefix { $0 != "&" && $0 != "#" })
+        let bytes = Array(location.utf8)
+        let key = Array("code=".utf8)
+        guard bytes.count > key.count,
+            let start = (0...(bytes.count - key.count)).first(where: { bytes[$0..<($0 + key.count)].elementsEqual(key) })
+        else { return nil }
+        let value = bytes[(start + key.count)...].prefix { $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: "#") }
+        return String(decoding: value, as: UTF8.self)
     }
 
     /// One authorize → approve → exchange round trip; answers the token response body.

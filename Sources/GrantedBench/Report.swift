@@ -30,9 +30,11 @@ enum Report {
             }
             guard complete, sum > 0 else { continue }
             lines.append(
-                String(
-                    format: "  %-11@ %7.0f ns = %4.1f× its primitives (%4.0f ns: %@)", recipe.path, path.medianNanosPerOp,
-                    path.medianNanosPerOp / sum, sum, recipe.what))
+                // Padded in Swift: Foundation on Linux ignores a width on %@.
+                "  " + recipe.path.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %7.0f ns = %4.1f× its primitives (%4.0f ns: %@)", path.medianNanosPerOp,
+                        path.medianNanosPerOp / sum, sum, recipe.what))
         }
         return lines.count > 1 ? lines.joined(separator: "\n") : "(run with the prim scenario for the distance to the primitives)"
     }

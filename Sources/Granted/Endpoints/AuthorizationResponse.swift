@@ -9,7 +9,7 @@ enum AuthorizationResponse {
         let all = parameters + [("iss", issuer)]
         switch mode {
         case .query, .fragment:
-            let separator = mode == .fragment ? "#" : (redirectURI.contains("?") ? "&" : "?")
+            let separator = mode == .fragment ? "#" : (redirectURI.utf8.contains(UInt8(ascii: "?")) ? "&" : "?")
             let location = redirectURI + separator + FormEncoding.encode(all)
             return OAuthResponse(
                 status: 303, headers: ["Location": location, "Cache-Control": "no-store"])

@@ -25,10 +25,13 @@ enum RedirectURIRules {
     /// Absolute, no fragment (§3.1.2), and https unless the host is loopback (RFC 9700 §2.6,
     /// RFC 8252 §7.3) or the policy allows insecure ones. Custom schemes (native apps) pass.
     static func isAcceptable(_ uri: String, policy: Policy) -> Bool {
-        guard !uri.contains("#"), let colon = uri.firstIndex(of: ":") else { return false }
-        let scheme = uri[..<colon].lowercased()
+        // Byte-level checks: Foundation's `contains` on strings goes through CFStringFind.
+        guard !uri.utf8.contains(UInt8(ascii: "#")), let colon = uri.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+            return false
+        }
+        let scheme = uri.utf8[..<colon]
         guard !scheme.isEmpty else { return false }
-        guard scheme == "http" else { return true }
+        guard ASCII.caseInsensitiveEquals(scheme, "http".utf8) else { return true }
         return policy.allowsInsecureRedirectURIs || isLoopback(uri)
     }
 

@@ -102,6 +102,8 @@ public struct FormParameters: Sendable, Hashable {
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(OAuthError) -> String {
         let needsDecoding = bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
         if !needsDecoding {
+            // ASCII is valid UTF-8: skip the generic validator (unspecialized, ~2× the cost).
+            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw .invalidRequest("a parameter is not UTF-8")
             }

@@ -51,10 +51,6 @@ public struct FormParameters: Sendable, Hashable {
         self.pairs = try parsed.get()
     }
 
-    init(pairs: [(String, String)]) {
-        self.pairs = pairs.filter { !$0.1.isEmpty }.map { Pair(name: $0.0, value: $0.1) }
-    }
-
     /// The value of a parameter that may appear at most once; nil when absent or empty.
     /// - Throws: `invalidRequest` when it is repeated (RFC 6749 §3.1, §3.2).
     public func single(_ name: String) throws(OAuthError) -> String? {

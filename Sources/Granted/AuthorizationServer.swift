@@ -49,12 +49,11 @@ public struct AuthorizationServer: Sendable {
         self.introspectionAccess = introspectionAccess
         self.signingKeys = signingKeys
         self.paths = paths
+        self.issuing = Issuer(
+            issuer: issuer, policy: policy, store: store, random: random, claims: claims,
+            signingKeys: signingKeys)
     }
 
-    /// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no
-    /// storage detail reaches a client.
-    @inline(__always)
-    func seam<T>(_ body: () async throws -> T) async throws(OAuthError) -> T {
-        do { return try await body() } catch { throw .serverError }
-    }
+    /// Mints and records what the grants decide.
+    let issuing: Issuer
 }

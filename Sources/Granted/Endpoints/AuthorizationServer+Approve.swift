@@ -13,13 +13,11 @@ extension AuthorizationServer {
         _ request: AuthorizationRequest, subject: Subject, scopes approved: ScopeSet? = nil,
         authTime: Date
     ) async -> OAuthResponse {
-        var scopes = approved.map { $0.intersection(request.scopes) } ?? request.scopes
-        // `openid` is not the user's to withhold: it is what makes this an OpenID Connect request.
-        if request.isOpenIDConnect && !scopes.isEmpty { scopes = scopes.union([.openid]) }
-        guard !scopes.isEmpty else { return deny(request) }
+        guard let plan = AuthorizationResponseGrant.plan(for: request, approved: approved, authTime: authTime)
+        else { return deny(request) }
         do {
-            let parameters = try await issueAuthorizationResponse(
-                request, subject: subject, scopes: scopes, authTime: authTime, now: clock.now)
+            let parameters = try await issuing.issue(
+                plan, for: request, subject: subject, authTime: authTime, now: clock.now)
             return AuthorizationResponse.redirect(
                 to: request.redirectURI, mode: request.responseMode, parameters: parameters, issuer: issuer)
         } catch {
@@ -38,67 +36,5 @@ extension AuthorizationServer {
         AuthorizationResponse.redirect(
             to: request.redirectURI, mode: request.responseMode,
             parameters: error.redirectParameters + [("state", request.state)], issuer: issuer)
-    }
-
-    private func issueAuthorizationResponse(
-        _ request: AuthorizationRequest, subject: Subject, scopes: ScopeSet, authTime: Date, now: Date
-    ) async throws(OAuthError) -> [(String, String?)] {
-        let authorization = try await recordAuthorization(
-            subject: subject, client: request.client.id, scopes: scopes, now: now)
-        var parameters: [(String, String?)] = []
-        var code: String?
-        var accessToken: String?
-        if request.responseType.contains(.code) {
-            let minted = random.mintSecret(prefix: policy.authorizationCodePrefix)
-            let record = AuthorizationCode(
-                client: request.client.id, redirectURI: request.redirectURIWasGiven ? request.redirectURI : nil,
-                scopes: scopes, subject: subject, authTime: authTime, nonce: request.nonce,
-                challenge: request.challenge, authorization: authorization, family: FamilyID(random: random),
-                issuedAt: now, lifetime: policy.authorizationCodeLifetime)
-            try await seam { try await store.insert(record, at: minted.digest) }
-            code = minted.value
-            parameters.append(("code", minted.value))
-        }
-        if request.responseType.contains(.token) {
-            // §4.2.2: an access token in the fragment; never a refresh token.
-            let issued = try await issueAccessToken(
-                client: request.client.id, subject: subject, scopes: scopes, family: nil,
-                authorization: authorization, now: now)
-            accessToken = issued.value
-            parameters.append(("access_token", issued.value))
-            parameters.append(("token_type", "Bearer"))
-            parameters.append(("expires_in", TokenResponse.expiresIn(issued.expiry, from: now).map(String.init)))
-        }
-        if request.responseType.contains(.idToken) {
-            parameters.append(
-                ("id_token", try await idToken(
-                    client: request.client.id, subject: subject, nonce: request.nonce, authTime: authTime,
-                    scopes: scopes, accessToken: accessToken, code: code,
-                    releasesClaims: request.responseType == .idToken, now: now)))
-        }
-        // §4.2.2 / §5.1: scope is reported when tokens come from here, or when it was narrowed.
-        if accessToken != nil || scopes != request.scopes {
-            parameters.append(("scope", scopes.description))
-        }
-        parameters.append(("state", request.state))
-        return parameters
-    }
-
-    /// Adds the approval to the user's authorization of the client, creating one if none is active.
-    func recordAuthorization(
-        subject: Subject, client: ClientID, scopes: ScopeSet, now: Date
-    ) async throws(OAuthError) -> AuthorizationID {
-        let candidate = AuthorizationID(random: random)
-        return try await seam {
-            try await store.updateAuthorization(subject: subject, client: client) { current in
-                if var existing = current {
-                    existing.approve(scopes, at: now)
-                    current = existing
-                    return existing.id
-                }
-                current = UserAuthorization(id: candidate, subject: subject, client: client, scopes: scopes, at: now)
-                return candidate
-            }
-        }
     }
 }

@@ -52,9 +52,10 @@ extension AuthorizationServer {
                 }
                 mode = requested
             }
-            let validated = try validateRest(
+            let validated = try AuthorizationResponseGrant.request(
                 parameters, client: client, redirectURI: redirectURI,
-                redirectURIWasGiven: givenRedirectURI != nil, rawType: rawType, state: state, mode: mode)
+                redirectURIWasGiven: givenRedirectURI != nil, rawType: rawType, state: state, mode: mode,
+                policy: policy, canSignIDTokens: canSignIDTokens)
             return .valid(validated)
         } catch {
             // A forbidden mode (query with tokens) must not carry the error either.
@@ -66,86 +67,15 @@ extension AuthorizationServer {
         }
     }
 
-    private func validateRest(
-        _ parameters: FormParameters, client: Client, redirectURI: String, redirectURIWasGiven: Bool,
-        rawType: String?, state: String?, mode: ResponseMode
-    ) throws(OAuthError) -> AuthorizationRequest {
-        _ = try parameters.single("state")
-        guard let rawType else { throw .invalidRequest("response_type is required") }
-        guard let responseType = ResponseType(parsing: rawType), isSupported(responseType) else {
-            throw .unsupportedResponseType
-        }
-        // Multiple Response Types §2.1: tokens never go in the query.
-        if mode == .query && responseType.defaultsToFragment {
-            throw .invalidRequest("response_mode=query is not allowed with this response_type")
-        }
-        if parameters.contains("request") { throw .requestNotSupported }
-        if parameters.contains("request_uri") { throw .requestURINotSupported }
-        if responseType.contains(.code) && !client.allows(.authorizationCode) {
-            throw .unauthorizedClient("the client may not use the authorization code grant")
-        }
-        if (responseType.contains(.token) || responseType.contains(.idToken)) && !client.allows(.implicit) {
-            throw .unauthorizedClient("the client may not receive tokens from the authorization endpoint")
-        }
-        let scopes = try ScopeRules.resolve(try parameters.single("scope"), client: client, policy: policy)
-        let openID = scopes.contains(.openid)
-        if responseType.contains(.idToken) && !openID {
-            throw .invalidRequest("response_type id_token requires the openid scope")
-        }
-        let nonce = try parameters.single("nonce")
-        // Core §3.2.2.1, §3.3.2.11: nonce is required when an id_token comes from this endpoint.
-        if responseType.contains(.idToken) && nonce == nil {
-            throw .invalidRequest("nonce is required for this response_type")
-        }
-        var challenge: PKCEChallenge?
-        if responseType.contains(.code) {
-            let required =
-                client.requiresPKCE || !client.isConfidential || policy.requiresPKCEForConfidentialClients
-            challenge = try PKCE.challenge(
-                try parameters.single("code_challenge"), method: try parameters.single("code_challenge_method"),
-                required: required, allowsPlain: policy.allowsPlainPKCE)
-        }
-        var prompt = Set<AuthorizationRequest.Prompt>()
-        if let raw = try parameters.single("prompt") {
-            for part in raw.split(separator: " ") {
-                guard let value = AuthorizationRequest.Prompt(rawValue: String(part)) else {
-                    throw .invalidRequest("prompt has an unknown value")
-                }
-                prompt.insert(value)
-            }
-            // Core §3.1.2.1: none with any other value is an error.
-            if prompt.contains(.none) && prompt.count > 1 {
-                throw .invalidRequest("prompt=none cannot be combined with other values")
-            }
-        }
-        var maxAge: Int?
-        if let raw = try parameters.single("max_age") {
-            guard let value = Int(raw), value >= 0 else { throw .invalidRequest("max_age must be a non-negative integer") }
-            maxAge = value
-        }
-        var hints: [String: String] = [:]
-        for name in Self.hintParameters {
-            if let value = try parameters.single(name) { hints[name] = value }
-        }
-        return AuthorizationRequest(
-            client: client, redirectURI: redirectURI, redirectURIWasGiven: redirectURIWasGiven,
-            responseType: responseType, responseMode: mode, scopes: scopes, state: state, nonce: nonce,
-            challenge: challenge, prompt: prompt, maxAge: maxAge, hints: hints, parameters: parameters)
-    }
-
     /// Response types that carry an ID token need a signer (OpenID Connect Core §3.2, §3.3).
     func isSupported(_ responseType: ResponseType) -> Bool {
-        !responseType.contains(.idToken) || canSignIDTokens
+        AuthorizationResponseGrant.isSupported(responseType, canSignIDTokens: canSignIDTokens)
     }
 
     private static func asksForOpenID(_ parameters: FormParameters) -> Bool {
         guard let scope = try? parameters.single("scope") else { return false }
         return scope.split(separator: " ").contains("openid")
     }
-
-    static let hintParameters = [
-        "display", "ui_locales", "claims_locales", "login_hint", "id_token_hint", "acr_values",
-    ]
 
     private func userFacing(_ error: OAuthError) -> AuthorizationValidation {
         var response = OAuthResponse(

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The token endpoint (RFC 6749 §3.2).
+/// The token endpoint (RFC 6749 §3.2): parse, authenticate the client, let the grant decide,
+/// issue, render.
 extension AuthorizationServer {
     /// Answers a token request: POST, form-encoded, client authenticated, then the grant's rules.
     public func token(_ request: OAuthRequest) async -> OAuthResponse {
@@ -27,43 +28,20 @@ extension AuthorizationServer {
             throw .unauthorizedClient("the client may not use this grant type")
         }
         let now = clock.now
+        let plan: TokenPlan
         switch grantType {
         case .clientCredentials:
-            return try await clientCredentials(client, form: form, now: now).response
+            plan = try ClientCredentialsGrant.plan(client: client, scope: try form.single("scope"), policy: policy)
         case .authorizationCode:
-            return try await exchangeCode(client, form: form, now: now).response
+            plan = try await codeExchangePlan(AuthorizationCodeGrant.Request(form), client: client, now: now)
         case .refreshToken:
-            return try await refresh(client, form: form, now: now).response
+            plan = try await refreshPlan(RefreshTokenGrant.Request(form), client: client, now: now)
         default:
             throw .unsupportedGrantType
         }
+        return try await issuing.issue(plan, now: now).response
     }
 
     /// Grant types the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6).
     static let tokenGrantTypes: Set<GrantType> = [.authorizationCode, .clientCredentials, .refreshToken]
-
-    /// §4.4.2: an app-only access token; no refresh token (§4.4.3).
-    private func clientCredentials(_ client: Client, form: FormParameters, now: Date) async throws(OAuthError) -> TokenResponse {
-        let scopes = try ClientCredentialsGrant.scopes(
-            for: client, requested: try form.single("scope"), policy: policy)
-        let issued = try await issueAccessToken(
-            client: client.id, subject: nil, scopes: scopes, family: nil, authorization: nil, now: now)
-        return TokenResponse(
-            accessToken: issued.value, expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
-            scopes: scopes)
-    }
-
-    /// Mints an access token and stores its digest.
-    func issueAccessToken(
-        client: ClientID, subject: Subject?, scopes: ScopeSet, family: FamilyID?,
-        authorization: AuthorizationID?, now: Date
-    ) async throws(OAuthError) -> (value: String, expiry: Date?) {
-        let minted = random.mintSecret(prefix: policy.accessTokenPrefix)
-        let expiry = policy.accessTokenExpiry(from: now)
-        let token = AccessToken(
-            client: client, subject: subject, scopes: scopes, issuedAt: now, expiresAt: expiry,
-            family: family, authorization: authorization)
-        try await seam { try await store.insert(token, at: minted.digest) }
-        return (minted.value, expiry)
-    }
 }

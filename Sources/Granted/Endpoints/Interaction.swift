@@ -36,23 +36,9 @@ extension AuthorizationServer {
     public func interaction(
         for request: AuthorizationRequest, session: UserSession?, signedInNow: Bool = false
     ) async -> Interaction {
-        let now = clock.now
-        let silent = request.prompt.contains(.none)
-        guard let session else {
-            return silent ? rejection(request, .loginRequired) : .signIn
-        }
-        // Core §3.1.2.1: an id_token_hint naming another user than the session's is not them.
-        if let hint = request.hints["id_token_hint"], subject(ofIDTokenHint: hint) != session.subject {
-            return silent ? rejection(request, .loginRequired) : .signIn
-        }
-        if !signedInNow {
-            if request.prompt.contains(.login) || request.prompt.contains(.selectAccount) {
-                return .signIn
-            }
-            if let maxAge = request.maxAge, now.timeIntervalSince(session.authTime) > TimeInterval(maxAge) {
-                return silent ? rejection(request, .loginRequired) : .signIn
-            }
-        }
+        let step = OpenIDConnectRules.step(
+            for: request, session: session, hint: hint(request), signedInNow: signedInNow, now: clock.now)
+        guard case .checkConsent(let session) = step else { return render(step, request) }
         let approved: Bool
         do {
             approved = try await store.authorizations(of: session.subject).contains {
@@ -61,10 +47,19 @@ extension AuthorizationServer {
         } catch {
             return rejection(request, .serverError)
         }
-        if silent {
-            return approved ? .approve(session) : rejection(request, .consentRequired)
+        return render(
+            OpenIDConnectRules.interaction(for: request, session: session, previouslyApproved: approved), request)
+    }
+
+    private func render(_ step: OpenIDConnectRules.Step, _ request: AuthorizationRequest) -> Interaction {
+        switch step {
+        case .signIn: .signIn
+        case .reject(let error): rejection(request, error)
+        // Only reached before prior consent is read; asking again is the safe answer.
+        case .checkConsent(let session): .consent(session, previouslyApproved: false)
+        case .consent(let session, let previouslyApproved): .consent(session, previouslyApproved: previouslyApproved)
+        case .approve(let session): .approve(session)
         }
-        return .consent(session, previouslyApproved: approved && !request.prompt.contains(.consent))
     }
 
     private func rejection(_ request: AuthorizationRequest, _ error: OAuthError) -> Interaction {

@@ -1,8 +1,30 @@
 import Foundation
 
-/// The rules of redeeming an authorization code at the token endpoint (RFC 6749 §4.1.3;
-/// RFC 7636 §4.6), as one pure transition the store applies atomically.
+/// The authorization code grant at the token endpoint (RFC 6749 §4.1.3, §4.1.4; RFC 7636 §4.6):
+/// the redemption as one pure transition the store applies atomically, then the plan of what
+/// the redeemed code issues.
 enum AuthorizationCodeGrant {
+    /// The token request's parameters (§4.1.3).
+    struct Request: Sendable, Hashable {
+        let code: String
+        let redirectURI: String?
+        let verifier: String?
+
+        init(code: String, redirectURI: String? = nil, verifier: String? = nil) {
+            self.code = code
+            self.redirectURI = redirectURI
+            self.verifier = verifier
+        }
+
+        /// - Throws: `invalidRequest` for a missing or repeated parameter (§3.2).
+        init(_ form: FormParameters) throws(OAuthError) {
+            guard let code = try form.single("code") else { throw .invalidRequest("code is required") }
+            self.code = code
+            redirectURI = try form.single("redirect_uri")
+            verifier = try form.single("code_verifier")
+        }
+    }
+
     enum Outcome: Sendable, Hashable {
         case granted(AuthorizationCode)
         /// §4.1.2, §10.5: the code was already redeemed; what it issued must be revoked.
@@ -43,5 +65,34 @@ enum AuthorizationCodeGrant {
         case .revoked: return .refused("the code was revoked")
         case .replayed: return .replayed(code)
         }
+    }
+
+    /// What a redeemed code issues (§4.1.4): an access token in a new family, a refresh token
+    /// when the policy and the client allow it, and an ID token for an OpenID Connect request.
+    /// - Parameter authorization: the user authorization the code hangs from, as stored now.
+    /// - Throws: `invalidGrant` when the user revoked it after the code was issued.
+    static func plan(
+        for code: AuthorizationCode, client: Client, authorization: UserAuthorization?, policy: Policy,
+        now: Date
+    ) throws(OAuthError) -> TokenPlan {
+        guard let authorization, authorization.isActive else {
+            throw .invalidGrant("the user revoked this authorization")
+        }
+        let start = FamilyStart(
+            id: code.family, authTime: code.authTime,
+            expiresAt: policy.refreshTokenLifetime.map { now + $0 },
+            issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken))
+        return TokenPlan(
+            client: client.id, subject: code.subject, scopes: code.scopes, authorization: code.authorization,
+            family: .start(start), idToken: OpenIDConnectRules.idToken(for: code))
+    }
+
+    /// The family a replayed code's redemption created, revoked (§4.1.2): stored in its place
+    /// when the redemption has not stored it yet, so the tokens it is about to issue are born dead.
+    static func revokedFamily(of code: AuthorizationCode, at now: Date) -> RefreshFamily {
+        RefreshFamily(
+            id: code.family, client: code.client, subject: code.subject, scopes: code.scopes,
+            authorization: code.authorization, authTime: code.authTime, createdAt: now, expiresAt: now,
+            current: nil, accessTokensExpireBy: now, state: .revoked(at: now))
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The refresh token grant (RFC 6749 §6; RFC 9700 §4.14.2): a checked request against the stored
+/// family, the rotation as one pure transition, and the plan of what a granted use issues.
+enum RefreshTokenGrant {
+    /// The token request's parameters (§6).
+    struct Request: Sendable, Hashable {
+        let refreshToken: String
+        let scope: String?
+
+        init(refreshToken: String, scope: String? = nil) {
+            self.refreshToken = refreshToken
+            self.scope = scope
+        }
+
+        /// - Throws: `invalidRequest` for a missing or repeated parameter (§3.2).
+        init(_ form: FormParameters) throws(OAuthError) {
+            guard let token = try form.single("refresh_token") else {
+                throw .invalidRequest("refresh_token is required")
+            }
+            refreshToken = token
+            scope = try form.single("scope")
+        }
+    }
+
+    /// Checks the request against the family as read before the rotation: bound to the client
+    /// it was issued to, under a live user authorization, and for the same or a narrower scope.
+    /// - Returns: the scopes to issue.
+    /// - Throws: `invalidGrant` (§5.2) or `invalidScope` (§6: never wider than the original grant).
+    static func scopes(
+        for request: Request, family: RefreshFamily, authorization: UserAuthorization?, client: Client
+    ) throws(OAuthError) -> ScopeSet {
+        guard family.client == client.id else { throw .invalidGrant("the refresh token is invalid") }
+        guard let authorization, authorization.isActive else {
+            throw .invalidGrant("the user revoked this authorization")
+        }
+        guard let requested = request.scope else { return family.scopes }
+        let scopes = try ScopeSet.parse(requested)
+        guard scopes.isSubset(of: family.scopes) else {
+            throw .invalidScope("the requested scope exceeds the original grant")
+        }
+        return scopes
+    }
+
+    /// The rotation, applied by the store atomically to the family as it is now: a family that
+    /// is gone counts as revoked.
+    static func use(
+        _ family: inout RefreshFamily?, presented: TokenDigest, client: ClientID, rotatingTo next: TokenDigest,
+        accessTokenExpiry: Date?, at now: Date, rules: RefreshFamily.Rules
+    ) -> RefreshFamily.Use {
+        guard family != nil else { return .revoked }
+        return family?.use(
+            presented, by: client, rotatingTo: next, accessTokenExpiry: accessTokenExpiry, at: now, rules: rules)
+            ?? .revoked
+    }
+
+    /// What a use issues: a granted one a new access token (and ID token for `openid`, Core
+    /// §12.2: keeps `sub` and `auth_time`, no nonce) in the same family; the others an error.
+    /// - Parameter rotatedTo: the new refresh token when the family rotates.
+    /// - Throws: `invalidGrant` for every use but `granted`.
+    static func plan(
+        after use: RefreshFamily.Use, family: RefreshFamily, scopes: ScopeSet, rotatedTo: String?
+    ) throws(OAuthError) -> TokenPlan {
+        switch use {
+        case .granted: break
+        case .expired: throw .invalidGrant("the refresh token has expired")
+        case .revoked, .wrongClient: throw .invalidGrant("the refresh token is invalid")
+        case .replayed: throw .invalidGrant("the refresh token was already used")
+        }
+        return TokenPlan(
+            client: family.client, subject: family.subject, scopes: scopes, authorization: family.authorization,
+            family: .continued(family.id, refreshToken: rotatedTo),
+            idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime) : nil)
+    }
+}

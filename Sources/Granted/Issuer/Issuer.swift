@@ -1,0 +1,135 @@
+import Foundation
+
+/// The one place that mints, hashes and records what grants decided: access tokens, refresh
+/// families and their tokens, authorization codes, ID tokens and user authorizations; and that
+/// revokes families. Grants answer plans; endpoints hand them here.
+struct Issuer: Sendable {
+    let issuer: String
+    let policy: Policy
+    let store: any GrantStore
+    let random: any RandomSource
+    let claims: (any ClaimsSource)?
+    let signingKeys: SigningKeys?
+
+    /// Carries out a token endpoint plan (RFC 6749 §5.1).
+    func issue(_ plan: TokenPlan, now: Date) async throws(OAuthError) -> TokenResponse {
+        let refreshToken: String?
+        switch plan.family {
+        case .none:
+            refreshToken = nil
+        case .start(let start):
+            refreshToken = try await startFamily(start, plan: plan, now: now)
+        case .continued(_, let rotated):
+            refreshToken = rotated
+        }
+        let issued = try await issueAccessToken(
+            client: plan.client, subject: plan.subject, scopes: plan.scopes, family: plan.family.id,
+            authorization: plan.authorization, now: now)
+        var idToken: String?
+        if let idPlan = plan.idToken, let subject = plan.subject {
+            idToken = try await self.idToken(
+                idPlan, client: plan.client, subject: subject, scopes: plan.scopes, accessToken: issued.value,
+                code: nil, now: now)
+        }
+        return TokenResponse(
+            accessToken: issued.value, expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
+            scopes: plan.scopes, refreshToken: refreshToken, idToken: idToken)
+    }
+
+    /// Mints an access token and stores its digest.
+    func issueAccessToken(
+        client: ClientID, subject: Subject?, scopes: ScopeSet, family: FamilyID?,
+        authorization: AuthorizationID?, now: Date
+    ) async throws(OAuthError) -> (value: String, expiry: Date?) {
+        let minted = random.mintSecret(prefix: policy.accessTokenPrefix)
+        let expiry = policy.accessTokenExpiry(from: now)
+        let token = AccessToken(
+            client: client, subject: subject, scopes: scopes, issuedAt: now, expiresAt: expiry,
+            family: family, authorization: authorization)
+        try await seam { try await store.insert(token, at: minted.digest) }
+        return (minted.value, expiry)
+    }
+
+    /// Stores the family a code redemption starts, and its refresh token's index entry.
+    /// - Returns: the refresh token, when the plan issues one.
+    private func startFamily(_ start: FamilyStart, plan: TokenPlan, now: Date) async throws(OAuthError) -> String? {
+        guard let subject = plan.subject, let authorization = plan.authorization else { throw .serverError }
+        let refresh = start.issuesRefreshToken ? random.mintSecret(prefix: policy.refreshTokenPrefix) : nil
+        let family = RefreshFamily(
+            id: start.id, client: plan.client, subject: subject, scopes: plan.scopes,
+            authorization: authorization, authTime: start.authTime, createdAt: now,
+            expiresAt: start.expiresAt, current: refresh?.digest,
+            accessTokensExpireBy: policy.accessTokenExpiry(from: now))
+        // A replay that raced this redemption may have left the family revoked already: then it
+        // stays revoked and the tokens below are born dead, exactly as if the replay had come
+        // after them (RFC 6749 §4.1.2). The answer does not depend on the interleaving.
+        try await seam {
+            try await store.updateFamily(family.id) { existing in
+                if existing == nil { existing = family }
+            }
+        }
+        // The family first, then its refresh token's index entry: housekeeping never sees an
+        // entry whose family is not there yet (it would purge it as an orphan).
+        if let refresh {
+            try await seam { try await store.insertRefreshToken(at: refresh.digest, family: family.id) }
+        }
+        return refresh?.value
+    }
+
+    /// A new refresh token for a rotation, recorded in the family's index before the rotation
+    /// makes it current (RFC 9700 §4.14.2), so a concurrent lookup never misses it.
+    func rotatedRefreshToken(for family: FamilyID, recorded: Bool) async throws(OAuthError) -> MintedSecret {
+        let next = random.mintSecret(prefix: policy.refreshTokenPrefix)
+        if recorded {
+            try await seam { try await store.insertRefreshToken(at: next.digest, family: family) }
+        }
+        return next
+    }
+
+    /// Revokes the family a replayed code's redemption created (RFC 6749 §4.1.2), or leaves a
+    /// revoked one in its place if the redemption has not stored it yet.
+    func revokeFamily(of code: AuthorizationCode, now: Date) async throws(OAuthError) {
+        let tombstone = AuthorizationCodeGrant.revokedFamily(of: code, at: now)
+        try await seam {
+            try await store.updateFamily(code.family) { family in
+                if family == nil { family = tombstone } else { family?.revoke(at: now) }
+            }
+        }
+    }
+
+    /// Adds the approval to the user's authorization of the client, creating one if none is active.
+    func recordAuthorization(
+        subject: Subject, client: ClientID, scopes: ScopeSet, now: Date
+    ) async throws(OAuthError) -> AuthorizationID {
+        let candidate = AuthorizationID(random: random)
+        return try await seam {
+            try await store.updateAuthorization(subject: subject, client: client) { current in
+                if var existing = current {
+                    existing.approve(scopes, at: now)
+                    current = existing
+                    return existing.id
+                }
+                current = UserAuthorization(id: candidate, subject: subject, client: client, scopes: scopes, at: now)
+                return candidate
+            }
+        }
+    }
+}
+
+extension TokenPlan.Family {
+    /// The family the access token hangs from.
+    var id: FamilyID? {
+        switch self {
+        case .none: nil
+        case .start(let start): start.id
+        case .continued(let id, _): id
+        }
+    }
+}
+
+/// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no
+/// storage detail reaches a client.
+@inline(__always)
+func seam<T>(_ body: () async throws -> T) async throws(OAuthError) -> T {
+    do { return try await body() } catch { throw .serverError }
+}

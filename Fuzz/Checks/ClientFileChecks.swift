@@ -7,7 +7,7 @@ import Foundation
 /// The client/fixture JSON loader: never traps; every client it accepts is consistent.
 enum ClientFileChecks {
     static func check(_ bytes: [UInt8]) throws {
-        guard let store = try? InMemoryClientStore(json: Data(bytes)) else { return }
+        guard let store = try? InMemoryClientStore(json: Data(bytes), hashingWith: SHA256SecretHasher()) else { return }
         _ = store
         guard let registrations = try? JSONDecoder().decode([ClientRegistration].self, from: Data(bytes)) else { return }
         for registration in registrations {

@@ -15,11 +15,11 @@ public struct AuthorizationServer: Sendable {
     public let store: any GrantStore
     public let clock: any WallClock
     public let random: any RandomSource
+    /// Hashes client secrets; the one used everywhere, also to read client files
+    /// (`InMemoryClientStore(json:hashingWith:)`).
     public let secretHasher: any SecretHasher
     /// What the host knows about users (userinfo, ID token claims, introspection's username).
     public let claims: (any ClaimsSource)?
-    /// Which clients may call the introspection endpoint (RFC 7662 §2.1).
-    public let introspectionAccess: IntrospectionAccess
     /// Keys that sign ID tokens; nil turns OpenID Connect off (no ID tokens, no userinfo, no JWKS).
     public let signingKeys: SigningKeys?
     /// Where the host serves each endpoint, for the metadata and `handle(_:)`.
@@ -34,7 +34,6 @@ public struct AuthorizationServer: Sendable {
         random: any RandomSource = SystemRandom(),
         secretHasher: any SecretHasher = SHA256SecretHasher(),
         claims: (any ClaimsSource)? = nil,
-        introspectionAccess: IntrospectionAccess = .confidentialClients,
         signingKeys: SigningKeys? = nil,
         paths: EndpointPaths = EndpointPaths()
     ) {
@@ -46,7 +45,6 @@ public struct AuthorizationServer: Sendable {
         self.random = random
         self.secretHasher = secretHasher
         self.claims = claims
-        self.introspectionAccess = introspectionAccess
         self.signingKeys = signingKeys
         self.paths = paths
         self.issuing = Issuer(

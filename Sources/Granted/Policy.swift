@@ -44,7 +44,12 @@ public struct Policy: Sendable {
     public var authorizationCodePrefix = "gac_"
     public var apiKeyPrefix = "gak_"
 
+    // MARK: Endpoints
+    /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
+    public var introspectionAccess: IntrospectionAccess = .confidentialClients
+
     // MARK: Input
+    /// Bounds on what a request may carry, for every endpoint and the resource guard.
     public var inputLimits = InputLimits()
 
     public init() {}

@@ -8,7 +8,7 @@ extension AuthorizationServer {
         guard request.method == "POST" else { return OAuthError.methodNotAllowed(allow: "POST") }
         do throws(OAuthError) {
             let (form, client) = try await authenticatedForm(request)
-            guard introspectionAccess.permits(client) else {
+            guard policy.introspectionAccess.permits(client) else {
                 throw .invalidClient(basicChallenge: request.headers["authorization"] != nil)
             }
             guard let token = try form.single("token") else { throw .invalidRequest("token is required") }

@@ -27,7 +27,11 @@ public struct ResourceGuard: Sendable {
         case denied(OAuthResponse, OAuthError?)
     }
 
-    public let server: AuthorizationServer
+    /// Where the tokens and API keys it checks are kept: the issuer's store, shared.
+    public let store: any GrantStore
+    public let clock: any WallClock
+    /// Bounds on a form body carrying the token (RFC 6750 §2.2).
+    public let limits: InputLimits
     /// The header that carries a per-user API key, e.g. `X-API-Key`; nil: API keys are off.
     public var apiKeyHeader: String?
     /// The `realm` of the challenges (RFC 6750 §3).
@@ -37,11 +41,15 @@ public struct ResourceGuard: Sendable {
     /// userinfo must; never in the query.
     public var acceptsFormBodyToken: Bool
 
+    /// A guard that stands alone: a resource server needs the grant store it shares with the
+    /// authorization server, a clock and input limits, not an issuer.
     public init(
-        server: AuthorizationServer, apiKeyHeader: String? = nil, realm: String = "api",
-        acceptsFormBodyToken: Bool = false
+        store: any GrantStore, clock: any WallClock = SystemClock(), limits: InputLimits = InputLimits(),
+        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false
     ) {
-        self.server = server
+        self.store = store
+        self.clock = clock
+        self.limits = limits
         self.apiKeyHeader = apiKeyHeader
         self.realm = realm
         self.acceptsFormBodyToken = acceptsFormBodyToken
@@ -85,14 +93,14 @@ public struct ResourceGuard: Sendable {
         var bodyToken: String?
         if acceptsFormBodyToken, request.method == "POST", request.hasFormBody {
             do {
-                bodyToken = try FormParameters(parsing: request.body, limits: server.policy.inputLimits)
+                bodyToken = try FormParameters(parsing: request.body, limits: limits)
                     .single("access_token")
             } catch { throw .refused(error) }
         }
         guard authorizations + keys + (bodyToken == nil ? 0 : 1) <= 1 else {
             throw .refused(.invalidRequest("more than one credential was sent"))
         }
-        let now = server.clock.now
+        let now = clock.now
         if keys == 1, let name = apiKeyHeader, let key = request.headers[name] {
             return try await verifyAPIKey(key)
         }
@@ -108,7 +116,7 @@ public struct ResourceGuard: Sendable {
         }
         let digest = SHA256.hash(token)
         let record: AccessTokenRecord?
-        do { record = try await server.store.accessToken(at: digest) } catch { throw .refused(.serverError) }
+        do { record = try await store.accessToken(at: digest) } catch { throw .refused(.serverError) }
         guard let record, record.isActive(at: now) else { throw .refused(.invalidToken) }
         guard required.isSubset(of: record.token.scopes) else {
             throw .refused(.insufficientScope(required: required))
@@ -120,7 +128,7 @@ public struct ResourceGuard: Sendable {
 
     private func verifyAPIKey(_ value: String) async throws(Refusal) -> AccessGrant {
         let key: APIKey?
-        do { key = try await server.store.apiKey(at: SHA256.hash(value)) } catch { throw .refused(.serverError) }
+        do { key = try await store.apiKey(at: SHA256.hash(value)) } catch { throw .refused(.serverError) }
         guard let key, key.isActive else { throw .refused(.invalidToken) }
         return AccessGrant(
             subject: key.subject, client: nil, scopes: nil, credential: .apiKey(key.id), expiresAt: nil)
@@ -178,6 +186,6 @@ extension AuthorizationServer {
         apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false
     ) -> ResourceGuard {
         ResourceGuard(
-            server: self, apiKeyHeader: apiKeyHeader, realm: realm, acceptsFormBodyToken: acceptsFormBodyToken)
+            store: store, clock: clock, limits: policy.inputLimits, apiKeyHeader: apiKeyHeader, realm: realm, acceptsFormBodyToken: acceptsFormBodyToken)
     }
 }

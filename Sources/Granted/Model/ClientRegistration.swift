@@ -81,8 +81,9 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
 
 extension InMemoryClientStore {
     /// Clients from JSON: either an array of registrations or an object with a `clients` array.
+    /// Pass the server's own `secretHasher`, so that secrets hash the way they are verified.
     /// - Throws: a `DecodingError` for malformed JSON, `ClientRegistration.Problem` for a bad client.
-    public convenience init(json: Data, hashingWith hasher: any SecretHasher = SHA256SecretHasher()) throws {
+    public convenience init(json: Data, hashingWith hasher: any SecretHasher) throws {
         struct File: Decodable { var clients: [ClientRegistration] }
         let registrations: [ClientRegistration]
         if let file = try? JSONDecoder().decode(File.self, from: json) {

@@ -29,9 +29,10 @@ struct RevocationFlow: Sendable {
                 grantTypes: []))
         clock = ManualClock(TestServer.start)
         store = InMemoryGrantStore()
+        var policy = policy
+        policy.introspectionAccess = introspectionAccess
         server = AuthorizationServer(
-            issuer: TestServer.issuer, policy: policy, clients: clients, store: store, clock: clock, claims: claims,
-            introspectionAccess: introspectionAccess)
+            issuer: TestServer.issuer, policy: policy, clients: clients, store: store, clock: clock, claims: claims)
     }
 
     // MARK: Requests

@@ -80,7 +80,7 @@ public struct DemoFixtures: Sendable {
         }
         do {
             let file = try JSONDecoder().decode(File.self, from: json)
-            clients = try InMemoryClientStore(json: json)
+            clients = try InMemoryClientStore(json: json, hashingWith: SHA256SecretHasher())  // the server's default hasher
             users = DemoUsers(file.users)
             let names = file.scopes ?? []
             scopes = names.isEmpty ? .empty : try ScopeSet.parse(names.joined(separator: " "))

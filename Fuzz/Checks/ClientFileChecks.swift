@@ -12,7 +12,8 @@ enum ClientFileChecks {
         guard let registrations = try? JSONDecoder().decode([ClientRegistration].self, from: Data(bytes)) else { return }
         for registration in registrations {
             guard let client = try? registration.client(hashingWith: SHA256SecretHasher()) else { continue }
-            try require(client.isConfidential == (client.secretHash != nil), "secret and method disagree")
+            let hasSecret = registration.clientSecret != nil || registration.clientSecretHash != nil
+            try require(client.isConfidential == hasSecret, "secret and method disagree")
             try require(client.redirectURIs.allSatisfy { !$0.contains("#") }, "a fragment in a redirect URI")
         }
     }

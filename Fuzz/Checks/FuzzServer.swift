@@ -20,10 +20,10 @@ final class FuzzServer: Sendable {
         let hasher = SHA256SecretHasher()
         let clients = InMemoryClientStore([
             Client(
-                id: "service", secretHash: hasher.hash("service-secret"), grantTypes: [.clientCredentials],
+                id: "service", authentication: .clientSecret(hasher.hash("service-secret")), grantTypes: [.clientCredentials],
                 allowedScopes: ["public", "profile"]),
             Client(
-                id: "web", secretHash: hasher.hash("web-secret"),
+                id: "web", authentication: .clientSecret(hasher.hash("web-secret")),
                 redirectURIs: ["https://web.example/cb", "http://127.0.0.1:8765/cb"],
                 grantTypes: [.authorizationCode, .refreshToken, .implicit]),
             Client(id: "spa", redirectURIs: ["https://spa.example/cb"], grantTypes: [.authorizationCode, .refreshToken]),

@@ -25,10 +25,10 @@ public struct ContractFlow: Sendable {
         let hasher = SHA256SecretHasher()
         return [
             Client(
-                id: service.clientID, secretHash: hasher.hash(service.secret), grantTypes: [.clientCredentials],
+                id: service.clientID, authentication: .clientSecret(hasher.hash(service.secret)), grantTypes: [.clientCredentials],
                 allowedScopes: [.public, .profile]),
             Client(
-                id: webApp.clientID, secretHash: hasher.hash(webApp.secret), redirectURIs: [webAppRedirect],
+                id: webApp.clientID, authentication: .clientSecret(hasher.hash(webApp.secret)), redirectURIs: [webAppRedirect],
                 grantTypes: [.authorizationCode, .refreshToken]),
         ]
     }

@@ -137,7 +137,7 @@ extension GrantStoreContract {
         let second = try ContractFlow.Tokens(await flow.refresh(old))
         let newer = try require(second.refreshToken, "a rotated refresh token")
         try expectEqual(ContractFlow.errorCode(of: await flow.refresh(old)), "invalid_grant", "the reuse")
-        try expectEqual(try await family(of: old, in: flow)?.isLive, false, "the reuse revoked the family")
+        try expectEqual(try await family(of: old, in: flow)?.state.isActive, false, "the reuse revoked the family")
 
         flow.clock.advance(by: day + 1)
         _ = try await flow.server.purge(deadFor: day)
@@ -157,7 +157,7 @@ extension GrantStoreContract {
         flow.clock.advance(by: 30 * day)
         _ = try await flow.server.purge(deadFor: day)
         try expect(try await !isStored(accessToken: tokens.accessToken, in: flow), "the expired token is deleted")
-        try expectEqual(try await family(of: refresh, in: flow)?.isLive, true, "the family is kept")
+        try expectEqual(try await family(of: refresh, in: flow)?.state.isActive, true, "the family is kept")
         let refreshed = try ContractFlow.Tokens(await flow.refresh(refresh))
         try expect(await flow.verifies(refreshed.accessToken), "a refreshed token works")
     }

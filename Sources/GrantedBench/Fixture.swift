@@ -19,7 +19,7 @@ struct Fixture {
     init(prefill: Int, willIssue: Int = 0) {
         let clients = InMemoryClientStore([
             Client(
-                id: Self.clientID, name: "Bench", secretHash: SHA256SecretHasher().hash(Self.clientSecret),
+                id: Self.clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(Self.clientSecret)),
                 grantTypes: [.clientCredentials, .authorizationCode, .refreshToken])
         ])
         let start = nanoseconds()

@@ -18,10 +18,10 @@ struct FlowFixture {
     init(prefill: Int, willIssue: Int) {
         let clients = InMemoryClientStore([
             Client(
-                id: Self.clientID, name: "Bench Web", secretHash: SHA256SecretHasher().hash(Self.secret),
+                id: Self.clientID, name: "Bench Web", authentication: .clientSecret(SHA256SecretHasher().hash(Self.secret)),
                 redirectURIs: [Self.redirectURI], grantTypes: [.authorizationCode, .refreshToken]),
             Client(
-                id: Fixture.clientID, name: "Bench", secretHash: SHA256SecretHasher().hash(Fixture.clientSecret),
+                id: Fixture.clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(Fixture.clientSecret)),
                 grantTypes: [.clientCredentials]),
         ])
         store = InMemoryGrantStore(expectedTokens: prefill + willIssue)

@@ -9,7 +9,7 @@ struct ReadmeSampleTests {
     func readmeSample() async throws {
         // README begin
         let clients = InMemoryClientStore([
-            Client(id: "reporting", secretHash: SHA256SecretHasher().hash("s3cret-from-your-vault"),
+            Client(id: "reporting", authentication: .clientSecret(SHA256SecretHasher().hash("s3cret-from-your-vault")),
                    grantTypes: [.clientCredentials], allowedScopes: ["public"]),
         ])
         let server = AuthorizationServer(issuer: "https://auth.example.com", clients: clients)

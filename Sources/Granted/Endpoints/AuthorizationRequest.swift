@@ -9,7 +9,8 @@ public struct AuthorizationRequest: Sendable, Hashable {
         case selectAccount = "select_account"
     }
 
-    public let client: Client
+    /// What a consent page may show of the client; never its secret.
+    public let client: ClientView
     /// The registered URI the response goes to.
     public let redirectURI: String
     /// Whether `redirect_uri` was in the request: then the token request must repeat it (§4.1.3).
@@ -30,6 +31,26 @@ public struct AuthorizationRequest: Sendable, Hashable {
     /// sign-in and consent forms and validates it again when they come back.
     public let parameters: FormParameters
 
+    init(
+        client: Client, redirectURI: String, redirectURIWasGiven: Bool, responseType: ResponseType,
+        responseMode: ResponseMode, scopes: ScopeSet, state: String?, nonce: String?, challenge: PKCEChallenge?,
+        prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters
+    ) {
+        self.client = ClientView(client)
+        self.redirectURI = redirectURI
+        self.redirectURIWasGiven = redirectURIWasGiven
+        self.responseType = responseType
+        self.responseMode = responseMode
+        self.scopes = scopes
+        self.state = state
+        self.nonce = nonce
+        self.challenge = challenge
+        self.prompt = prompt
+        self.maxAge = maxAge
+        self.hints = hints
+        self.parameters = parameters
+    }
+
     /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).
     public var isOpenIDConnect: Bool { scopes.contains(.openid) }
 }
@@ -42,4 +63,20 @@ public enum AuthorizationValidation: Sendable {
     /// An error for the user, never redirected: unknown client or redirect URI (§4.1.2.1).
     /// The host renders its own page; `response` is a plain default.
     case userFacing(OAuthError, response: OAuthResponse)
+}
+
+/// A client as a sign-in or consent page shows it (RFC 6749 §4.1.1): who is asking, with no
+/// way to reach its secret.
+public struct ClientView: Sendable, Hashable {
+    public let id: ClientID
+    public let name: String
+    public let redirectURIs: [String]
+    public let isConfidential: Bool
+
+    init(_ client: Client) {
+        id = client.id
+        name = client.name
+        redirectURIs = client.redirectURIs
+        isConfidential = client.isConfidential
+    }
 }

@@ -38,7 +38,7 @@ extension AuthorizationServer {
             json.field("iss", issuer)
         case .refresh(let family, let authorization, let digest)?
         where family.current.map(digest.constantTimeEquals) == true
-            && family.isUsable(at: now, rules: RefreshFamily.Rules(rotate: true, idleLifetime: policy.refreshTokenIdleLifetime))
+            && family.isActive(at: now, idleLifetime: policy.refreshTokenIdleLifetime)
             && authorization?.isActive == true:
             json.field("active", true)
             json.field("scope", family.scopes.description)

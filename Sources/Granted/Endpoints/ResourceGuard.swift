@@ -2,20 +2,30 @@ import Foundation
 
 /// Who a verified request acts for, as a protected resource sees it.
 public struct AccessGrant: Sendable, Hashable {
+    /// What was presented; each kind carries what only it has.
     public enum Credential: Sendable, Hashable {
-        /// An OAuth access token (RFC 6750 §2.1).
-        case bearer
-        /// A per-user API key: the user with all of their access.
+        /// An OAuth access token (RFC 6750 §2.1) issued to `client` for `scopes`; nil `expiresAt`:
+        /// it never expires.
+        case accessToken(client: ClientID, scopes: ScopeSet, expiresAt: Date?)
+        /// A per-user API key: the user with all of their access, until revoked.
         case apiKey(APIKeyID)
     }
     /// The user, or nil for an app-only token (client credentials).
     public let subject: Subject?
-    /// The client the token was issued to; nil for an API key.
-    public let client: ClientID?
-    /// The token's scopes; nil for an API key (full access).
-    public let scopes: ScopeSet?
     public let credential: Credential
-    public let expiresAt: Date?
+
+    /// The client an access token was issued to; nil for an API key.
+    public var client: ClientID? {
+        if case .accessToken(let client, _, _) = credential { client } else { nil }
+    }
+    /// An access token's scopes; nil for an API key (all of the user's access).
+    public var scopes: ScopeSet? {
+        if case .accessToken(_, let scopes, _) = credential { scopes } else { nil }
+    }
+    /// When an access token stops working; nil for an API key or a token that never expires.
+    public var expiresAt: Date? {
+        if case .accessToken(_, _, let expiresAt) = credential { expiresAt } else { nil }
+    }
 }
 
 /// Guards a protected resource (RFC 6750): verifies `Authorization: Bearer` (never a token in
@@ -122,16 +132,16 @@ public struct ResourceGuard: Sendable {
             throw .refused(.insufficientScope(required: required))
         }
         return AccessGrant(
-            subject: record.token.subject, client: record.token.client, scopes: record.token.scopes,
-            credential: .bearer, expiresAt: record.token.expiresAt)
+            subject: record.token.subject,
+            credential: .accessToken(
+                client: record.token.client, scopes: record.token.scopes, expiresAt: record.token.expiresAt))
     }
 
     private func verifyAPIKey(_ value: String) async throws(Refusal) -> AccessGrant {
         let key: APIKey?
         do { key = try await store.apiKey(at: SHA256.hash(value)) } catch { throw .refused(.serverError) }
         guard let key, key.isActive else { throw .refused(.invalidToken) }
-        return AccessGrant(
-            subject: key.subject, client: nil, scopes: nil, credential: .apiKey(key.id), expiresAt: nil)
+        return AccessGrant(subject: key.subject, credential: .apiKey(key.id))
     }
 
     /// Whether the header uses the Bearer scheme (case-insensitive, RFC 9110 §11.1).

@@ -37,8 +37,7 @@ extension FoundToken {
                 expiresAt: token.expiresAt, family: token.family, authorization: token.authorization)
         case .refresh(let family, let authorization, let digest):
             let isCurrent = family.current.map(digest.constantTimeEquals) == true
-            let usable = family.isUsable(
-                at: now, rules: RefreshFamily.Rules(rotate: true, idleLifetime: policy.refreshTokenIdleLifetime))
+            let usable = family.isActive(at: now, idleLifetime: policy.refreshTokenIdleLifetime)
             return TokenStatus(
                 kind: .refreshToken, isActive: isCurrent && usable && authorization?.isActive == true,
                 client: family.client, subject: family.subject, scopes: family.scopes,

@@ -3,19 +3,15 @@ import Foundation
 /// A per-user API key: acts as the user with all of their access. Stored under its SHA-256;
 /// its value is shown once, when it is created.
 public struct APIKey: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
-        case active
-        case revoked(at: Date)
-    }
     public let id: APIKeyID
     public let subject: Subject
     /// The user's label for it, e.g. "laptop script".
     public let name: String
     public let createdAt: Date
-    public private(set) var state: State
+    public private(set) var state: RevocationState
 
     /// - Parameter state: `.active` for a new key; a store passes the state it kept.
-    public init(id: APIKeyID, subject: Subject, name: String, createdAt: Date, state: State = .active) {
+    public init(id: APIKeyID, subject: Subject, name: String, createdAt: Date, state: RevocationState = .active) {
         self.id = id
         self.subject = subject
         self.name = name
@@ -23,7 +19,7 @@ public struct APIKey: Sendable, Hashable {
         self.state = state
     }
 
-    public var isActive: Bool { state == .active }
+    public var isActive: Bool { state.isActive }
 
     @discardableResult
     public mutating func revoke(at now: Date) -> Bool {

@@ -3,10 +3,6 @@ import Foundation
 /// An issued access token (RFC 6749 §1.4), stored under the SHA-256 of its value.
 /// `subject` is nil for an app-only token (client credentials, §4.4).
 public struct AccessToken: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
-        case active
-        case revoked(at: Date)
-    }
     public let client: ClientID
     public let subject: Subject?
     public let scopes: ScopeSet
@@ -17,11 +13,11 @@ public struct AccessToken: Sendable, Hashable {
     public let family: FamilyID?
     /// The user authorization it hangs from, if any: revoking that ends this token.
     public let authorization: AuthorizationID?
-    public private(set) var state: State
+    public private(set) var state: RevocationState
 
     public init(
         client: ClientID, subject: Subject?, scopes: ScopeSet, issuedAt: Date, expiresAt: Date?,
-        family: FamilyID? = nil, authorization: AuthorizationID? = nil, state: State = .active
+        family: FamilyID? = nil, authorization: AuthorizationID? = nil, state: RevocationState = .active
     ) {
         self.client = client
         self.subject = subject
@@ -73,7 +69,7 @@ public struct AccessTokenRecord: Sendable, Hashable {
     public func isActive(at now: Date) -> Bool {
         guard token.isActive(at: now) else { return false }
         if token.family != nil {
-            guard let family, family.isLive else { return false }
+            guard let family, family.state.isActive else { return false }
         }
         if token.authorization != nil {
             guard let authorization, authorization.isActive else { return false }

@@ -4,10 +4,6 @@ import Foundation
 /// RFC 9700 §4.14.2). Only `current` is live; an older generation presented again is a replay
 /// that revokes the family, and with it every access token issued from it.
 public struct RefreshFamily: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
-        case active
-        case revoked(at: Date)
-    }
     /// How a family treats its refresh tokens, from the policy and the client's type.
     public struct Rules: Sendable, Hashable {
         /// Each use issues a new refresh token (always on for public clients, RFC 9700 §2.2.2).
@@ -58,7 +54,7 @@ public struct RefreshFamily: Sendable, Hashable {
     public private(set) var lastUsedAt: Date
     /// The latest expiry of an access token issued from the family; nil: one never expires.
     public private(set) var accessTokensExpireBy: Date?
-    public private(set) var state: State
+    public private(set) var state: RevocationState
 
     /// - Parameters:
     ///   - previous, lastUsedAt: for a store rebuilding a kept family; a new one has no previous
@@ -66,7 +62,7 @@ public struct RefreshFamily: Sendable, Hashable {
     public init(
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
-        current: TokenDigest?, accessTokensExpireBy: Date?, state: State = .active,
+        current: TokenDigest?, accessTokensExpireBy: Date?, state: RevocationState = .active,
         previous: Previous? = nil, lastUsedAt: Date? = nil
     ) {
         self.id = id
@@ -84,14 +80,12 @@ public struct RefreshFamily: Sendable, Hashable {
         self.state = state
     }
 
-    /// Not revoked. (Expiry concerns only its refresh tokens; access tokens carry their own.)
-    public var isLive: Bool { state == .active }
-
-    /// Whether a refresh token of this family could still be used at `now`.
-    public func isUsable(at now: Date, rules: Rules) -> Bool {
-        guard isLive, current != nil else { return false }
+    /// Whether a refresh token of this family could still be used at `now`: not revoked, not
+    /// past its absolute end, used within `idleLifetime`. (Access tokens carry their own expiry.)
+    public func isActive(at now: Date, idleLifetime: TimeInterval?) -> Bool {
+        guard state.isActive, current != nil else { return false }
         if let expiresAt, now >= expiresAt { return false }
-        if let idle = rules.idleLifetime, now >= lastUsedAt + idle { return false }
+        if let idleLifetime, now >= lastUsedAt + idleLifetime { return false }
         return true
     }
 
@@ -103,8 +97,8 @@ public struct RefreshFamily: Sendable, Hashable {
         accessTokenExpiry: Date?, at now: Date, rules: Rules
     ) -> Use {
         guard client == self.client else { return .wrongClient }
-        guard isLive else { return .revoked }
-        guard isUsable(at: now, rules: rules) else { return .expired }
+        guard state.isActive else { return .revoked }
+        guard isActive(at: now, idleLifetime: rules.idleLifetime) else { return .expired }
         if let current, presented.constantTimeEquals(current) {
             if rules.rotate {
                 previous = Previous(digest: current, rotatedAt: now, retried: false)
@@ -133,7 +127,7 @@ public struct RefreshFamily: Sendable, Hashable {
     /// Ends the family: its refresh token and every access token issued from it.
     @discardableResult
     public mutating func revoke(at now: Date) -> Bool {
-        guard isLive else { return false }
+        guard state.isActive else { return false }
         state = .revoked(at: now)
         return true
     }

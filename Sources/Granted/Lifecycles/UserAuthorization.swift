@@ -3,10 +3,6 @@ import Foundation
 /// The grant one user gave one client: the root that its codes and tokens hang from, so that
 /// revoking it ends them all at once ("the user revokes access").
 public struct UserAuthorization: Sendable, Hashable {
-    public enum State: Sendable, Hashable {
-        case active
-        case revoked(at: Date)
-    }
     public let id: AuthorizationID
     public let subject: Subject
     public let client: ClientID
@@ -14,14 +10,14 @@ public struct UserAuthorization: Sendable, Hashable {
     public private(set) var scopes: ScopeSet
     public let createdAt: Date
     public private(set) var updatedAt: Date
-    public private(set) var state: State
+    public private(set) var state: RevocationState
 
     /// - Parameters:
     ///   - updatedAt, state: for a store rebuilding a kept record; a new one is active and
     ///     updated when it is created.
     public init(
         id: AuthorizationID, subject: Subject, client: ClientID, scopes: ScopeSet, at now: Date,
-        updatedAt: Date? = nil, state: State = .active
+        updatedAt: Date? = nil, state: RevocationState = .active
     ) {
         self.id = id
         self.subject = subject
@@ -32,7 +28,7 @@ public struct UserAuthorization: Sendable, Hashable {
         self.state = state
     }
 
-    public var isActive: Bool { state == .active }
+    public var isActive: Bool { state.isActive }
 
     /// Records a further approval: the scopes add up.
     public mutating func approve(_ more: ScopeSet, at now: Date) {

@@ -1,42 +1,85 @@
-/// A registered client (RFC 6749 §2): its type, redirect URIs, what it may ask for and how it
-/// authenticates. Secrets are kept only as hashes (`SecretHash`).
+/// A registered client (RFC 6749 §2): its kind, redirect URIs, what it may ask for. Secrets are
+/// kept only as hashes (`SecretHash`).
 public struct Client: Sendable, Hashable {
+    /// How the client authenticates at the token endpoint, which makes it confidential or public
+    /// (RFC 6749 §2.1, §2.3): each kind carries exactly what it needs.
+    public enum Authentication: Sendable, Hashable {
+        /// A public client: `client_id` alone (§2.1, §3.2.1); PKCE for every code request.
+        case none
+        /// A confidential client with a shared secret, kept only as its hash, sent by the methods
+        /// it may use (§2.3.1).
+        case clientSecret(SecretHash, methods: SecretMethods = .all)
+    }
+
+    /// Where a confidential client may send its secret (RFC 6749 §2.3.1; RFC 7591 §2).
+    public struct SecretMethods: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `client_secret_basic`: HTTP Basic.
+        public static let basic = SecretMethods(rawValue: 1)
+        /// `client_secret_post`: in the form body.
+        public static let post = SecretMethods(rawValue: 2)
+        public static let all: SecretMethods = [.basic, .post]
+    }
+
     public let id: ClientID
     /// Shown to the user on a consent page.
     public var name: String
-    /// Nil for a public client (RFC 6749 §2.1).
-    public var secretHash: SecretHash?
+    public var authentication: Authentication
     /// Compared by exact string match (RFC 9700 §4.1.3).
     public var redirectURIs: [String]
     public var grantTypes: Set<GrantType>
     /// Nil lets the client ask for any scope the server knows.
     public var allowedScopes: ScopeSet?
-    /// How the client authenticates at the token endpoint; `none` makes it public.
-    public var authenticationMethods: Set<ClientAuthenticationMethod>
-    /// PKCE for every authorization request of this client, whatever the policy (RFC 7636).
-    public var requiresPKCE: Bool
+    /// PKCE for every authorization request of this confidential client too, as registered
+    /// (RFC 7636; public clients need it whatever this says, `requiresPKCE`).
+    public var registeredRequiresPKCE: Bool
 
     public init(
-        id: ClientID, name: String? = nil, secretHash: SecretHash? = nil,
-        redirectURIs: [String] = [], grantTypes: Set<GrantType>,
-        allowedScopes: ScopeSet? = nil,
-        authenticationMethods: Set<ClientAuthenticationMethod>? = nil,
-        requiresPKCE: Bool = false
+        id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
+        grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false
     ) {
         self.id = id
         self.name = name ?? id.rawValue
-        self.secretHash = secretHash
+        self.authentication = authentication
         self.redirectURIs = redirectURIs
         self.grantTypes = grantTypes
         self.allowedScopes = allowedScopes
-        self.authenticationMethods =
-            authenticationMethods
-            ?? (secretHash == nil ? [.none] : [.clientSecretBasic, .clientSecretPost])
-        self.requiresPKCE = requiresPKCE || secretHash == nil
+        self.registeredRequiresPKCE = requiresPKCE
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).
-    public var isConfidential: Bool { secretHash != nil && !authenticationMethods.contains(.none) }
+    public var isConfidential: Bool {
+        switch authentication {
+        case .none: false
+        case .clientSecret: true
+        }
+    }
+
+    /// Whether its code requests must carry a PKCE challenge: public clients always (RFC 9700
+    /// §2.1.1), confidential ones when registered so.
+    public var requiresPKCE: Bool { registeredRequiresPKCE || !isConfidential }
+
+    /// The secret's hash, for a confidential client.
+    var secretHash: SecretHash? {
+        switch authentication {
+        case .none: nil
+        case .clientSecret(let hash, _): hash
+        }
+    }
+
+    /// The methods by their registered names (RFC 7591 §2 `token_endpoint_auth_method`).
+    public var authenticationMethods: Set<ClientAuthenticationMethod> {
+        switch authentication {
+        case .none: return [.none]
+        case .clientSecret(_, let methods):
+            var names = Set<ClientAuthenticationMethod>()
+            if methods.contains(.basic) { names.insert(.clientSecretBasic) }
+            if methods.contains(.post) { names.insert(.clientSecretPost) }
+            return names
+        }
+    }
+
     public func allows(_ grantType: GrantType) -> Bool { grantTypes.contains(grantType) }
     public func allows(scopes: ScopeSet) -> Bool { allowedScopes.map(scopes.isSubset(of:)) ?? true }
 }

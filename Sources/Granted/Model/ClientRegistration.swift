@@ -52,15 +52,15 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         }
         let method = ClientAuthenticationMethod(
             rawValue: tokenEndpointAuthMethod ?? (hash == nil ? "none" : "client_secret_basic"))
-        let methods: Set<ClientAuthenticationMethod>
-        switch method {
-        case .none:
-            guard hash == nil else { throw .secretDoesNotMatchMethod }
-            methods = [.none]
-        case .clientSecretBasic, .clientSecretPost:
-            guard hash != nil else { throw .secretDoesNotMatchMethod }
+        let authentication: Client.Authentication
+        switch (method, hash) {
+        case (.none, nil):
+            authentication = .none
+        case (.clientSecretBasic, let hash?), (.clientSecretPost, let hash?):
             // A confidential client may use either secret method; the registered one is first choice.
-            methods = [.clientSecretBasic, .clientSecretPost]
+            authentication = .clientSecret(hash, methods: .all)
+        case (.none, .some), (.clientSecretBasic, nil), (.clientSecretPost, nil):
+            throw .secretDoesNotMatchMethod
         default:
             throw .unknownAuthenticationMethod
         }
@@ -73,9 +73,9 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
             throw .malformedRedirectURI
         }
         return Client(
-            id: ClientID(clientID), name: clientName, secretHash: hash, redirectURIs: uris,
+            id: ClientID(clientID), name: clientName, authentication: authentication, redirectURIs: uris,
             grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
-            authenticationMethods: methods, requiresPKCE: requirePKCE ?? false)
+            requiresPKCE: requirePKCE ?? false)
     }
 }
 

@@ -48,7 +48,7 @@ struct ResourceGuardTests {
         #expect(grant.client == TestServer.service.clientID)
         #expect(grant.subject == nil)
         #expect(grant.scopes == [.public, .profile])
-        #expect(grant.credential == .bearer)
+        #expect(grant.credential == .accessToken(client: TestServer.service.clientID, scopes: [.public, .profile], expiresAt: TestServer.start + 1_209_600))
         #expect(grant.expiresAt == TestServer.start + 1_209_600)
     }
 

@@ -25,7 +25,7 @@ struct AuthorizationCodeFlowTests {
         #expect(grant.subject == CodeFlow.alice)
         #expect(grant.client == CodeFlow.webApp.clientID)
         #expect(grant.scopes == [.public, .profile])
-        #expect(grant.credential == .bearer)
+        #expect(grant.credential == .accessToken(client: CodeFlow.webApp.clientID, scopes: [.public, .profile], expiresAt: grant.expiresAt))
     }
 
     @Test("a public client proves possession with the RFC 7636 Appendix B verifier (RFC 7636 §4.1–§4.6)")

@@ -5,7 +5,7 @@ import Foundation
 enum GrantFixtures {
     static let now = Date(timeIntervalSince1970: 1_700_000_000)
     static let confidential = Client(
-        id: "app", secretHash: SHA256SecretHasher().hash("secret"), redirectURIs: ["https://app.example/cb"],
+        id: "app", authentication: .clientSecret(SHA256SecretHasher().hash("secret")), redirectURIs: ["https://app.example/cb"],
         grantTypes: [.authorizationCode, .refreshToken, .clientCredentials, .implicit])
     static let publicClient = Client(
         id: "spa", redirectURIs: ["https://spa.example/cb"], grantTypes: [.authorizationCode, .refreshToken])

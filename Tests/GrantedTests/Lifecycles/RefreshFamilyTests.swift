@@ -50,7 +50,7 @@ struct RefreshFamilyTests {
         for next in 1...3 { _ = use(&family, next - 1, next: next, at: TimeInterval(next)) }
         #expect(use(&family, generation, next: 9, at: 10) == .replayed)
         #expect(family.state == .revoked(at: t0 + 10))
-        #expect(!family.isLive)
+        #expect(!family.state.isActive)
         #expect(use(&family, 3, next: 9, at: 11) == .revoked)
     }
 
@@ -58,7 +58,7 @@ struct RefreshFamilyTests {
     func unknownDigest() {
         var family = RefreshFamily.fixture()
         #expect(use(&family, 42, next: 1, at: 1) == .replayed)
-        #expect(!family.isLive)
+        #expect(!family.state.isActive)
     }
 
     @Test("without rotation the same token works every time (RFC 6749 §6)", arguments: [1, 2, 10])
@@ -95,7 +95,7 @@ struct RefreshFamilyTests {
             #expect(family.current == token(2))
             #expect(use(&family, 0, next: 3, at: 100 + TimeInterval(seconds), rules: rules) == .replayed)
         }
-        #expect(!family.isLive)
+        #expect(!family.state.isActive)
     }
 
     @Test("after a grace retry, the generation whose answer was lost is stale (RFC 9700 §4.14.2)")
@@ -136,7 +136,7 @@ struct RefreshFamilyTests {
     func absoluteExpiry(afterSeconds seconds: Int) {
         var family = RefreshFamily.fixture(expiresAt: t0 + 86_400)
         #expect(use(&family, 0, next: 1, at: TimeInterval(seconds)) == (seconds < 86_400 ? .granted : .expired))
-        #expect(family.isUsable(at: t0 + TimeInterval(seconds), rules: Self.rotating) == (seconds < 86_400))
+        #expect(family.isActive(at: t0 + TimeInterval(seconds), idleLifetime: Self.rotating.idleLifetime) == (seconds < 86_400))
     }
 
     @Test("a revoked family refuses even its live token, and revoking twice reports no change")
@@ -193,7 +193,7 @@ struct RefreshFamilyTests {
                 return use(&probe, generation, next: 1_000, at: now) == .granted
             }
             #expect(working.count <= 1, "seed \(seed) step \(step): \(working) work")
-            #expect(working == (family.isLive ? [issued - 1] : []), "seed \(seed) step \(step)")
+            #expect(working == (family.state.isActive ? [issued - 1] : []), "seed \(seed) step \(step)")
         }
     }
 }

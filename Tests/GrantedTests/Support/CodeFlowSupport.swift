@@ -66,7 +66,7 @@ struct CodeFlow: Sendable {
             scopes: ScopeSet? = nil
         ) -> Client {
             Client(
-                id: credentials.clientID, secretHash: hasher.hash(credentials.secret), redirectURIs: redirects,
+                id: credentials.clientID, authentication: .clientSecret(hasher.hash(credentials.secret)), redirectURIs: redirects,
                 grantTypes: grants, allowedScopes: scopes)
         }
         return [

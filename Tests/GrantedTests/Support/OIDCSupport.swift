@@ -42,17 +42,17 @@ struct OIDCProvider: Sendable {
         let hasher = SHA256SecretHasher()
         return InMemoryClientStore([
             Client(
-                id: rp.clientID, secretHash: hasher.hash(rp.secret), redirectURIs: [rpRedirect],
+                id: rp.clientID, authentication: .clientSecret(hasher.hash(rp.secret)), redirectURIs: [rpRedirect],
                 grantTypes: [.authorizationCode, .implicit, .refreshToken]),
             Client(
-                id: rp2.clientID, secretHash: hasher.hash(rp2.secret), redirectURIs: [rp2Redirect],
+                id: rp2.clientID, authentication: .clientSecret(hasher.hash(rp2.secret)), redirectURIs: [rp2Redirect],
                 grantTypes: [.authorizationCode, .implicit, .refreshToken]),
             Client(
-                id: codeOnly.clientID, secretHash: hasher.hash(codeOnly.secret), redirectURIs: [codeOnlyRedirect],
+                id: codeOnly.clientID, authentication: .clientSecret(hasher.hash(codeOnly.secret)), redirectURIs: [codeOnlyRedirect],
                 grantTypes: [.authorizationCode, .refreshToken]),
             Client(id: native, redirectURIs: [nativeRedirect], grantTypes: [.authorizationCode, .refreshToken]),
             Client(id: spa, redirectURIs: [spaRedirect], grantTypes: [.implicit]),
-            Client(id: service.clientID, secretHash: hasher.hash(service.secret), grantTypes: [.clientCredentials]),
+            Client(id: service.clientID, authentication: .clientSecret(hasher.hash(service.secret)), grantTypes: [.clientCredentials]),
         ])
     }
 

@@ -25,7 +25,7 @@ struct RevocationFlow: Sendable {
         for client in CodeFlow.clients() { clients.register(client) }
         clients.register(
             Client(
-                id: Self.resourceServer.clientID, secretHash: SHA256SecretHasher().hash(Self.resourceServer.secret),
+                id: Self.resourceServer.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(Self.resourceServer.secret)),
                 grantTypes: []))
         clock = ManualClock(TestServer.start)
         store = InMemoryGrantStore()

@@ -33,10 +33,10 @@ enum TestServer {
         let hasher = SHA256SecretHasher()
         return InMemoryClientStore([
             Client(
-                id: service.clientID, secretHash: hasher.hash(service.secret),
+                id: service.clientID, authentication: .clientSecret(hasher.hash(service.secret)),
                 grantTypes: [.clientCredentials], allowedScopes: [.public, .profile]),
             Client(
-                id: webApp.clientID, secretHash: hasher.hash(webApp.secret),
+                id: webApp.clientID, authentication: .clientSecret(hasher.hash(webApp.secret)),
                 redirectURIs: ["https://web.example.com/callback"], grantTypes: [.authorizationCode]),
             Client(id: spa, redirectURIs: ["https://spa.example.com/callback"], grantTypes: [.authorizationCode]),
             Client(id: kiosk, grantTypes: [.clientCredentials]),

@@ -46,12 +46,22 @@ public struct PostgresClientStore: ClientStore {
             secretHash = hash
         }
         let scopes = try read("allowed_scopes", as: String?.self)
+        let methods = Set(
+            try read("authentication_methods", as: [String].self).map(ClientAuthenticationMethod.init(rawValue:)))
+        let authentication: Client.Authentication
+        if let secretHash, !methods.contains(.none) {
+            var secretMethods: Client.SecretMethods = []
+            if methods.contains(.clientSecretBasic) { secretMethods.insert(.basic) }
+            if methods.contains(.clientSecretPost) { secretMethods.insert(.post) }
+            guard !secretMethods.isEmpty else { throw read.corrupt("authentication_methods") }
+            authentication = .clientSecret(secretHash, methods: secretMethods)
+        } else {
+            authentication = .none
+        }
         return Client(
-            id: id, name: try read("name"), secretHash: secretHash, redirectURIs: try read("redirect_uris"),
+            id: id, name: try read("name"), authentication: authentication, redirectURIs: try read("redirect_uris"),
             grantTypes: Set(try read("grant_types", as: [String].self).map(GrantType.init(rawValue:))),
             allowedScopes: scopes == nil ? nil : try read.scopes("allowed_scopes"),
-            authenticationMethods: Set(
-                try read("authentication_methods", as: [String].self).map(ClientAuthenticationMethod.init(rawValue:))),
             requiresPKCE: try read("requires_pkce"))
     }
 
@@ -66,12 +76,16 @@ public struct PostgresClientStore: ClientStore {
             binds: PostgresGrantStore.binds { binds in
                 binds.append(registered.id.rawValue)
                 binds.append(registered.name)
-                binds.append(registered.secretHash?.description)
+                if case .clientSecret(let hash, _) = registered.authentication {
+                    binds.append(hash.description)
+                } else {
+                    binds.append(String?.none)
+                }
                 binds.append(registered.redirectURIs)
                 binds.append(registered.grantTypes.map(\.rawValue).sorted())
                 binds.append(registered.allowedScopes?.description)
                 binds.append(registered.authenticationMethods.map(\.rawValue).sorted())
-                binds.append(registered.requiresPKCE)
+                binds.append(registered.registeredRequiresPKCE)
             })
         _ = try await rows(query)
     }

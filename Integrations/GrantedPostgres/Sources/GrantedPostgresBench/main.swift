@@ -87,7 +87,7 @@ do {
     try await storage.run {
         try await storage.clients.register(
             Client(
-                id: service.clientID, secretHash: SHA256SecretHasher().hash(service.secret),
+                id: service.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(service.secret)),
                 grantTypes: [.clientCredentials], allowedScopes: [.public]))
         let server = AuthorizationServer(
             issuer: "https://auth.example.com", clients: storage.clients, store: storage.grants)

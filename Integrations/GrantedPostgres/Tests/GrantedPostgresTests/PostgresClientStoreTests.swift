@@ -12,15 +12,16 @@ struct PostgresClientStoreTests {
 
     static let clients: [Client] = [
         Client(
-            id: "confidential", name: "A confidential app", secretHash: hasher.hash("s3cret"),
+            id: "confidential", name: "A confidential app", authentication: .clientSecret(hasher.hash("s3cret")),
             redirectURIs: ["https://app.example.com/callback", "https://app.example.com/other"],
             grantTypes: [.authorizationCode, .refreshToken, .clientCredentials], allowedScopes: [.openid, .email],
             requiresPKCE: true),
         Client(id: "public", redirectURIs: ["com.example.app:/callback"], grantTypes: [.authorizationCode]),
-        Client(id: "no-scopes", secretHash: hasher.hash("other"), grantTypes: [.clientCredentials], allowedScopes: .empty),
+        Client(id: "no-scopes", authentication: .clientSecret(hasher.hash("other")), grantTypes: [.clientCredentials],
+            allowedScopes: .empty),
         Client(
-            id: "post-only", secretHash: hasher.hash("third"), grantTypes: [.clientCredentials],
-            authenticationMethods: [.clientSecretPost]),
+            id: "post-only", authentication: .clientSecret(hasher.hash("third"), methods: .post),
+            grantTypes: [.clientCredentials]),
     ]
 
     @Test("a registered client comes back with every field; an unknown one is nil")

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// The client/fixture JSON loader: never traps; every client it accepts is consistent.

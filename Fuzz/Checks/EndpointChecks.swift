@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// The endpoints as a whole, from raw request bytes: every answer is a well-formed RFC success or

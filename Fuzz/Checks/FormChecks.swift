@@ -1,5 +1,5 @@
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// Form and query parsing (RFC 6749 Appendix B): never traps; what parses re-encodes to

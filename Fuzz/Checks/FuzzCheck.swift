@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// An invariant a fuzz input broke. The fuzz harness aborts on it (so libFuzzer keeps the input);

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// One server for all inputs, with clients the seed corpus knows, and a sentinel token no input

@@ -1,5 +1,5 @@
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// The Basic and Bearer headers: never trap; Basic credentials round-trip through their header;

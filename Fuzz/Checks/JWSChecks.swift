@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @_spi(Benchmarks) @testable import Granted
 #endif
 
 /// JWS compact parsing and verification: no input verifies without the key (no `none`, no

@@ -1,5 +1,5 @@
 import Foundation
-import Granted
+@_spi(Benchmarks) import Granted
 
 /// A server whose store already holds many live access tokens, and one confidential client.
 struct Fixture {

@@ -1,5 +1,5 @@
 import Foundation
-import Granted
+@_spi(Benchmarks) import Granted
 
 /// A server for the user flows: a confidential web client allowed the code grant and refresh,
 /// PKCE on, HS256 ID tokens.

@@ -1,13 +1,13 @@
 /// HMAC-SHA256 (RFC 2104 §2) for HS256 signatures; the inner and outer pad states are
 /// computed once per key, so each MAC costs only the message blocks plus two.
-public struct HMACSHA256: Sendable {
+struct HMACSHA256: Sendable {
     /// SHA-256 after absorbing `key ⊕ ipad` (one full block).
     private let inner: SHA256
     /// SHA-256 after absorbing `key ⊕ opad` (one full block).
     private let outer: SHA256
 
     /// Prepares the pads; a key longer than the 64-byte block is hashed first (RFC 2104 §2).
-    public init(key: [UInt8]) {
+    init(key: [UInt8]) {
         var block: SHA256.Block = (0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &block) { padded in
             if key.count > 64 {
@@ -25,7 +25,7 @@ public struct HMACSHA256: Sendable {
     }
 
     /// The MAC of `message`: SHA-256(key ⊕ opad ‖ SHA-256(key ⊕ ipad ‖ message)).
-    public func authenticationCode(for message: UnsafeRawBufferPointer) -> Digest256 {
+    func authenticationCode(for message: UnsafeRawBufferPointer) -> Digest256 {
         var innerHash = inner
         innerHash.update(message)
         var outerHash = outer
@@ -34,12 +34,12 @@ public struct HMACSHA256: Sendable {
     }
 
     /// The MAC of `message`.
-    public func authenticationCode(for message: [UInt8]) -> Digest256 {
+    func authenticationCode(for message: [UInt8]) -> Digest256 {
         message.withUnsafeBytes { authenticationCode(for: $0) }
     }
 
     /// The MAC of the UTF-8 bytes of `message` (a JWS signing input is ASCII).
-    public func authenticationCode(for message: String) -> Digest256 {
+    func authenticationCode(for message: String) -> Digest256 {
         var message = message
         return message.withUTF8 { authenticationCode(for: UnsafeRawBufferPointer($0)) }
     }

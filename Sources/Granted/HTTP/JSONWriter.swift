@@ -1,6 +1,6 @@
 /// Writes a JSON object straight into bytes (RFC 8259), for the response bodies on hot paths
 /// where `JSONEncoder` would cost several times the rest of the request.
-public struct JSONWriter: Sendable {
+@_spi(Benchmarks) public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
     private var needsComma = false
 

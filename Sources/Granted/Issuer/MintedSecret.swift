@@ -1,7 +1,7 @@
 /// A freshly minted secret (token, code or key) and the digest it is stored under.
-public struct MintedSecret: Sendable {
-    public let value: String
-    public let digest: TokenDigest
+struct MintedSecret: Sendable {
+    let value: String
+    let digest: TokenDigest
 }
 
 extension RandomSource {

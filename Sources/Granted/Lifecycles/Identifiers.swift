@@ -1,15 +1,15 @@
 import Foundation
 
 /// A random 128-bit identifier for records that are not secrets (authorizations, families, API
-/// keys): safe to show, list and log.
-public protocol RandomIdentifier: Sendable, Hashable, Codable, CustomStringConvertible {
+/// keys): safe to show, list and log. What the three identifier types share.
+protocol RandomIdentifier: Sendable, Hashable, CustomStringConvertible {
     var uuid: UUID { get }
     init(uuid: UUID)
 }
 
 extension RandomIdentifier {
     /// A fresh identifier (UUID version 4 layout) from the server's random source.
-    public init(random: any RandomSource) {
+    init(random: any RandomSource) {
         var bytes = random.bytes(16)
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -17,27 +17,42 @@ extension RandomIdentifier {
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
             bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
     }
-    public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
-        self.init(uuid: uuid)
-    }
-    public var description: String { uuid.uuidString.lowercased() }
+    static func parsing(_ text: String) -> Self? { UUID(uuidString: text).map(Self.init(uuid:)) }
+    var text: String { uuid.uuidString.lowercased() }
 }
 
 /// Identifies a user authorization: the grant one user gave one client.
-public struct AuthorizationID: RandomIdentifier {
+public struct AuthorizationID: RandomIdentifier, Codable {
     public let uuid: UUID
     public init(uuid: UUID) { self.uuid = uuid }
+    /// Parses the lower- or upper-case UUID text form; nil for anything else.
+    public init?(_ text: String) {
+        guard let parsed = Self.parsing(text) else { return nil }
+        self = parsed
+    }
+    public var description: String { text }
 }
 
 /// Identifies a token family: everything one code redemption (or one implicit approval) issued.
-public struct FamilyID: RandomIdentifier {
+public struct FamilyID: RandomIdentifier, Codable {
     public let uuid: UUID
     public init(uuid: UUID) { self.uuid = uuid }
+    /// Parses the lower- or upper-case UUID text form; nil for anything else.
+    public init?(_ text: String) {
+        guard let parsed = Self.parsing(text) else { return nil }
+        self = parsed
+    }
+    public var description: String { text }
 }
 
 /// Identifies an API key, so it can be listed and revoked without knowing the key.
-public struct APIKeyID: RandomIdentifier {
+public struct APIKeyID: RandomIdentifier, Codable {
     public let uuid: UUID
     public init(uuid: UUID) { self.uuid = uuid }
+    /// Parses the lower- or upper-case UUID text form; nil for anything else.
+    public init?(_ text: String) {
+        guard let parsed = Self.parsing(text) else { return nil }
+        self = parsed
+    }
+    public var description: String { text }
 }

@@ -49,7 +49,7 @@ public final class InMemoryGrantStore: GrantStore {
     }
 
     /// The synchronous core of `insert`, also used by benchmarks to fill the store quickly.
-    public func insertSync(_ token: AccessToken, at digest: TokenDigest) {
+    @_spi(Benchmarks) public func insertSync(_ token: AccessToken, at digest: TokenDigest) {
         shard(digest).map.withLock { $0.set(token, at: digest) }
     }
 
@@ -67,7 +67,7 @@ public final class InMemoryGrantStore: GrantStore {
     }
 
     /// How many access tokens are stored.
-    public var accessTokenCount: Int { tokens.reduce(0) { $0 + $1.map.withLock { $0.count } } }
+    @_spi(Benchmarks) public var accessTokenCount: Int { tokens.reduce(0) { $0 + $1.map.withLock { $0.count } } }
 
     // MARK: Codes
 

@@ -14,11 +14,11 @@
 /// mutex is intercepted by every sanitizer and costs the same uncontended. With
 /// `ReadWriteLocked` below, these are the library's only `@unchecked Sendable`s: `value` is only
 /// ever touched between lock and unlock.
-public final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    public init(_ value: Value) {
+    init(_ value: Value) {
         self.value = value
         // A cache line (two, for adjacent-line prefetch) of its own: neighbouring locks taken on
         // different cores must not bounce one line between them.
@@ -36,7 +36,7 @@ public final class Locked<Value>: @unchecked Sendable {
 
     /// Runs `body` with exclusive access to the value. Never call back into the same lock.
     @inlinable
-    public func withLock<Result, Failure: Error>(
+    func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         lock()
@@ -54,11 +54,11 @@ public final class Locked<Value>: @unchecked Sendable {
 
 /// A value behind a `pthread_rwlock_t`: many readers at once, one writer. For read-mostly
 /// tables such as the registered clients, so concurrent requests never queue to read them.
-public final class ReadWriteLocked<Value>: @unchecked Sendable {
+final class ReadWriteLocked<Value>: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
     private var value: Value
 
-    public init(_ value: Value) {
+    init(_ value: Value) {
         self.value = value
         lock = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
             .bindMemory(to: pthread_rwlock_t.self, capacity: 1)
@@ -73,14 +73,14 @@ public final class ReadWriteLocked<Value>: @unchecked Sendable {
     }
 
     /// Reads the value under a shared lock.
-    public func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+    func read<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_rdlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return try body(value)
     }
 
     /// Changes the value under the exclusive lock.
-    public func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    func write<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         pthread_rwlock_wrlock(lock)
         defer { pthread_rwlock_unlock(lock) }
         return try body(&value)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 @Suite("Token endpoint: client credentials (RFC 6749 §4.4)")
 struct TokenEndpointClientCredentialsTests {

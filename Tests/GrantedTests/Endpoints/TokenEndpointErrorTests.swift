@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 /// Every error the token endpoint answers to a client credentials request, exactly as it goes on
 /// the wire (RFC 6749 §5.2).

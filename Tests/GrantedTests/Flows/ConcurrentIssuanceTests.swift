@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 @Suite("Concurrent token issuance")
 struct ConcurrentIssuanceTests {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 @Suite("Malformed token requests (RFC 6749 §5.2)")
 struct MalformedTokenRequestTests {

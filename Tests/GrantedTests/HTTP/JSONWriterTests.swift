@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 @Suite("JSON writer (RFC 8259)")
 struct JSONWriterTests {

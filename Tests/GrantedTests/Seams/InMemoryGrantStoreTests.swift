@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 
 /// What only the in-memory store has: its shards and their count. Its behaviour as a store is
 /// the contract's (`GrantStoreContractTests`).

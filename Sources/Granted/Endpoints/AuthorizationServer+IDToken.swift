@@ -45,10 +45,10 @@ extension AuthorizationServer {
 
 extension AuthorizationServer {
     /// The `sub` of an `id_token_hint` this server issued (Core §3.1.2.1), expired or not; nil
-    /// when it is not one of ours. Verified when the active key can verify, else read as a hint.
+    /// when it is not one of ours. Verified when the active key declares a verifier, else read as a hint.
     func subject(ofIDTokenHint hint: String) -> Subject? {
         guard let keys = signingKeys, let parsed = JWS.parse(hint) else { return nil }
-        if let verifier = keys.active as? any SignatureVerifier {
+        if let verifier = keys.active.verifier {
             guard JWS.verify(hint, expecting: keys.active.algorithm, verifiers: [verifier]) != nil else {
                 return nil
             }

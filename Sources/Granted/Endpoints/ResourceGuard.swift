@@ -83,7 +83,7 @@ public struct ResourceGuard: Sendable {
             throw .refused(.invalidRequest("access tokens are not accepted in the query"))
         }
         var bodyToken: String?
-        if acceptsFormBodyToken, request.method == "POST", request.hasFormBody {
+        if acceptsFormBodyToken, request.method == .post, request.hasFormBody {
             do {
                 bodyToken = try FormParameters(parsing: request.body, limits: server.policy.inputLimits)
                     .single("access_token")

@@ -29,7 +29,7 @@ enum EndpointChecks {
         let request =
             useForm
             ? OAuthRequest.form("/authorize", text)
-            : OAuthRequest(method: "GET", path: "/authorize", query: text)
+            : OAuthRequest(method: .get, path: "/authorize", query: text)
         switch await fuzz.server.validate(request) {
         case .valid(let validated):
             try require(validated.client.redirectURIs.contains(validated.redirectURI), "unregistered redirect URI")

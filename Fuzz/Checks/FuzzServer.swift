@@ -34,7 +34,7 @@ final class FuzzServer: Sendable {
         let keys = try? HS256Signer(key: FuzzServer.signingKey, keyID: "k1")
         server = AuthorizationServer(
             issuer: "https://as.example", policy: policy, clients: clients, store: store,
-            clock: ManualClock(FuzzServer.start), signingKeys: keys.map { SigningKeys(active: $0) })
+            clock: ManualClock(FuzzServer.start), signingKeys: keys.flatMap { try? SigningKeys(active: $0) })
         sentinel = TokenDigest(hashing: FuzzServer.sentinelValue)
         store.insertSync(
             AccessToken(client: "service", subject: nil, scopes: ["public"], issuedAt: FuzzServer.start, expiresAt: nil),
@@ -43,7 +43,7 @@ final class FuzzServer: Sendable {
 
     /// Whether the sentinel still verifies.
     func sentinelIsLive() async -> Bool {
-        let request = OAuthRequest(method: "GET", path: "/", headers: ["Authorization": "Bearer \(Self.sentinelValue)"])
+        let request = OAuthRequest(method: .get, path: "/", headers: ["Authorization": "Bearer \(Self.sentinelValue)"])
         if case .allowed = await server.resourceGuard().check(request, requiring: ["public"]) { return true }
         return false
     }
@@ -52,7 +52,7 @@ final class FuzzServer: Sendable {
     /// `Name: value` separated by newlines.
     static func request(from bytes: [UInt8], path: String) -> OAuthRequest {
         let parts = bytes.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false)
-        let method = parts.count > 1 ? String(decoding: parts[0], as: UTF8.self) : "POST"
+        let method = parts.count > 1 ? OAuthRequest.Method(rawValue: String(decoding: parts[0], as: UTF8.self)) : .post
         var headers = HeaderFields()
         if parts.count > 2 {
             for line in parts[1].split(separator: UInt8(ascii: "\n")) {

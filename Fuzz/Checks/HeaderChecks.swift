@@ -12,7 +12,7 @@ enum HeaderChecks {
             try require(again == credentials, "Basic header does not round-trip")
         }
         let server = FuzzServer.shared.server
-        let request = OAuthRequest(method: "GET", path: "/api", headers: ["Authorization": value])
+        let request = OAuthRequest(method: .get, path: "/api", headers: ["Authorization": value])
         switch await server.resourceGuard(apiKeyHeader: "X-API-Key").check(request, requiring: ["public"]) {
         case .allowed:
             throw FuzzFailure("a made-up bearer token was allowed")

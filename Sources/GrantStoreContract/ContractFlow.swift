@@ -63,7 +63,7 @@ public struct ContractFlow: Sendable {
             ("response_type", "code"), ("client_id", Self.webApp.clientID.rawValue),
             ("redirect_uri", Self.webAppRedirect), ("scope", scope), ("state", "xyz"),
         ])
-        guard case .valid(let request) = await server.validate(OAuthRequest(method: "GET", target: target)) else {
+        guard case .valid(let request) = await server.validate(OAuthRequest(method: .get, target: target)) else {
             throw ContractFailure("the authorization request was refused")
         }
         let response = await server.approve(request, subject: subject, authTime: clock.now)
@@ -101,7 +101,7 @@ public struct ContractFlow: Sendable {
     /// What the resource guard decides for `Authorization: Bearer token`.
     public func check(_ token: String) async -> ResourceGuard.Decision {
         await server.resourceGuard().check(
-            OAuthRequest(method: "GET", path: "/resource", headers: ["Authorization": "Bearer \(token)"]),
+            OAuthRequest(method: .get, path: "/resource", headers: ["Authorization": "Bearer \(token)"]),
             requiring: [])
     }
 

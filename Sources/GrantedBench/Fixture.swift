@@ -148,7 +148,7 @@ struct RawRequest {
             var fields = HeaderFields()
             for header in headers { fields.append(string(header.name), string(header.value)) }
             return OAuthRequest(
-                method: string(method), target: string(target), headers: fields,
+                method: OAuthRequest.Method(rawValue: string(method)), target: string(target), headers: fields,
                 body: Array(UnsafeBufferPointer(rebasing: raw[body])))
         }
     }

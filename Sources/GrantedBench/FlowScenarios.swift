@@ -25,7 +25,7 @@ struct FlowFixture {
                 grantTypes: [.clientCredentials]),
         ])
         store = InMemoryGrantStore(expectedTokens: prefill + willIssue)
-        let keys = (try? HS256Signer(key: Self.signingKey, keyID: "bench")).map { SigningKeys(active: $0) }
+        let keys = (try? HS256Signer(key: Self.signingKey, keyID: "bench")).flatMap { try? SigningKeys(active: $0) }
         server = AuthorizationServer(issuer: Fixture.issuer, clients: clients, store: store, signingKeys: keys)
         let token = AccessToken(
             client: Fixture.clientID, subject: nil, scopes: server.policy.defaultScopes, issuedAt: Date(),

@@ -27,7 +27,7 @@ struct ReadmeSampleTests {
         #expect(token.hasPrefix("gat_"))
         #expect(body["scope"] as? String == "public")
 
-        let apiRequest = OAuthRequest(method: "GET", path: "/user", headers: ["Authorization": "Bearer \(token)"])
+        let apiRequest = OAuthRequest(method: .get, path: "/user", headers: ["Authorization": "Bearer \(token)"])
         // README begin
         let decision = await server.resourceGuard(apiKeyHeader: "X-API-Key")
             .check(apiRequest, requiring: ["public"])

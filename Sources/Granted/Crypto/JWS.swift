@@ -41,7 +41,7 @@ public enum JWS {
         headerBytes.withUnsafeBytes { Base64URL.encode($0, appendingTo: &output) }
         output.append(UInt8(ascii: "."))
         payload.withUnsafeBytes { Base64URL.encode($0, appendingTo: &output) }
-        let signature = try output.withUnsafeBytes { try signer.sign($0) }
+        let signature = try signer.sign(output)
         guard !signature.isEmpty else { throw SigningError.emptySignature }
         output.append(UInt8(ascii: "."))
         signature.withUnsafeBytes { Base64URL.encode($0, appendingTo: &output) }
@@ -84,10 +84,7 @@ public enum JWS {
             chosen = candidates.filter { $0.keyID == keyID }
             if chosen.isEmpty { chosen = candidates.filter { $0.keyID == nil } }
         }
-        let valid = parsed.signingInput.withUnsafeBytes { input in
-            chosen.contains { $0.verify(parsed.signature, for: input) }
-        }
-        return valid ? parsed : nil
+        return chosen.contains { $0.verify(parsed.signature, for: parsed.signingInput) } ? parsed : nil
     }
 
     /// The byte-level parse behind `parse(_:maximumLength:)`.

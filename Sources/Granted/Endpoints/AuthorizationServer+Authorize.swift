@@ -8,9 +8,9 @@ extension AuthorizationServer {
         let parameters: FormParameters
         do {
             switch request.method {
-            case "GET":
+            case .get:
                 parameters = try FormParameters(query: request.query, limits: policy.inputLimits)
-            case "POST" where request.hasFormBody:
+            case .post where request.hasFormBody:
                 parameters = try FormParameters(parsing: request.body, limits: policy.inputLimits)
             default:
                 return userFacing(.invalidRequest("the authorization endpoint accepts GET or a form POST"))

@@ -21,7 +21,7 @@ extension AuthorizationServer {
     /// of ours.
     func subject(ofIDTokenHint hint: String) -> Subject? {
         guard let keys = signingKeys, let parsed = JWS.parse(hint) else { return nil }
-        if let verifier = keys.active as? any SignatureVerifier {
+        if let verifier = keys.active.verifier {
             guard JWS.verify(hint, expecting: keys.active.algorithm, verifiers: [verifier]) != nil else {
                 return nil
             }

@@ -5,14 +5,14 @@ extension AuthorizationServer {
     /// Tells an authorized caller whether a token is active and, if so, what it carries (§2.2).
     /// Anything not active is `{"active":false}` and nothing more.
     public func introspect(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "POST" else { return OAuthError.methodNotAllowed(allow: "POST") }
+        guard request.method == .post else { return OAuthError.methodNotAllowed(allow: [.post]) }
         do throws(OAuthError) {
             let (form, client) = try await authenticatedForm(request)
             guard policy.introspectionAccess.permits(client) else {
                 throw .invalidClient(basicChallenge: request.headers["authorization"] != nil)
             }
             guard let token = try form.single("token") else { throw .invalidRequest("token is required") }
-            let hint = try form.single("token_type_hint")
+            let hint = try form.single("token_type_hint").map(TokenTypeHint.init(rawValue:))
             let now = clock.now
             let found = try await findToken(token, hint: hint)
             return .json(try await introspection(of: found, now: now))

@@ -3,8 +3,8 @@
 extension AuthorizationServer {
     /// `GET /.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`.
     public func metadata(_ request: OAuthRequest) -> OAuthResponse {
-        guard request.method == "GET" || request.method == "HEAD" else {
-            return OAuthError.methodNotAllowed(allow: "GET")
+        guard request.method == .get || request.method == .head else {
+            return OAuthError.methodNotAllowed(allow: [.get])
         }
         return OAuthResponse(
             status: 200, headers: ["Content-Type": "application/json", "Cache-Control": "public, max-age=300"],
@@ -13,8 +13,8 @@ extension AuthorizationServer {
 
     /// `GET` of the JWK set: the public keys of every published signing key.
     public func jwks(_ request: OAuthRequest) -> OAuthResponse {
-        guard request.method == "GET" || request.method == "HEAD" else {
-            return OAuthError.methodNotAllowed(allow: "GET")
+        guard request.method == .get || request.method == .head else {
+            return OAuthError.methodNotAllowed(allow: [.get])
         }
         return OAuthResponse(
             status: 200, headers: ["Content-Type": "application/jwk-set+json", "Cache-Control": "public, max-age=300"],
@@ -23,9 +23,9 @@ extension AuthorizationServer {
 
     var metadataDocument: [UInt8] {
         let supportedResponseTypes = ResponseType.known.filter(isSupported).map(\.description)
-        let authMethods = ["client_secret_basic", "client_secret_post"]
-        var codeChallengeMethods = ["S256"]
-        if policy.allowsPlainPKCE { codeChallengeMethods.append("plain") }
+        let tokenAuthMethods = ClientAuthenticationMethod.tokenEndpoint.map(\.rawValue)
+        var codeChallengeMethods: [CodeChallengeMethod] = [.s256]
+        if policy.allowsPlainPKCE { codeChallengeMethods.append(.plain) }
         var json = JSONWriter(capacity: 2048)
         json.field("issuer", issuer)
         json.field("authorization_endpoint", issuer + paths.authorization)
@@ -39,11 +39,12 @@ extension AuthorizationServer {
         json.field("scopes_supported", policy.knownScopes.map(\.rawValue))
         json.field("response_types_supported", supportedResponseTypes)
         json.field("response_modes_supported", ResponseMode.allCases.map(\.rawValue))
-        json.field("grant_types_supported", ["authorization_code", "client_credentials", "refresh_token", "implicit"])
-        json.field("token_endpoint_auth_methods_supported", authMethods + ["none"])
-        json.field("revocation_endpoint_auth_methods_supported", authMethods + ["none"])
-        json.field("introspection_endpoint_auth_methods_supported", authMethods)
-        json.field("code_challenge_methods_supported", codeChallengeMethods)
+        json.field("grant_types_supported", GrantType.supported.map(\.rawValue))
+        json.field("token_endpoint_auth_methods_supported", tokenAuthMethods)
+        json.field("revocation_endpoint_auth_methods_supported", tokenAuthMethods)
+        json.field(
+            "introspection_endpoint_auth_methods_supported", ClientAuthenticationMethod.secretBased.map(\.rawValue))
+        json.field("code_challenge_methods_supported", codeChallengeMethods.map(\.rawValue))
         json.field("authorization_response_iss_parameter_supported", true)
         if canSignIDTokens {
             json.field("subject_types_supported", ["public"])

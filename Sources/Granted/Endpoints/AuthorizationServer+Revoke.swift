@@ -3,11 +3,11 @@ extension AuthorizationServer {
     /// Revokes an access or refresh token of the authenticated client (§2.1). Answers 200 for an
     /// unknown, already revoked or another client's token, which it leaves alone (§2.2).
     public func revoke(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "POST" else { return OAuthError.methodNotAllowed(allow: "POST") }
+        guard request.method == .post else { return OAuthError.methodNotAllowed(allow: [.post]) }
         do throws(OAuthError) {
             let (form, client) = try await authenticatedForm(request)
             guard let token = try form.single("token") else { throw .invalidRequest("token is required") }
-            let hint = try form.single("token_type_hint")
+            let hint = try form.single("token_type_hint").map(TokenTypeHint.init(rawValue:))
             let now = clock.now
             switch try await findToken(token, hint: hint) {
             case .access(let record, let digest)?:

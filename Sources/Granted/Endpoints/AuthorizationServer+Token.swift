@@ -5,7 +5,7 @@ import Foundation
 extension AuthorizationServer {
     /// Answers a token request: POST, form-encoded, client authenticated, then the grant's rules.
     public func token(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "POST" else { return OAuthError.methodNotAllowed(allow: "POST") }
+        guard request.method == .post else { return OAuthError.methodNotAllowed(allow: [.post]) }
         do {
             return try await tokenResponse(request)
         } catch {
@@ -22,7 +22,7 @@ extension AuthorizationServer {
             throw .invalidRequest("grant_type is required")
         }
         let grantType = GrantType(rawValue: grant)
-        guard Self.tokenGrantTypes.contains(grantType) else { throw .unsupportedGrantType }
+        guard GrantType.tokenEndpoint.contains(grantType) else { throw .unsupportedGrantType }
         let client = try await authenticateClient(request, form: form)
         guard client.allows(grantType) else {
             throw .unauthorizedClient("the client may not use this grant type")
@@ -42,6 +42,4 @@ extension AuthorizationServer {
         return try await issuing.issue(plan, now: now).response
     }
 
-    /// Grant types the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6).
-    static let tokenGrantTypes: Set<GrantType> = [.authorizationCode, .clientCredentials, .refreshToken]
 }

@@ -3,8 +3,8 @@ extension AuthorizationServer {
     /// Answers `sub` and the claims the token's scopes release (Core §5.4) for a bearer token
     /// holding `openid`; RFC 6750 errors otherwise (Core §5.3.3).
     public func userInfo(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "GET" || request.method == "POST" else {
-            return OAuthError.methodNotAllowed(allow: "GET, POST")
+        guard request.method == .get || request.method == .post else {
+            return OAuthError.methodNotAllowed(allow: [.get, .post])
         }
         let decision = await resourceGuard(realm: "userinfo", acceptsFormBodyToken: true).check(request, requiring: [.openid])
         guard case .allowed(let grant) = decision else {

@@ -21,7 +21,8 @@ extension OAuthError {
     }
 
     /// A token endpoint request with a method other than POST (RFC 6749 §3.2): 405 with `Allow`.
-    static func methodNotAllowed(allow: String) -> OAuthResponse {
+    static func methodNotAllowed(allow methods: [OAuthRequest.Method]) -> OAuthResponse {
+        let allow = methods.map(\.rawValue).joined(separator: ", ")
         var response = OAuthResponse.json(
             OAuthError.invalidRequest("the endpoint accepts \(allow) only").jsonBody, status: 405)
         response.headers.append("Allow", allow)

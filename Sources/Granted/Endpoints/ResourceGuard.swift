@@ -101,7 +101,7 @@ public struct ResourceGuard: Sendable {
             throw .refused(.invalidRequest("access tokens are not accepted in the query"))
         }
         var bodyToken: String?
-        if acceptsFormBodyToken, request.method == "POST", request.hasFormBody {
+        if acceptsFormBodyToken, request.method == .post, request.hasFormBody {
             do {
                 bodyToken = try FormParameters(parsing: request.body, limits: limits)
                     .single("access_token")

@@ -6,24 +6,41 @@ enum FoundToken: Sendable {
     case apiKey(APIKey)
 }
 
+/// The kinds of token a presented value may be, each in its own table of the store.
+enum TokenKind: CaseIterable, Sendable {
+    case accessToken, refreshToken, apiKey
+
+    /// The hinted kind first, then the others in declaration order; an unknown hint changes
+    /// nothing (RFC 7009 §2.1). A user's API key has no hint: it is looked up last.
+    static func lookupOrder(hint: TokenTypeHint?) -> [TokenKind] {
+        let first: TokenKind? =
+            switch hint {
+            case .accessToken?: .accessToken
+            case .refreshToken?: .refreshToken
+            default: nil
+            }
+        guard let first else { return allCases }
+        return [first] + allCases.filter { $0 != first }
+    }
+}
+
 extension AuthorizationServer {
     /// Looks the token up as the hint suggests first, then as every other kind.
-    func findToken(_ value: String, hint: String?) async throws(OAuthError) -> FoundToken? {
+    func findToken(_ value: String, hint: TokenTypeHint?) async throws(OAuthError) -> FoundToken? {
         let digest = SHA256.hash(value)
-        let refreshFirst = hint == "refresh_token"
-        for kind in refreshFirst ? [1, 0, 2] : [0, 1, 2] {
+        for kind in TokenKind.lookupOrder(hint: hint) {
             switch kind {
-            case 0:
+            case .accessToken:
                 if let record = try await seam({ try await store.accessToken(at: digest) }) {
                     return .access(record, digest: digest)
                 }
-            case 1:
+            case .refreshToken:
                 if let id = try await seam({ try await store.familyID(forRefreshToken: digest) }),
                     let (family, authorization) = try await seam({ try await store.family(id) })
                 {
                     return .refresh(family, authorization: authorization, digest: digest)
                 }
-            default:
+            case .apiKey:
                 if let key = try await seam({ try await store.apiKey(at: digest) }) {
                     return .apiKey(key)
                 }

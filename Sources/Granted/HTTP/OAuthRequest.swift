@@ -1,8 +1,8 @@
 /// An HTTP request as Granted sees it: the host maps its framework's request to this value.
 /// (Not `Request`: that name is the host framework's.)
 public struct OAuthRequest: Sendable, Hashable {
-    /// Upper-case method, e.g. `POST`.
-    public var method: String
+    /// The request method, e.g. `.post` (RFC 9110 §9).
+    public var method: Method
     /// The path without the query, e.g. `/oauth/token`.
     public var path: String
     /// The raw query string after `?`, still percent-encoded; nil when absent.
@@ -11,7 +11,7 @@ public struct OAuthRequest: Sendable, Hashable {
     public var body: [UInt8]
 
     public init(
-        method: String, path: String = "/", query: String? = nil, headers: HeaderFields = [:],
+        method: Method, path: String = "/", query: String? = nil, headers: HeaderFields = [:],
         body: [UInt8] = []
     ) {
         self.method = method
@@ -22,7 +22,7 @@ public struct OAuthRequest: Sendable, Hashable {
     }
 
     /// Splits `target` (`/path?query`) into path and query.
-    public init(method: String, target: String, headers: HeaderFields = [:], body: [UInt8] = []) {
+    public init(method: Method, target: String, headers: HeaderFields = [:], body: [UInt8] = []) {
         if let mark = target.firstIndex(of: "?") {
             self.init(
                 method: method, path: String(target[..<mark]),
@@ -40,7 +40,7 @@ public struct OAuthRequest: Sendable, Hashable {
         if fields["content-type"] == nil {
             fields.append("Content-Type", "application/x-www-form-urlencoded")
         }
-        return OAuthRequest(method: "POST", path: path, headers: fields, body: Array(body.utf8))
+        return OAuthRequest(method: .post, path: path, headers: fields, body: Array(body.utf8))
     }
 
     /// Whether the body is declared `application/x-www-form-urlencoded` (parameters allowed, e.g. charset).

@@ -7,6 +7,12 @@ public struct GrantType: RawRepresentable, Sendable, Hashable, Codable {
     public static let refreshToken = GrantType(rawValue: "refresh_token")
     /// The implicit grant has no `grant_type` on the wire; this value lets a client be allowed it.
     public static let implicit = GrantType(rawValue: "implicit")
+
+    /// What the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6), in the order the metadata
+    /// lists them; the endpoint dispatches on exactly these.
+    public static let tokenEndpoint: [GrantType] = [.authorizationCode, .clientCredentials, .refreshToken]
+    /// Everything Granted implements: the token endpoint's grants and the implicit grant (§4.2).
+    public static let supported: [GrantType] = tokenEndpoint + [.implicit]
 }
 
 /// Client authentication methods at the token endpoint (RFC 7591 §2, RFC 8414 §2).
@@ -19,6 +25,11 @@ public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, 
     public static let clientSecretPost = ClientAuthenticationMethod(rawValue: "client_secret_post")
     /// A public client: `client_id` only (RFC 6749 §2.1, §3.2.1).
     public static let none = ClientAuthenticationMethod(rawValue: "none")
+
+    /// The methods that carry a client secret (RFC 6749 §2.3.1): what introspection accepts.
+    public static let secretBased: [ClientAuthenticationMethod] = [.clientSecretBasic, .clientSecretPost]
+    /// What the token and revocation endpoints accept: a secret, or a public client's id alone.
+    public static let tokenEndpoint: [ClientAuthenticationMethod] = secretBased + [.none]
 }
 
 /// PKCE code challenge methods (RFC 7636 §4.2).
@@ -27,4 +38,15 @@ public struct CodeChallengeMethod: RawRepresentable, Sendable, Hashable, Codable
     public init(rawValue: String) { self.rawValue = rawValue }
     public static let s256 = CodeChallengeMethod(rawValue: "S256")
     public static let plain = CodeChallengeMethod(rawValue: "plain")
+}
+
+/// Token type hints (RFC 7009 §2.1, RFC 7662 §2.1; registry RFC 7009 §4.1.2): an open registry,
+/// so a raw-value struct. A hint only orders the lookup; an unknown one is ignored (RFC 7009 §2.1).
+public struct TokenTypeHint: RawRepresentable, Sendable, Hashable, Codable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// RFC 7009 §2.1: an access token (RFC 6749 §1.4).
+    public static let accessToken = TokenTypeHint(rawValue: "access_token")
+    /// RFC 7009 §2.1: a refresh token (RFC 6749 §1.5).
+    public static let refreshToken = TokenTypeHint(rawValue: "refresh_token")
 }

@@ -20,18 +20,21 @@ public struct HS256Signer: Signer, SignatureVerifier {
     }
 
     /// The 32-byte HMAC-SHA256 of the signing input (RFC 7518 §3.2).
-    public func sign(_ signingInput: UnsafeRawBufferPointer) -> [UInt8] {
+    public func sign(_ signingInput: [UInt8]) -> [UInt8] {
         mac.authenticationCode(for: signingInput).bytes
     }
 
     /// Recomputes the MAC and compares in constant time (RFC 7518 §3.2); any other length is refused.
-    public func verify(_ signature: [UInt8], for signingInput: UnsafeRawBufferPointer) -> Bool {
+    public func verify(_ signature: [UInt8], for signingInput: [UInt8]) -> Bool {
         guard let given = Digest256(bytes: signature) else { return false }
         return mac.authenticationCode(for: signingInput).constantTimeEquals(given)
     }
 
-    /// Always empty: a symmetric key is a secret (RFC 7517 §9.2).
-    public var publicJWKs: [[UInt8]] { [] }
+    /// Always nil: a symmetric key is a secret (RFC 7517 §9.2).
+    public var publicJWK: JWK? { nil }
+
+    /// The same key: an HMAC verifies by signing again (RFC 7518 §3.2).
+    public var verifier: (any SignatureVerifier)? { self }
 }
 
 extension HS256Signer: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

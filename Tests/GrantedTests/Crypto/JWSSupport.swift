@@ -95,7 +95,7 @@ enum JWSVectors {
         Array(header.utf8).withUnsafeBytes { Base64URL.encode($0, appendingTo: &input) }
         input.append(UInt8(ascii: "."))
         payload.withUnsafeBytes { Base64URL.encode($0, appendingTo: &input) }
-        let signature = input.withUnsafeBytes { signer.sign($0) }
+        let signature = signer.sign(input)
         return String(decoding: input, as: UTF8.self) + "." + Base64URL.encode(signature)
     }
 
@@ -110,14 +110,15 @@ enum JWSVectors {
 struct AcceptingVerifier: SignatureVerifier {
     let algorithm: JWSAlgorithm
     var keyID: String? = nil
-    func verify(_ signature: [UInt8], for signingInput: UnsafeRawBufferPointer) -> Bool { true }
+    func verify(_ signature: [UInt8], for signingInput: [UInt8]) -> Bool { true }
 }
 
-/// A host-supplied public-key signer as `SigningKeys` sees it: an algorithm, a `kid`, and JWKs.
+/// A host-supplied public-key signer as `SigningKeys` sees it: an algorithm, a `kid`, a JWK.
 struct PublishingSigner: Signer {
     let algorithm: JWSAlgorithm
     let keyID: String?
-    let publicJWKs: [[UInt8]]
+    let publicJWK: JWK?
     var signature: [UInt8] = [1, 2, 3]
-    func sign(_ signingInput: UnsafeRawBufferPointer) -> [UInt8] { signature }
+    var verifier: (any SignatureVerifier)? = nil
+    func sign(_ signingInput: [UInt8]) -> [UInt8] { signature }
 }

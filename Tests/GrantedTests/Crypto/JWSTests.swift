@@ -30,7 +30,7 @@ extension CryptoTests {
             #expect(parsed.signature == example.signatureOctets)
             let signingInput = Array("\(example.encodedHeader).\(example.encodedPayload)".utf8)
             #expect(parsed.signingInput == signingInput)
-            #expect(signingInput.withUnsafeBytes { signer.sign($0) } == example.signatureOctets)
+            #expect(signer.sign(signingInput) == example.signatureOctets)
         }
 
         // MARK: Refusals
@@ -149,7 +149,7 @@ extension CryptoTests {
             var header: [UInt8] = []
             for unit in #"{"alg":"HS256"}"#.utf16 { header += [UInt8(truncatingIfNeeded: unit), UInt8(unit >> 8)] }
             var input = Array(Base64URL.encode(header).utf8) + Array(".e30".utf8)
-            let signature = input.withUnsafeBytes { signer.sign($0) }
+            let signature = signer.sign(input)
             input += Array(".\(Base64URL.encode(signature))".utf8)
             #expect(JWS.parse(String(decoding: input, as: UTF8.self)) == nil)
         }
@@ -215,9 +215,9 @@ extension CryptoTests {
 
         @Test("sign refuses a signer that claims none or signs nothing")
         func signRefusesUnsecured() {
-            let none = PublishingSigner(algorithm: JWSAlgorithm(rawValue: "none"), keyID: nil, publicJWKs: [])
+            let none = PublishingSigner(algorithm: JWSAlgorithm(rawValue: "none"), keyID: nil, publicJWK: nil)
             #expect(throws: JWS.SigningError.unsecuredAlgorithm) { try JWS.sign([], signer: none) }
-            let empty = PublishingSigner(algorithm: .rs256, keyID: nil, publicJWKs: [], signature: [])
+            let empty = PublishingSigner(algorithm: .rs256, keyID: nil, publicJWK: nil, signature: [])
             #expect(throws: JWS.SigningError.emptySignature) { try JWS.sign([], signer: empty) }
         }
 

@@ -173,7 +173,7 @@ struct AuthorizationEndpointErrorTests {
         let query = String(CodeFlow.target(CodeFlow.codeRequest()).dropFirst("/authorize?".count))
         let post = OAuthRequest.form("/authorize", query)
         #expect(await flow.server.validate(post).request != nil)
-        let put = OAuthRequest(method: "PUT", target: CodeFlow.target(CodeFlow.codeRequest()))
+        let put = OAuthRequest(method: .put, target: CodeFlow.target(CodeFlow.codeRequest()))
         #expect(await flow.server.validate(put).userFacingError?.code == "invalid_request")
     }
 

@@ -89,7 +89,7 @@ struct IntrospectionTests {
         "RFC 7662 §2.1: each client authentication method the server advertises lets the resource server introspect",
         arguments: ["client_secret_basic", "client_secret_post"])
     func advertisedMethods(_ method: String) async throws {
-        let json = try flow.server.metadata(OAuthRequest(method: "GET", path: "/.well-known/oauth-authorization-server"))
+        let json = try flow.server.metadata(OAuthRequest(method: .get, path: "/.well-known/oauth-authorization-server"))
             .jsonObject()
         #expect((json["introspection_endpoint_auth_methods_supported"] as? [String])?.contains(method) == true)
         let token = try await flow.appToken()
@@ -110,8 +110,8 @@ struct IntrospectionTests {
         #expect(response.isOAuthError(among: ["invalid_request"]))
     }
 
-    @Test("RFC 7662 §2.1: the protected resource calls the endpoint with an HTTP POST; other methods get 405", arguments: ["GET", "PUT", "DELETE"])
-    func postOnly(_ method: String) async throws {
+    @Test("RFC 7662 §2.1: the protected resource calls the endpoint with an HTTP POST; other methods get 405", arguments: [OAuthRequest.Method.get, .put, .delete])
+    func postOnly(_ method: OAuthRequest.Method) async throws {
         let token = try await flow.appToken()
         let response = await flow.server.introspect(
             OAuthRequest(
@@ -478,7 +478,7 @@ struct IntrospectionTests {
 
     @Test("RFC 8414 §2: the metadata names the introspection endpoint and its client authentication methods, without none")
     func metadata() throws {
-        let json = try flow.server.metadata(OAuthRequest(method: "GET", path: "/.well-known/oauth-authorization-server"))
+        let json = try flow.server.metadata(OAuthRequest(method: .get, path: "/.well-known/oauth-authorization-server"))
             .jsonObject()
         #expect(json["introspection_endpoint"] as? String == TestServer.issuer + "/introspect")
         let methods = try #require(json["introspection_endpoint_auth_methods_supported"] as? [String])

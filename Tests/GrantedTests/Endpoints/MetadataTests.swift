@@ -21,7 +21,7 @@ struct MetadataTests {
         _ server: AuthorizationServer, _ path: String = openIDConfiguration
     ) async throws -> [String: Any] {
         let response = try #require(
-            await server.handle(OAuthRequest(method: "GET", path: path)), "\(path) is not routed")
+            await server.handle(OAuthRequest(method: .get, path: path)), "\(path) is not routed")
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "application/json")
         return try response.jsonObject()
@@ -31,7 +31,7 @@ struct MetadataTests {
 
     /// The JWK Set's keys as a client reads them.
     static func keys(_ server: AuthorizationServer) async throws -> [[String: Any]] {
-        let response = try #require(await server.handle(OAuthRequest(method: "GET", path: "/.well-known/jwks.json")))
+        let response = try #require(await server.handle(OAuthRequest(method: .get, path: "/.well-known/jwks.json")))
         #expect(response.status == 200)
         #expect(response.headers["Content-Type"] == "application/jwk-set+json")
         let document = try response.jsonObject()
@@ -39,10 +39,10 @@ struct MetadataTests {
     }
 
     /// A host's public-key signer with its JWK, standing in for RS256 from a crypto library.
-    static func rsaSigner(_ keyID: String) -> PublishingSigner {
+    static func rsaSigner(_ keyID: String) throws -> PublishingSigner {
         let jwk =
             #"{"kty":"RSA","kid":"\#(keyID)","use":"sig","alg":"RS256","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB"}"#
-        return PublishingSigner(algorithm: .rs256, keyID: keyID, publicJWKs: [Array(jwk.utf8)])
+        return PublishingSigner(algorithm: .rs256, keyID: keyID, publicJWK: try JWK(json: Array(jwk.utf8)))
     }
 
     // MARK: The document
@@ -63,8 +63,8 @@ struct MetadataTests {
     @Test("the two documents are the same document (RFC 8414 §3; Discovery §4)")
     func sameDocument() async throws {
         let op = try OIDCProvider()
-        let first = await op.server.handle(OAuthRequest(method: "GET", path: Self.openIDConfiguration))
-        let second = await op.server.handle(OAuthRequest(method: "GET", path: Self.oauthMetadata))
+        let first = await op.server.handle(OAuthRequest(method: .get, path: Self.openIDConfiguration))
+        let second = await op.server.handle(OAuthRequest(method: .get, path: Self.oauthMetadata))
         #expect(first?.body == second?.body)
     }
 
@@ -264,8 +264,8 @@ struct MetadataTests {
     @Test("the documents answer GET and HEAD, and 405 to other methods", arguments: documents)
     func methods(path: String) async throws {
         let op = try OIDCProvider()
-        #expect(await op.server.handle(OAuthRequest(method: "HEAD", path: path))?.status == 200)
-        let post = await op.server.handle(OAuthRequest(method: "POST", path: path))
+        #expect(await op.server.handle(OAuthRequest(method: .head, path: path))?.status == 200)
+        let post = await op.server.handle(OAuthRequest(method: .post, path: path))
         #expect(post?.status == 405)
     }
 
@@ -291,7 +291,7 @@ struct MetadataTests {
     @Test("rotation: the active key and the published ones are all listed, each once (RFC 7517 §5; Core §10.1.1)")
     func rotation() async throws {
         let hs256 = try OIDCProvider.signer()
-        let keys = SigningKeys(
+        let keys = try SigningKeys(
             active: Self.rsaSigner("r2"), published: [Self.rsaSigner("r1"), hs256, Self.rsaSigner("r2")])
         let op = try OIDCProvider(keys: .custom(keys))
         let listed = try await Self.keys(op.server).compactMap { $0["kid"] as? String }
@@ -309,7 +309,7 @@ struct MetadataTests {
         #expect(metadata["id_token_signing_alg_values_supported"] == nil)
         #expect(metadata["issuer"] as? String == OIDCProvider.issuer)
         for path in ["/userinfo", "/.well-known/jwks.json", Self.openIDConfiguration] {
-            #expect(await op.server.handle(OAuthRequest(method: "GET", path: path)) == nil, "\(path)")
+            #expect(await op.server.handle(OAuthRequest(method: .get, path: path)) == nil, "\(path)")
         }
         // A code request with openid is then plain OAuth: no id_token from the token endpoint.
         let outcome = try await op.signIn(

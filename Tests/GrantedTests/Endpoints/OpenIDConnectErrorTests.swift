@@ -170,9 +170,9 @@ struct OpenIDConnectErrorTests {
         let op = try OIDCProvider()
         let authentication = Authentication(responseType: responseType, maxAge: 60)
         let byGet = try await op.request(authentication)
-        let byPost = try await op.request(authentication, method: "POST")
+        let byPost = try await op.request(authentication, method: .post)
         #expect(byPost == byGet)
-        let outcome = try await op.signIn(authentication, method: "POST")
+        let outcome = try await op.signIn(authentication, method: .post)
         #expect(outcome.idToken?.subject == OIDCProvider.alice.rawValue)
     }
 

@@ -49,7 +49,7 @@ struct RevocationTests {
         "RFC 7009 §2.1: each client authentication method the server advertises revokes the client's token",
         arguments: ["client_secret_basic", "client_secret_post", "none"])
     func advertisedMethods(_ method: String) async throws {
-        let advertised = try flow.server.metadata(OAuthRequest(method: "GET", path: "/.well-known/oauth-authorization-server"))
+        let advertised = try flow.server.metadata(OAuthRequest(method: .get, path: "/.well-known/oauth-authorization-server"))
             .jsonObject()["revocation_endpoint_auth_methods_supported"] as? [String]
         #expect(advertised?.contains(method) == true)
         let (app, caller): (RevocationFlow.App, CodeFlow.Caller) =
@@ -89,7 +89,7 @@ struct RevocationTests {
     func formEncodedOnly() async throws {
         let token = try await flow.appToken()
         let request = OAuthRequest(
-            method: "POST", path: "/revoke",
+            method: .post, path: "/revoke",
             headers: ["Authorization": TestServer.service.headerValue, "Content-Type": "application/json"],
             body: Array(#"{"token":"\#(token)"}"#.utf8))
         let response = await flow.server.revoke(request)
@@ -264,7 +264,7 @@ struct RevocationTests {
                 let (key, _) = try await flow.server.createAPIKey(for: CodeFlow.alice, name: "cli")
                 return RevocationFlow.request("/revoke", [("token", key)], as: .service)
             case .notAForm:
-                return OAuthRequest(method: "POST", path: "/revoke", headers: basic, body: Array("token=a".utf8))
+                return OAuthRequest(method: .post, path: "/revoke", headers: basic, body: Array("token=a".utf8))
             }
         }
     }
@@ -286,8 +286,8 @@ struct RevocationTests {
         #expect(response.isNotCacheable)
     }
 
-    @Test("RFC 7009 §2: revocation is an HTTP POST; other methods get 405 with Allow: POST", arguments: ["GET", "PUT", "DELETE", "HEAD"])
-    func postOnly(_ method: String) async throws {
+    @Test("RFC 7009 §2: revocation is an HTTP POST; other methods get 405 with Allow: POST", arguments: [OAuthRequest.Method.get, .put, .delete, .head])
+    func postOnly(_ method: OAuthRequest.Method) async throws {
         let token = try await flow.appToken()
         let response = await flow.server.revoke(
             OAuthRequest(
@@ -311,7 +311,7 @@ struct RevocationTests {
 
     @Test("RFC 8414 §2: the metadata names the revocation endpoint and its client authentication methods")
     func metadata() throws {
-        let json = try flow.server.metadata(OAuthRequest(method: "GET", path: "/.well-known/oauth-authorization-server"))
+        let json = try flow.server.metadata(OAuthRequest(method: .get, path: "/.well-known/oauth-authorization-server"))
             .jsonObject()
         #expect(json["revocation_endpoint"] as? String == TestServer.issuer + "/revoke")
         let methods = try #require(json["revocation_endpoint_auth_methods_supported"] as? [String])

@@ -126,8 +126,8 @@ struct TokenEndpointClientCredentialsTests {
 
     @Test(
         "any method but POST is 405 with Allow: POST; methods are case-sensitive (RFC 6749 §3.2, RFC 9110 §9.1)",
-        arguments: ["GET", "PUT", "DELETE", "PATCH", "HEAD", "post"])
-    func methodNotAllowed(method: String) async throws {
+        arguments: [OAuthRequest.Method.get, .put, .delete, .patch, .head, OAuthRequest.Method(rawValue: "post")])
+    func methodNotAllowed(method: OAuthRequest.Method) async throws {
         let (server, store) = TestServer.make()
         var request = Authentication.basic.request()
         request.method = method

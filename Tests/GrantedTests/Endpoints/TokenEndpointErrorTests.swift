@@ -108,14 +108,14 @@ struct TokenEndpointErrorTests {
         ErrorCase(
             name: "JSON body",
             request: OAuthRequest(
-                method: "POST", path: "/token",
+                method: .post, path: "/token",
                 headers: ["Content-Type": "application/json", "Authorization": service.headerValue],
                 body: Array(#"{"grant_type":"client_credentials"}"#.utf8)),
             code: "invalid_request"),
         ErrorCase(
             name: "no content type",
             request: OAuthRequest(
-                method: "POST", path: "/token", headers: ["Authorization": service.headerValue],
+                method: .post, path: "/token", headers: ["Authorization": service.headerValue],
                 body: Array("grant_type=client_credentials".utf8)),
             code: "invalid_request"),
         ErrorCase(

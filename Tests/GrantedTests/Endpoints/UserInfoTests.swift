@@ -40,7 +40,7 @@ struct UserInfoTests {
         let op = try OIDCProvider()
         let token = try await Self.accessToken(op)
         let response = await op.server.userInfo(
-            OAuthRequest(method: "GET", path: "/userinfo", headers: ["Authorization": "\(scheme) \(token)"]))
+            OAuthRequest(method: .get, path: "/userinfo", headers: ["Authorization": "\(scheme) \(token)"]))
         #expect(response.status == 200)
     }
 
@@ -140,10 +140,10 @@ struct UserInfoTests {
     @Test(
         "RFC 6750 §3.1: no token at all is 401 with a bare challenge, no error code",
         arguments: [
-            OAuthRequest(method: "GET", path: "/userinfo"),
-            OAuthRequest(method: "POST", path: "/userinfo"),
+            OAuthRequest(method: .get, path: "/userinfo"),
+            OAuthRequest(method: .post, path: "/userinfo"),
             OAuthRequest.form("/userinfo", "foo=bar"),
-            OAuthRequest(method: "GET", path: "/userinfo", headers: ["Authorization": "Basic cnA6cnAtc2VjcmV0"]),
+            OAuthRequest(method: .get, path: "/userinfo", headers: ["Authorization": "Basic cnA6cnAtc2VjcmV0"]),
         ])
     func noToken(request: OAuthRequest) async throws {
         let op = try OIDCProvider()
@@ -172,7 +172,7 @@ struct UserInfoTests {
         let op = try OIDCProvider()
         let token = try await Self.accessToken(op)
         let response = await op.server.userInfo(
-            OAuthRequest(method: "GET", path: "/userinfo", query: "access_token=" + token))
+            OAuthRequest(method: .get, path: "/userinfo", query: "access_token=" + token))
         #expect(response.status == 400)
         #expect(response.errorCode == "invalid_request")
     }
@@ -189,8 +189,8 @@ struct UserInfoTests {
         #expect(response.errorCode == "invalid_request")
     }
 
-    @Test("§5.3.1: methods other than GET and POST are 405", arguments: ["PUT", "DELETE", "PATCH"])
-    func otherMethods(method: String) async throws {
+    @Test("§5.3.1: methods other than GET and POST are 405", arguments: [OAuthRequest.Method.put, .delete, .patch])
+    func otherMethods(method: OAuthRequest.Method) async throws {
         let op = try OIDCProvider()
         let token = try await Self.accessToken(op)
         let response = await op.server.userInfo(

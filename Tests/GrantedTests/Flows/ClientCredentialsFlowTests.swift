@@ -24,7 +24,7 @@ struct ClientCredentialsFlowTests {
         let (server, _, resourceGuard) = setUp(lifetime: 3600)
         let response = await server.token(
             OAuthRequest(
-                method: "POST", path: "/token",
+                method: .post, path: "/token",
                 headers: [
                     "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
                     "Authorization": "Basic c2VydmljZTpzZXJ2aWNlLXNlY3JldA==",  // service:service-secret

@@ -67,7 +67,7 @@ struct OIDCConformanceTests {
     /// token, c_hash / at_hash, code length, token endpoint, a protected resource call).
     static func happyFlow(
         _ op: OIDCProvider, _ authentication: Authentication, session: inout UserSession?,
-        caller: CodeFlow.Caller? = nil, verifier: String? = nil, method: String = "GET"
+        caller: CodeFlow.Caller? = nil, verifier: String? = nil, method: OAuthRequest.Method = .get
     ) async throws -> (run: OIDCProvider.HostRun, outcome: Outcome) {
         let run = try await op.host(authentication, session: &session, method: method)
         let outcome = try await op.finish(run.redirect, for: authentication, caller: caller, verifier: verifier)
@@ -494,7 +494,7 @@ struct OIDCConformanceTests {
         let op = try OIDCProvider()
         var session: UserSession?
         let (_, outcome) = try await Self.happyFlow(
-            op, Authentication(responseType: responseType), session: &session, method: "POST")
+            op, Authentication(responseType: responseType), session: &session, method: .post)
         #expect(outcome.idToken != nil)
     }
 

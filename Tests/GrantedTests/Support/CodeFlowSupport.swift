@@ -112,7 +112,7 @@ struct CodeFlow: Sendable {
     }
 
     func validate(_ parameters: [(String, String?)]) async -> AuthorizationValidation {
-        await server.validate(OAuthRequest(method: "GET", target: Self.target(parameters)))
+        await server.validate(OAuthRequest(method: .get, target: Self.target(parameters)))
     }
 
     /// The validated request; records an issue and throws when validation refused it.

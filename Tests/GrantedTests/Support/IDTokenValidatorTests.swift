@@ -99,7 +99,7 @@ struct IDTokenValidatorTests {
             case .otherKeyID: signer = try OIDCProvider.signer(keyID: "k2")
             case .noKeyID: signer = try OIDCProvider.signer(keyID: nil)
             case .otherAlgorithm:
-                signer = PublishingSigner(algorithm: .rs256, keyID: OIDCProvider.keyID, publicJWKs: [])
+                signer = PublishingSigner(algorithm: .rs256, keyID: OIDCProvider.keyID, publicJWK: nil)
             }
             return try JWT.sign(claims, signer: signer)
         }

@@ -32,7 +32,7 @@ struct MalformedTokenRequest {
         parameters.shuffle(using: &random)
         var headers: HeaderFields = ["Content-Type": "application/x-www-form-urlencoded"]
         if basic { headers.append("Authorization", Self.service.headerValue) }
-        var method = "POST"
+        var method = OAuthRequest.Method.post
         var code: String?
         var extraBytes: [UInt8] = []
         var rawBody: [UInt8]?
@@ -92,7 +92,7 @@ struct MalformedTokenRequest {
             }
             code = "invalid_request"
         case .wrongMethod:
-            method = ["GET", "PUT", "DELETE", "PATCH"][Int.random(in: 0..<4, using: &random)]
+            method = [OAuthRequest.Method.get, .put, .delete, .patch][Int.random(in: 0..<4, using: &random)]
         case .wrongContentType:
             let types = [
                 "text/plain", "application/json", "multipart/form-data; boundary=x", "",

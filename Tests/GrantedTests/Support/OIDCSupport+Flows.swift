@@ -25,7 +25,7 @@ extension OIDCProvider {
     /// rejection the engine answered.
     func host(
         _ authentication: Authentication, session: inout UserSession?, user: Subject = OIDCProvider.alice,
-        method: String = "GET"
+        method: OAuthRequest.Method = .get
     ) async throws -> HostRun {
         let request = try await self.request(authentication, method: method)
         var interaction = await server.interaction(for: request, session: session)
@@ -174,7 +174,7 @@ extension OIDCProvider {
 
     /// A fresh user agent: the user signs in and consents, and the flow completes.
     func signIn(
-        _ authentication: Authentication, user: Subject = OIDCProvider.alice, method: String = "GET"
+        _ authentication: Authentication, user: Subject = OIDCProvider.alice, method: OAuthRequest.Method = .get
     ) async throws -> Outcome {
         var session: UserSession?
         let run = try await host(authentication, session: &session, user: user, method: method)
@@ -230,9 +230,9 @@ extension OIDCProvider {
     static func userInfoRequest(_ token: String, via call: UserInfoCall = .get) -> OAuthRequest {
         switch call {
         case .get:
-            OAuthRequest(method: "GET", path: "/userinfo", headers: ["Authorization": "Bearer \(token)"])
+            OAuthRequest(method: .get, path: "/userinfo", headers: ["Authorization": "Bearer \(token)"])
         case .postHeader:
-            OAuthRequest(method: "POST", path: "/userinfo", headers: ["Authorization": "Bearer \(token)"])
+            OAuthRequest(method: .post, path: "/userinfo", headers: ["Authorization": "Bearer \(token)"])
         case .postBody:
             OAuthRequest.form("/userinfo", FormEncoding.encode([("access_token", token)]))
         }

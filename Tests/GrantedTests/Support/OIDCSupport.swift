@@ -120,7 +120,7 @@ struct OIDCProvider: Sendable {
         store = InMemoryGrantStore()
         let signingKeys: SigningKeys? =
             switch keys {
-            case .hs256: SigningKeys(active: standard)
+            case .hs256: try SigningKeys(active: standard)
             case .off: nil
             case .custom(let keys): keys
             }
@@ -128,8 +128,7 @@ struct OIDCProvider: Sendable {
         algorithm = signingKeys?.active.algorithm ?? .hs256
         activeKeyID = signingKeys?.active.keyID ?? Self.keyID
         verifiers =
-            signingKeys.map { keys in ([keys.active] + keys.published).compactMap { $0 as? any SignatureVerifier } }
-            ?? [standard]
+            signingKeys?.verifiers ?? [standard]
         server = AuthorizationServer(
             issuer: Self.issuer, policy: policy, clients: Self.clients(), store: store, clock: clock,
             claims: Directory(), signingKeys: signingKeys)
@@ -232,19 +231,19 @@ extension OIDCProvider {
 
     /// The user agent's request to the authorization endpoint: GET with a query, or a form POST
     /// (Core §3.1.2.1).
-    static func authorizationRequest(_ authentication: Authentication, method: String = "GET") -> OAuthRequest {
+    static func authorizationRequest(_ authentication: Authentication, method: OAuthRequest.Method = .get) -> OAuthRequest {
         let encoded = FormEncoding.encode(authentication.parameters)
-        return method == "POST"
+        return method == .post
             ? OAuthRequest.form("/authorize", encoded)
             : OAuthRequest(method: method, target: "/authorize?" + encoded)
     }
 
-    func validate(_ authentication: Authentication, method: String = "GET") async -> AuthorizationValidation {
+    func validate(_ authentication: Authentication, method: OAuthRequest.Method = .get) async -> AuthorizationValidation {
         await server.validate(Self.authorizationRequest(authentication, method: method))
     }
 
     /// The validated request; records an issue and throws when validation refused it.
-    func request(_ authentication: Authentication, method: String = "GET") async throws -> AuthorizationRequest {
+    func request(_ authentication: Authentication, method: OAuthRequest.Method = .get) async throws -> AuthorizationRequest {
         let validation = await validate(authentication, method: method)
         return try #require(validation.request, "not valid: \(validation)")
     }

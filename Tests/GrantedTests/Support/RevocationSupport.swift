@@ -129,7 +129,7 @@ struct RevocationFlow: Sendable {
         _ app: App = .web, scope: String? = nil, subject: Subject = CodeFlow.alice
     ) async throws -> CodeFlow.Tokens {
         let target = CodeFlow.target(try app.codeRequest(scope: scope))
-        let validation = await server.validate(OAuthRequest(method: "GET", target: target))
+        let validation = await server.validate(OAuthRequest(method: .get, target: target))
         let request = try #require(validation.request, "not valid: \(validation)")
         let redirect = try CodeFlow.Redirect(await server.approve(request, subject: subject, authTime: clock.now))
         let code = try #require(redirect["code"], "no code in \(redirect.parameters)")

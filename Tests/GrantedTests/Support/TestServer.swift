@@ -67,6 +67,6 @@ enum TestServer {
 
     /// A request to a protected resource carrying `headers`, and `query` when given.
     static func resourceRequest(_ headers: HeaderFields = [:], query: String? = nil) -> OAuthRequest {
-        OAuthRequest(method: "GET", path: "/api/me", query: query, headers: headers)
+        OAuthRequest(method: .get, path: "/api/me", query: query, headers: headers)
     }
 }

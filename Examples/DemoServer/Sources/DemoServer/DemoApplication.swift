@@ -16,7 +16,7 @@ public struct Demo: Sendable {
         let server = AuthorizationServer(
             issuer: configuration.issuer, policy: configuration.policy, clients: fixtures.clients,
             store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
-            signingKeys: SigningKeys(active: configuration.signer))
+            signingKeys: try SigningKeys(active: configuration.signer))
         for user in fixtures.users.all {
             if let key = user.apiKey {
                 try await server.importAPIKey(key, for: user.subject, name: "fixtures")

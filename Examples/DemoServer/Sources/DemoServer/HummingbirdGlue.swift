@@ -16,7 +16,7 @@ extension OAuthRequest {
             headers.append(field.name.rawName, field.value)
         }
         self.init(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            method: OAuthRequest.Method(rawValue: request.method.rawValue), path: request.uri.path, query: request.uri.query,
             headers: headers, body: Array(buffer: body))
     }
 }

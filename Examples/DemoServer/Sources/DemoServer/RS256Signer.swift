@@ -5,7 +5,8 @@ import _CryptoExtras
 
 /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3) through Granted's `Signer` seam, with
 /// swift-crypto: the worked example of plugging in the crypto library a host already uses.
-/// Granted hands over the JWS signing input and publishes `publicJWKs` in its JWK Set.
+/// Granted hands over the JWS signing input, publishes `publicJWK` in its JWK Set, and checks an
+/// `id_token_hint` with `verifier`.
 public struct RS256Signer: Signer {
     public enum KeyError: Error, CustomStringConvertible {
         case unreadable(path: String)
@@ -21,19 +22,25 @@ public struct RS256Signer: Signer {
     public var algorithm: JWSAlgorithm { .rs256 }
     /// The RFC 7638 thumbprint of the public key, so the `kid` changes exactly when the key does.
     public let keyID: String?
-    public let publicJWKs: [[UInt8]]
+    /// The public key (RFC 7518 §6.3.1), with the thumbprint as `kid`.
+    public let publicJWK: JWK?
+    /// Checks this key's signatures with its public half.
+    public var verifier: (any SignatureVerifier)? { RS256Verifier(key: key.publicKey, keyID: keyID) }
     private let key: _RSA.Signing.PrivateKey
 
     public init(key: _RSA.Signing.PrivateKey) throws {
         let primitives = try key.publicKey.getKeyPrimitives()
-        let n = Base64URL.encode(Array(primitives.modulus))
-        let e = Base64URL.encode(Array(primitives.publicExponent))
+        let modulus = Array(primitives.modulus)
+        let exponent = Array(primitives.publicExponent)
+        let n = Base64URL.encode(modulus)
+        let e = Base64URL.encode(exponent)
         // RFC 7638 §3.2: the required members, in lexicographic order, without white space.
         let thumbprintInput = #"{"e":"\#(e)","kty":"RSA","n":"\#(n)"}"#
         let thumbprint = Base64URL.encode(Array(SHA256.hash(data: Array(thumbprintInput.utf8))))
         self.key = key
         self.keyID = thumbprint
-        self.publicJWKs = [Array(#"{"kty":"RSA","kid":"\#(thumbprint)","use":"sig","alg":"RS256","n":"\#(n)","e":"\#(e)"}"#.utf8)]
+        self.publicJWK = JWK(
+            .rsa(modulus: modulus, exponent: exponent), keyID: thumbprint, use: .signature, algorithm: .rs256)
     }
 
     /// A fresh 2048-bit key, as the demo makes at every start.
@@ -53,9 +60,27 @@ public struct RS256Signer: Signer {
     }
 
     /// The PKCS #1 v1.5 signature over SHA-256 of the signing input (RFC 7518 §3.3).
-    public func sign(_ signingInput: UnsafeRawBufferPointer) throws -> [UInt8] {
+    public func sign(_ signingInput: [UInt8]) throws -> [UInt8] {
         let digest = SHA256.hash(data: signingInput)
         return Array(try key.signature(for: digest, padding: .insecurePKCS1v1_5).rawRepresentation)
+    }
+}
+
+/// RS256 verification with the public key (RFC 7518 §3.3): what the signer declares as its verifier.
+public struct RS256Verifier: SignatureVerifier {
+    public var algorithm: JWSAlgorithm { .rs256 }
+    public let keyID: String?
+    let key: _RSA.Signing.PublicKey
+
+    public init(key: _RSA.Signing.PublicKey, keyID: String?) {
+        self.key = key
+        self.keyID = keyID
+    }
+
+    public func verify(_ signature: [UInt8], for signingInput: [UInt8]) -> Bool {
+        key.isValidSignature(
+            _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: signingInput),
+            padding: .insecurePKCS1v1_5)
     }
 }
 

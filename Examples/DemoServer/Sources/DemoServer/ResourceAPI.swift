@@ -13,7 +13,7 @@ struct ResourceAPI: Sendable {
 
     /// `GET /user` (scope `public`): the user the token or API key acts for.
     func user(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed(allow: "GET") }
+        guard request.method == .get || request.method == .head else { return Self.methodNotAllowed(allow: "GET") }
         let grant: AccessGrant
         // An app-only token (client credentials) has no user to describe: the guard answers 403
         // insufficient_scope, since no scope could make such a token enough.
@@ -32,7 +32,7 @@ struct ResourceAPI: Sendable {
 
     /// `POST /messages` (scope `message.send`) with `{"to": "bob", "text": "hi"}`: 201 and the message.
     func postMessage(_ request: OAuthRequest) async -> OAuthResponse {
-        guard request.method == "POST" else { return Self.methodNotAllowed(allow: "POST") }
+        guard request.method == .post else { return Self.methodNotAllowed(allow: "POST") }
         let grant: AccessGrant
         switch await resourceGuard.check(request, requiring: [Self.sendScope]) {
         case .denied(let response, _): return response

@@ -10,8 +10,11 @@ struct RS256SignerTests {
     @Test("its JWK is public, and its kid is the RFC 7638 thumbprint")
     func jwk() throws {
         let signer = try DemoHarness.sharedSigner.get()
-        let published = try #require(signer.publicJWKs.first)
-        let jwk = try #require(try JSONSerialization.jsonObject(with: Data(published)) as? [String: String])
+        let published = try #require(signer.publicJWK)
+        #expect(published.algorithm == .rs256 && published.use == .signature)
+        #expect(try JWK(json: published.json) == published)
+        #expect(try SigningKeys(active: signer).jwkSet.keys == [published])
+        let jwk = try #require(try JSONSerialization.jsonObject(with: Data(published.json)) as? [String: String])
         #expect(Set(jwk.keys) == ["kty", "kid", "use", "alg", "n", "e"])
         let thumbprintInput = #"{"e":"\#(jwk["e"] ?? "")","kty":"RSA","n":"\#(jwk["n"] ?? "")"}"#
         #expect(jwk["kid"] == Base64URL.encode(Array(Crypto.SHA256.hash(data: Array(thumbprintInput.utf8)))))
@@ -27,12 +30,15 @@ struct RS256SignerTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let signer = try RS256Signer.load(pemFile: path)
         let input = Array("eyJhbGciOiJSUzI1NiJ9.e30".utf8)
-        let signature = try input.withUnsafeBytes { try signer.sign($0) }
+        let signature = try signer.sign(input)
         #expect(signature.count == 256)
         #expect(
             key.publicKey.isValidSignature(
                 _RSA.Signing.RSASignature(rawRepresentation: signature), for: Crypto.SHA256.hash(data: input),
                 padding: .insecurePKCS1v1_5))
+        let verifier = try #require(signer.verifier)
+        #expect(verifier.verify(signature, for: input))
+        #expect(!verifier.verify(signature, for: input + [0x2E]))
         let again = try RS256Signer.load(pemFile: path)
         #expect(again.keyID == signer.keyID, "the kid follows the key, not the start")
     }

@@ -114,7 +114,7 @@ do {
                 let all = tokens.all
                 let verified = await measure(total: options.ops, workers: workers) { index in
                     let request = OAuthRequest(
-                        method: "GET", path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
+                        method: .get, path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
                     if case .allowed = await guardian.check(request, requiring: [.public]) { return true }
                     return false
                 }

@@ -1,0 +1,175 @@
+import Foundation
+
+/// JWK serialization (RFC 7517 §4): members written in one fixed order, base64url without
+/// padding (RFC 7515 §2); parsing strict about what a public key may carry.
+extension JWK {
+    /// Why JSON was not accepted as a JWK.
+    public enum ParseError: Error, Sendable, Hashable {
+        /// Not a JSON object.
+        case notAJSONObject
+        /// A `kty` Granted does not know (RFC 7517 §4.1): a JWK Set skips these (§5).
+        case unsupportedKeyType(String)
+        /// A member the key type requires is absent (RFC 7518 §6.2.1, §6.3.1, §6.4.1; RFC 8037 §2).
+        case missingMember(String)
+        /// A member of the wrong JSON type, not strict base64url, of the wrong size for its curve,
+        /// or a `key_ops` with a repeated value (RFC 7517 §4.3).
+        case invalidMember(String)
+        /// A private key member (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`; RFC 7518 §6.2.2, §6.3.2;
+        /// RFC 8037 §2) in what must be a public key.
+        case privateMember(String)
+    }
+
+    /// The members that make an asymmetric JWK private.
+    static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+
+    /// Parses one JWK from JSON. - Throws: `ParseError`.
+    public init(json: [UInt8]) throws(ParseError) {
+        do {
+            self = try JSONDecoder().decode(JWK.self, from: Data(json))
+        } catch let error as ParseError {
+            throw error
+        } catch {
+            throw .notAJSONObject
+        }
+    }
+
+    /// The JSON object: `kty`, the key's parameters, then `use`, `key_ops`, `alg`, `kid` when
+    /// present, without white space: the same bytes for the same value.
+    public var json: [UInt8] {
+        var writer = JSONWriter(capacity: 128 + parameterSize)
+        writer.field("kty", key.keyType)
+        switch key {
+        case .rsa(let modulus, let exponent):
+            writer.field("n", Base64URL.encode(modulus))
+            writer.field("e", Base64URL.encode(exponent))
+        case .ec(let curve, let x, let y):
+            writer.field("crv", curve.rawValue)
+            writer.field("x", Base64URL.encode(x))
+            writer.field("y", Base64URL.encode(y))
+        case .okp(let curve, let x):
+            writer.field("crv", curve.rawValue)
+            writer.field("x", Base64URL.encode(x))
+        case .oct(let key):
+            writer.field("k", Base64URL.encode(key))
+        }
+        writer.field("use", use?.rawValue)
+        if let operations { writer.field("key_ops", operations.map(\.rawValue)) }
+        writer.field("alg", algorithm?.rawValue)
+        writer.field("kid", keyID)
+        return writer.finish()
+    }
+
+    private var parameterSize: Int {
+        switch key {
+        case .rsa(let modulus, let exponent): Base64URL.encodedCount(modulus.count + exponent.count) + 2
+        case .ec(_, let x, let y): Base64URL.encodedCount(x.count + y.count) + 2
+        case .okp(_, let x): Base64URL.encodedCount(x.count)
+        case .oct(let key): Base64URL.encodedCount(key.count)
+        }
+    }
+}
+
+extension JWK: Codable {
+    struct Member: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Decodes and validates a JWK; unknown members are ignored (RFC 7517 §4).
+    /// - Throws: `JWK.ParseError`.
+    public init(from decoder: any Decoder) throws {
+        guard let members = try? decoder.container(keyedBy: Member.self) else { throw ParseError.notAJSONObject }
+        guard let keyType = try Self.string("kty", in: members) else { throw ParseError.missingMember("kty") }
+        switch keyType {
+        case "RSA", "EC", "OKP":
+            if let found = Self.privateMembers.first(where: { members.contains(Member($0)) }) {
+                throw ParseError.privateMember(found)
+            }
+        case "oct": break
+        default: throw ParseError.unsupportedKeyType(keyType)
+        }
+        let key: Key
+        switch keyType {
+        case "RSA":
+            key = .rsa(modulus: try Self.octets("n", in: members), exponent: try Self.octets("e", in: members))
+        case "EC":
+            let curve = Curve(rawValue: try Self.required("crv", in: members))
+            let x = try Self.octets("x", in: members)
+            let y = try Self.octets("y", in: members)
+            if let size = Curve.ellipticCoordinateSizes[curve] {
+                guard x.count == size else { throw ParseError.invalidMember("x") }
+                guard y.count == size else { throw ParseError.invalidMember("y") }
+            } else {
+                guard Curve.octetKeyPairSizes[curve] == nil, x.count == y.count else { throw ParseError.invalidMember("crv") }
+            }
+            key = .ec(curve: curve, x: x, y: y)
+        case "OKP":
+            let curve = Curve(rawValue: try Self.required("crv", in: members))
+            guard Curve.ellipticCoordinateSizes[curve] == nil else { throw ParseError.invalidMember("crv") }
+            let x = try Self.octets("x", in: members)
+            if let size = Curve.octetKeyPairSizes[curve], x.count != size { throw ParseError.invalidMember("x") }
+            key = .okp(curve: curve, x: x)
+        default:
+            key = .oct(key: try Self.octets("k", in: members))
+        }
+        var operations: [Operation]?
+        if members.contains(Member("key_ops")) {
+            guard let values = try? members.decodeIfPresent([String].self, forKey: Member("key_ops")),
+                Set(values).count == values.count
+            else { throw ParseError.invalidMember("key_ops") }
+            operations = values.map(Operation.init(rawValue:))
+        }
+        self.init(
+            key, keyID: try Self.string("kid", in: members), use: try Self.string("use", in: members).map(Use.init),
+            operations: operations, algorithm: try Self.string("alg", in: members).map(JWSAlgorithm.init))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var members = encoder.container(keyedBy: Member.self)
+        try members.encode(key.keyType, forKey: Member("kty"))
+        switch key {
+        case .rsa(let modulus, let exponent):
+            try members.encode(Base64URL.encode(modulus), forKey: Member("n"))
+            try members.encode(Base64URL.encode(exponent), forKey: Member("e"))
+        case .ec(let curve, let x, let y):
+            try members.encode(curve.rawValue, forKey: Member("crv"))
+            try members.encode(Base64URL.encode(x), forKey: Member("x"))
+            try members.encode(Base64URL.encode(y), forKey: Member("y"))
+        case .okp(let curve, let x):
+            try members.encode(curve.rawValue, forKey: Member("crv"))
+            try members.encode(Base64URL.encode(x), forKey: Member("x"))
+        case .oct(let key):
+            try members.encode(Base64URL.encode(key), forKey: Member("k"))
+        }
+        try members.encodeIfPresent(use?.rawValue, forKey: Member("use"))
+        try members.encodeIfPresent(operations?.map(\.rawValue), forKey: Member("key_ops"))
+        try members.encodeIfPresent(algorithm?.rawValue, forKey: Member("alg"))
+        try members.encodeIfPresent(keyID, forKey: Member("kid"))
+    }
+
+    /// A string member, nil when absent or null. - Throws: `invalidMember` for another JSON type.
+    private static func string(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> String? {
+        guard members.contains(Member(name)) else { return nil }
+        do {
+            return try members.decodeIfPresent(String.self, forKey: Member(name))
+        } catch {
+            throw .invalidMember(name)
+        }
+    }
+
+    private static func required(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> String {
+        guard let value = try string(name, in: members) else { throw .missingMember(name) }
+        return value
+    }
+
+    /// A required non-empty base64url member (RFC 7518 §6: Base64urlUInt and octet values).
+    private static func octets(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> [UInt8] {
+        guard let octets = Base64URL.decode(try required(name, in: members)), !octets.isEmpty else {
+            throw .invalidMember(name)
+        }
+        return octets
+    }
+}

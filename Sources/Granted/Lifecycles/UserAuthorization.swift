@@ -54,3 +54,7 @@ public struct UserAuthorization: Sendable, Hashable {
         return nil
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension UserAuthorization.State: Codable {}
+extension UserAuthorization: Codable {}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// The introspection endpoint (RFC 7662), driven through raw requests with tokens from real flows.
 @Suite("Introspection endpoint (RFC 7662)")

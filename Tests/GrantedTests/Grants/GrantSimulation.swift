@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// The server under test for `GrantPropertyTests`, and a model of what it should have issued:
 /// each step draws from a seeded `SplitMix64`, acts through HTTP values, and checks the answer

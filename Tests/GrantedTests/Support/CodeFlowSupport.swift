@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// A server for the flows with a person in the middle (authorization code with PKCE, refresh,
 /// implicit): `TestServer`'s clients plus the ones below, an in-memory store and a manual clock.

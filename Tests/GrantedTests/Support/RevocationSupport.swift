@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// A server for the revocation (RFC 7009) and introspection (RFC 7662) tests: `TestServer`'s and
 /// `CodeFlow`'s clients plus a resource server that introspects, an in-memory store, a manual

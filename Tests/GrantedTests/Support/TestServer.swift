@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 /// A server as the endpoint and flow tests use it: registered clients, an in-memory store and a
 /// manual clock, and token requests built the way a client sends them.

@@ -63,7 +63,8 @@ public protocol GrantStore: Sendable {
     // MARK: Refresh token families (RFC 6749 §6, RFC 9700 §4.14.2)
 
     /// Records that the refresh token with this digest belongs to `family`; a family has one
-    /// digest per generation, and the mapping does not need the family to exist yet.
+    /// digest per generation. Insert and lookup do not need the family to exist, but `purge` may
+    /// delete a digest whose family is absent, so the engine stores the family first.
     /// [`refreshTokenMapping`]
     func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws
 

@@ -12,12 +12,13 @@ let package = Package(
     products: [
         .library(name: "Granted", targets: ["Granted"]),
         .executable(name: "granted-bench", targets: ["GrantedBench"]),
-        // The behaviour every GrantStore must show, as plain async functions any test runner can call.
-        .library(name: "GrantStoreContract", targets: ["GrantStoreContract"]),
+        // For hosts' own tests: a manual clock, seeded randomness, request builders, the store
+        // contract every GrantStore must keep, and the deterministic simulation.
+        .library(name: "GrantedTesting", targets: ["GrantedTesting"]),
     ],
     targets: [
         .target(name: "Granted", swiftSettings: settings),
-        .target(name: "GrantStoreContract", dependencies: ["Granted"], swiftSettings: settings),
+        .target(name: "GrantedTesting", dependencies: ["Granted"], swiftSettings: settings),
         .executableTarget(
             name: "GrantedBench", dependencies: ["Granted"], swiftSettings: settings),
         // The invariants the fuzz targets check; the tests replay the corpus through them.
@@ -25,7 +26,7 @@ let package = Package(
             name: "GrantedFuzzChecks", dependencies: ["Granted"], path: "Fuzz/Checks",
             swiftSettings: settings),
         .testTarget(
-            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks", "GrantStoreContract"],
+            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks", "GrantedTesting"],
             swiftSettings: settings),
     ]
 )

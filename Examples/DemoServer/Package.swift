@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 "DemoServer",
                 .product(name: "Granted", package: "Granted"),
+                .product(name: "GrantedTesting", package: "Granted"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

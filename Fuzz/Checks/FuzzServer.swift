@@ -34,7 +34,7 @@ final class FuzzServer: Sendable {
         let keys = try? HS256Signer(key: FuzzServer.signingKey, keyID: "k1")
         server = AuthorizationServer(
             issuer: "https://as.example", policy: policy, clients: clients, store: store,
-            clock: ManualClock(FuzzServer.start), signingKeys: keys.flatMap { try? SigningKeys(active: $0) })
+            clock: FixedClock(now: FuzzServer.start), signingKeys: keys.flatMap { try? SigningKeys(active: $0) })
         sentinel = TokenDigest(hashing: FuzzServer.sentinelValue)
         store.insertSync(
             AccessToken(client: "service", subject: nil, scopes: ["public"], issuedAt: FuzzServer.start, expiresAt: nil),

@@ -35,7 +35,7 @@ let package = Package(
             dependencies: [
                 "GrantedPostgres",
                 .product(name: "Granted", package: "Granted"),
-                .product(name: "GrantStoreContract", package: "Granted"),
+                .product(name: "GrantedTesting", package: "Granted"),
             ],
             swiftSettings: settings),
     ]

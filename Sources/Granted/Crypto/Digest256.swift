@@ -88,3 +88,41 @@ extension Digest256 {
         self = SHA256.hash(bytes)
     }
 }
+
+extension Digest256: Codable {
+    /// Reads the 64 lowercase or uppercase hex digits `encode(to:)` writes.
+    /// - Throws: `DecodingError.dataCorrupted` for anything else.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        var high: UInt8?
+        for character in text.utf8 {
+            let nibble: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = character &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = character &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = character &- UInt8(ascii: "A") &+ 10
+            default: throw Self.corrupted(decoder)
+            }
+            if let first = high {
+                bytes.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        guard high == nil, let digest = Digest256(bytes: bytes) else { throw Self.corrupted(decoder) }
+        self = digest
+    }
+
+    /// Writes the digest as 64 lowercase hex digits, as `hex` spells it.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+
+    private static func corrupted(_ decoder: any Decoder) -> DecodingError {
+        .dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not 64 hex digits"))
+    }
+}

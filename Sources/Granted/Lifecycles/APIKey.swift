@@ -33,3 +33,6 @@ public struct APIKey: Sendable, Hashable {
         return nil
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension APIKey: Codable {}

@@ -77,3 +77,7 @@ public struct AccessTokenRecord: Sendable, Hashable {
         return true
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension AccessToken: Codable {}
+extension AccessTokenRecord: Codable {}

@@ -88,3 +88,8 @@ public struct AuthorizationCode: Sendable, Hashable {
         }
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension AuthorizationCode.State: Codable {}
+extension AuthorizationCode.Redemption: Codable {}
+extension AuthorizationCode: Codable {}

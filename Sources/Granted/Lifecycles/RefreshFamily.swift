@@ -149,3 +149,9 @@ public struct RefreshFamily: Sendable, Hashable {
         }
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension RefreshFamily.Rules: Codable {}
+extension RefreshFamily.Use: Codable {}
+extension RefreshFamily.Previous: Codable {}
+extension RefreshFamily: Codable {}

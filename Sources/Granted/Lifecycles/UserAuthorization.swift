@@ -50,3 +50,6 @@ public struct UserAuthorization: Sendable, Hashable {
         return nil
     }
 }
+
+// Codable, so a host's own store can keep records as they are (synthesized: same file).
+extension UserAuthorization: Codable {}

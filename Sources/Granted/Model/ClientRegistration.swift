@@ -15,6 +15,25 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
     public var scope: String?
     public var requirePKCE: Bool?
 
+    /// A registration built in code (a host's admin tool, a test), not decoded from JSON.
+    /// Give `clientSecret` or `clientSecretHash` for a confidential client, neither for a public
+    /// one; `client(hashingWith:)` checks the rest.
+    public init(
+        clientID: String, clientName: String? = nil, clientSecret: String? = nil,
+        clientSecretHash: String? = nil, redirectURIs: [String]? = nil, grantTypes: [String],
+        tokenEndpointAuthMethod: String? = nil, scope: String? = nil, requirePKCE: Bool? = nil
+    ) {
+        self.clientID = clientID
+        self.clientName = clientName
+        self.clientSecret = clientSecret
+        self.clientSecretHash = clientSecretHash
+        self.redirectURIs = redirectURIs
+        self.grantTypes = grantTypes
+        self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        self.scope = scope
+        self.requirePKCE = requirePKCE
+    }
+
     enum CodingKeys: String, CodingKey {
         case clientID = "client_id"
         case clientName = "client_name"

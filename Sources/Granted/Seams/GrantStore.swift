@@ -5,56 +5,151 @@ import Foundation
 /// Every state change is one call that hands the store a pure transition; the store applies it
 /// atomically (under its lock, or in one transaction with the row locked) and never holds a
 /// lock across two calls. Keys are SHA-256 digests of secrets, never the secrets.
+///
+/// `GrantedTesting.GrantStoreContract` checks each rule below against a store (one case per
+/// rule, named in brackets), and `GrantedTesting.GrantSimulation` drives the whole engine over
+/// it with random interleavings and injected faults. The rules every method shares:
+///
+/// - **Round trips are exact.** A record comes back with every field as stored, optional ones
+///   present or nil, dates to the precision they were written with (the contract uses whole
+///   seconds). [`accessTokenRoundTrip`, `codeRoundTrip`, `familyRotation`]
+/// - **A transition is atomic.** Between reading the record and writing what the transition
+///   left, no other call may change it: of 100 concurrent redemptions of one code exactly one
+///   is granted; of 50 concurrent creators of one family or one user authorization exactly one
+///   sees it absent. The transition may run more than once (a retried transaction), so it must
+///   be pure; only the run whose write is kept counts. [`codeRedeemedOnce`, `familyCreatedOnce`,
+///   `authorizationCreatedOnce`, `flowConcurrentRedemption`, `flowConcurrentRefresh`]
+/// - **What a transition leaves is kept, revoked states included**, and its outcome is answered
+///   as it returned it; a transition that changes nothing (a read) changes nothing.
+///   [`accessTokenUpdate`, `codeTransitions`, `familyUpsert`, `authorizationByID`, `apiKeys`]
+/// - **Absent records.** An update of an unknown digest or id answers nil and creates nothing.
+///   [`accessTokenUpdate`, `codeRoundTrip`, `authorizationByID`, `apiKeys`]
+/// - **Inserts** happen once per fresh 256-bit secret, so digests never collide; an insert at a
+///   digest already stored must not fail, and may keep either record (the in-memory store keeps
+///   the new one, PostgreSQL the first). No contract case depends on which.
+/// - **Errors.** A store throws only for its own failures (a lost connection); the endpoint
+///   answers `server_error`. A throw may come before or after the write took effect, and the
+///   engine stays correct either way (the simulation injects both).
 public protocol GrantStore: Sendable {
     // MARK: Access tokens (RFC 6749 §1.4)
+
+    /// Stores `token` under `digest`. [`accessTokenRoundTrip`]
     func insert(_ token: AccessToken, at digest: TokenDigest) async throws
-    /// The token with its family and user authorization, read together.
+
+    /// The token with its family and user authorization, read together and as they are now
+    /// (a join). A parent that was never stored, or was purged, is nil, and
+    /// `AccessTokenRecord.isActive(at:)` then counts it as revoked. [`accessTokenJoin`]
     func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord?
+
+    /// Applies `transition` to the stored token atomically; nil (and nothing created) when none
+    /// is stored. [`accessTokenUpdate`]
     func updateAccessToken<Outcome: Sendable>(
         at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome?
 
     // MARK: Authorization codes (RFC 6749 §4.1.2)
+
+    /// Stores a freshly issued code under `digest`. [`codeRoundTrip`]
     func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws
-    /// Applies `transition` to the stored code atomically; nil when none is stored.
+
+    /// Applies `transition` to the stored code atomically; nil when none is stored. This is
+    /// what makes a code single-use: two concurrent redemptions must not both see `issued`.
+    /// Redeemed and revoked codes are kept (a replay must be recognised) until `purge`.
+    /// [`codeTransitions`, `codeRedeemedOnce`]
     func updateCode<Outcome: Sendable>(
         at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome?
 
     // MARK: Refresh token families (RFC 6749 §6, RFC 9700 §4.14.2)
-    /// Records that the refresh token with this digest belongs to `family`.
+
+    /// Records that the refresh token with this digest belongs to `family`; a family has one
+    /// digest per generation. Insert and lookup do not need the family to exist, but `purge` may
+    /// delete a digest whose family is absent, so the engine stores the family first.
+    /// [`refreshTokenMapping`]
     func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws
+
+    /// The family a refresh token digest maps to; nil for an unknown digest. [`refreshTokenMapping`]
     func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID?
-    /// Applies `transition` to the family (nil when absent; setting it creates it) atomically.
+
+    /// Applies `transition` to the family atomically, and answers its outcome.
+    ///
+    /// An absent family is nil to the transition; leaving it nil stores nothing, setting it
+    /// creates it, and of concurrent transitions on an absent family exactly one sees nil (the
+    /// others see what it stored). On a stored family, `$0?.revoke(at:)` and rotations are kept
+    /// whole (current and previous generation, the retry flag, last use, the access tokens'
+    /// expiry). Setting a stored family to nil deletes it; the engine never does, and the
+    /// contract does not check it. [`familyUpsert`, `familyRotation`, `familyCreatedOnce`]
     func updateFamily<Outcome: Sendable>(
         _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
     ) async throws -> Outcome
-    /// The family with its user authorization.
+
+    /// The family with its user authorization as it is now (nil when that is not stored).
+    /// [`familyUpsert`]
     func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)?
 
     // MARK: User authorizations
-    /// Applies `transition` to the active authorization of this user for this client (nil when
-    /// there is none; setting one makes it the active one) atomically.
+
+    /// Applies `transition` to the *active* authorization of this user for this client,
+    /// atomically, and answers its outcome.
+    ///
+    /// Nil when the pair has none (never approved, or its authorization was revoked): setting a
+    /// value then creates it and makes it the pair's active one; concurrent approvals of one pair
+    /// meet one authorization. A transition that leaves it revoked frees the pair, while the
+    /// revoked record stays stored and listed; the next approval creates a new one beside it.
+    /// Setting an existing one to nil is not a deletion: the engine never does it.
+    /// [`authorizationUpsert`, `authorizationByID`, `authorizationCreatedOnce`]
     func updateAuthorization<Outcome: Sendable>(
         subject: Subject, client: ClientID, _ transition: @Sendable (inout UserAuthorization?) -> Outcome
     ) async throws -> Outcome
+
+    /// Applies `transition` to the authorization with this id, active or revoked, atomically;
+    /// nil (and nothing created) for an unknown id. Revoking it here frees its pair too.
+    /// [`authorizationByID`]
     func updateAuthorization<Outcome: Sendable>(
         _ id: AuthorizationID, _ transition: @Sendable (inout UserAuthorization) -> Outcome
     ) async throws -> Outcome?
+
+    /// The authorization with this id, active or revoked; nil for an unknown id. [`authorizationByID`]
     func authorization(_ id: AuthorizationID) async throws -> UserAuthorization?
-    /// Every authorization of the user, active and revoked, oldest first.
+
+    /// Every authorization of the user, active and revoked, oldest (`createdAt`) first; empty
+    /// for an unknown user. [`authorizationUpsert`]
     func authorizations(of subject: Subject) async throws -> [UserAuthorization]
 
     // MARK: API keys
+
+    /// Stores a user's API key under the digest of its value. [`apiKeys`]
     func insert(_ key: APIKey, at digest: TokenDigest) async throws
+    /// The key with this digest, active or revoked; nil when unknown. [`apiKeys`]
     func apiKey(at digest: TokenDigest) async throws -> APIKey?
+    /// Every key of the user, revoked ones included, oldest (`createdAt`) first. [`apiKeys`]
     func apiKeys(of subject: Subject) async throws -> [APIKey]
+    /// Applies `transition` to the key with this id atomically; nil for an unknown id. [`apiKeys`]
     func updateAPIKey<Outcome: Sendable>(
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
     ) async throws -> Outcome?
 
     // MARK: Housekeeping
-    /// Deletes every record that has been dead (expired, revoked, redeemed) since before
-    /// `cutoff`; answers how many it deleted.
+
+    /// Deletes what can never work again and answers how many records it deleted (access
+    /// tokens, codes, refresh token digests, families, authorizations and keys each count one).
+    ///
+    /// - A record goes when its `deadSince` is strictly before `cutoff` (dead exactly at the
+    ///   cutoff stays): expired or revoked access tokens, expired, redeemed or revoked codes,
+    ///   revoked API keys and user authorizations, and families whose `deadSince` has passed
+    ///   (revoked, or both their refresh token and access tokens ended). [`purgeDeadRecords`,
+    ///   `purgeCutoffIsExclusive`]
+    /// - **Cascades.** With a user authorization go its families, their refresh token digests,
+    ///   every access token hanging from it (through a family or directly) and its codes, though
+    ///   each of those is live by itself. With a family go its refresh token digests and its
+    ///   access tokens; its authorization stays. [`purgeCascadesFromAuthorization`,
+    ///   `purgeCascadesFromFamily`, `housekeepingFamilyOfRevokedAuthorization`]
+    /// - **Never deleted:** anything live whose parents are live: an unexpired active token, an
+    ///   issued unexpired code, an active authorization or key, a live family (one whose refresh
+    ///   token never expires stays as long as it is not revoked), never-expiring tokens. Redeemed
+    ///   codes stay until the cutoff passes their redemption, so replays are still caught.
+    ///   [`purgeDeadRecords`, `housekeepingEverlastingTokens`, `housekeepingLiveFamilyKept`,
+    ///   `housekeepingRedeemedCodeKeptForReplay`]
+    /// - A second purge with the same cutoff deletes nothing. [`purgeDeadRecords`, `housekeepingCount`]
     func purge(before cutoff: Date) async throws -> Int
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Granted
+import GrantedTesting
 import Testing
 
 extension CryptoTests {

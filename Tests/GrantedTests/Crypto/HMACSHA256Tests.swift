@@ -1,4 +1,5 @@
 @testable import Granted
+import GrantedTesting
 import Testing
 
 extension CryptoTests {

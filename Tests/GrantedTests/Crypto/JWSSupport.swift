@@ -1,5 +1,6 @@
 import Foundation
 @testable import Granted
+import GrantedTesting
 import Testing
 
 /// The JWS and JWT vectors of `Fixtures/vectors/`, and the few stand-ins the JWS tests need.

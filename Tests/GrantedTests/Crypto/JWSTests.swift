@@ -1,5 +1,6 @@
 import Foundation
 @testable import Granted
+import GrantedTesting
 import Testing
 
 extension CryptoTests {

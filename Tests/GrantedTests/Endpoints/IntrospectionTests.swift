@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// The introspection endpoint (RFC 7662), driven through raw requests with tokens from real flows.
 @Suite("Introspection endpoint (RFC 7662)")
@@ -55,7 +56,7 @@ struct IntrospectionTests {
     @Test(
         "RFC 7662 §2.1, §4: with IntrospectionAccess.listed only the listed confidential clients may introspect",
         arguments: [
-            (CodeFlow.Caller.resourceServer, true), (.basic(CodeFlow.webApp), false), (.post(CodeFlow.webApp), false),
+            (CodeFlow.Caller.resourceServer, true), (.basic(CodeFlow.webApp), false), (.body(CodeFlow.webApp), false),
             (.service, false), (.publicClient(TestServer.spa), false),
         ])
     func listedAccess(_ caller: CodeFlow.Caller, allowed: Bool) async throws {
@@ -94,7 +95,7 @@ struct IntrospectionTests {
         #expect((json["introspection_endpoint_auth_methods_supported"] as? [String])?.contains(method) == true)
         let token = try await flow.appToken()
         let caller: CodeFlow.Caller =
-            method == "client_secret_basic" ? .resourceServer : .post(RevocationFlow.resourceServer)
+            method == "client_secret_basic" ? .resourceServer : .body(RevocationFlow.resourceServer)
         let response = await flow.introspect(token, as: caller)
         #expect(response.status == 200)
         #expect(try response.jsonObject()["active"] as? Bool == true)

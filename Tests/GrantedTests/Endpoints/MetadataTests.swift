@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 /// The metadata documents and the JWK Set, fetched through `handle(_:)` as a host routes them, and
 /// checked against what the server actually does: every advertised value is exercised.
@@ -200,7 +201,7 @@ struct MetadataTests {
                 var session: UserSession?
                 let run = try await op.host(authentication, session: &session)
                 let caller: CodeFlow.Caller =
-                    method == "client_secret_basic" ? .basic(OIDCProvider.rp) : .post(OIDCProvider.rp)
+                    method == "client_secret_basic" ? .basic(OIDCProvider.rp) : .body(OIDCProvider.rp)
                 let outcome = try await op.finish(run.redirect, for: authentication, caller: caller)
                 #expect(outcome.backIDToken != nil)
             case "none":

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// The operator's calls (inspect and revoke any token by value) and the stand-alone resource guard.
 @Suite("Operator API and stand-alone resource guard")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 @Suite("Resource guard (RFC 6750)")
 struct ResourceGuardTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// The revocation endpoint (RFC 7009), driven through raw requests with tokens from real flows.
 @Suite("Revocation endpoint (RFC 7009)")
@@ -55,7 +56,7 @@ struct RevocationTests {
         let (app, caller): (RevocationFlow.App, CodeFlow.Caller) =
             switch method {
             case "client_secret_basic": (.web, .basic(CodeFlow.webApp))
-            case "client_secret_post": (.web, .post(CodeFlow.webApp))
+            case "client_secret_post": (.web, .body(CodeFlow.webApp))
             default: (.native, CodeFlow.native)
             }
         let tokens = try await flow.signIn(app)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 @Suite("Authorization code flow, end to end (RFC 6749 §4.1; RFC 7636; RFC 9207)")
 struct AuthorizationCodeFlowTests {
@@ -197,7 +198,7 @@ struct AuthorizationCodeFlowTests {
     func clientSecretPost() async throws {
         let flow = CodeFlow()
         let code = try await flow.code()
-        #expect(await flow.exchange(code, as: .post(CodeFlow.webApp)).status == 200)
+        #expect(await flow.exchange(code, as: .body(CodeFlow.webApp)).status == 200)
     }
 
     @Test("a client without the refresh_token grant gets no refresh token (RFC 6749 §4.1.4, §6)")

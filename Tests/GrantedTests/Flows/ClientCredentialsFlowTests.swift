@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 /// A service gets an app-only token and calls an API with it (RFC 6749 §4.4, RFC 6750 §2.1).
 @Suite("Client credentials flow (RFC 6749 §4.4)")

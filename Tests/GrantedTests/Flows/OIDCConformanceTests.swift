@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 // The OpenID Foundation conformance suite's OP test plans, module by module
 // (github.com/openid-certification/conformance-suite, src/main/java/net/openid/conformance/openid):
@@ -166,7 +167,7 @@ struct OIDCConformanceTests {
         let op = try OIDCProvider()
         var session: UserSession?
         let (_, outcome) = try await Self.happyFlow(
-            op, Authentication(responseType: responseType), session: &session, caller: .post(OIDCProvider.rp))
+            op, Authentication(responseType: responseType), session: &session, caller: .body(OIDCProvider.rp))
         #expect(outcome.backIDToken != nil)
     }
 

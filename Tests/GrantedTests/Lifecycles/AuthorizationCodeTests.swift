@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 extension AuthorizationCode {
     /// A code issued at `t0` to `code-app`, bound to its redirect URI and, when given, a challenge.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 extension RefreshFamily {
     /// A family created at `t0` for `code-app` whose live refresh token is `RefreshFamilyTests.token(0)`.

@@ -1,5 +1,5 @@
 import Granted
-import GrantStoreContract
+import GrantedTesting
 import Testing
 
 /// The store contract, run against the in-memory default; each adapter runs the same list

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 @Suite("Wall clocks")
 struct WallClockTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// A server for the flows with a person in the middle (authorization code with PKCE, refresh,
 /// implicit): `TestServer`'s clients plus the ones below, an in-memory store and a manual clock.
@@ -87,7 +88,8 @@ struct CodeFlow: Sendable {
 
     /// `/authorize?…` with `parameters` form-encoded (nil values left out).
     static func target(_ parameters: [(String, String?)]) -> String {
-        "/authorize?" + FormEncoding.encode(parameters)
+        let request = RequestBuilder.authorize(parameters)
+        return request.path + "?" + (request.query ?? "")
     }
 
     /// The parameters of a code request (RFC 6749 §4.1.1; RFC 7636 §4.3).
@@ -142,30 +144,7 @@ struct CodeFlow: Sendable {
     // MARK: The token endpoint
 
     /// How a client authenticates at the token endpoint (RFC 6749 §2.3.1, §3.2.1).
-    enum Caller: Sendable {
-        case basic(BasicCredentials)
-        case post(BasicCredentials)
-        case publicClient(ClientID)
-
-        var id: ClientID {
-            switch self {
-            case .basic(let credentials), .post(let credentials): credentials.clientID
-            case .publicClient(let id): id
-            }
-        }
-
-        func tokenRequest(_ parameters: [(String, String?)]) -> OAuthRequest {
-            switch self {
-            case .basic(let credentials):
-                TestServer.tokenRequest(parameters, basic: credentials)
-            case .post(let credentials):
-                TestServer.tokenRequest(
-                    parameters + [("client_id", credentials.clientID.rawValue), ("client_secret", credentials.secret)])
-            case .publicClient(let id):
-                TestServer.tokenRequest(parameters + [("client_id", id.rawValue)])
-            }
-        }
-    }
+    typealias Caller = ClientAuth
 
     static let web = Caller.basic(webApp)
     static let other = Caller.basic(otherApp)
@@ -214,6 +193,14 @@ struct CodeFlow: Sendable {
     }
 
     func verifies(_ token: String) async -> Bool { await check(token).grant != nil }
+}
+
+extension ClientAuth {
+    var id: ClientID { clientID }
+
+    func tokenRequest(_ parameters: [(String, String?)]) -> OAuthRequest {
+        RequestBuilder.form("/token", parameters, as: self)
+    }
 }
 
 // MARK: - Reading responses

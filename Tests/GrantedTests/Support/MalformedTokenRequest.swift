@@ -1,4 +1,5 @@
 @testable import Granted
+import GrantedTesting
 
 /// A malformed token request drawn from a seed, with the error it must get when that is certain.
 struct MalformedTokenRequest {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 /// An OpenID Provider for the OpenID Connect tests: issuer `https://op.example.com`, HS256 ID tokens
 /// (`kid` k1), a directory of users, an in-memory store and a manual clock. Every step goes through

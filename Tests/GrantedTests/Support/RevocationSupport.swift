@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Granted
+import GrantedTesting
 
 /// A server for the revocation (RFC 7009) and introspection (RFC 7662) tests: `TestServer`'s and
 /// `CodeFlow`'s clients plus a resource server that introspects, an in-memory store, a manual
@@ -39,19 +40,7 @@ struct RevocationFlow: Sendable {
 
     /// A form POST to `path`, authenticated as `caller` would (nil: no client authentication at all).
     static func request(_ path: String, _ parameters: [(String, String?)], as caller: CodeFlow.Caller?) -> OAuthRequest {
-        var parameters = parameters
-        var headers: HeaderFields = [:]
-        switch caller {
-        case .basic(let credentials)?:
-            headers.append("Authorization", credentials.headerValue)
-        case .post(let credentials)?:
-            parameters += [("client_id", credentials.clientID.rawValue), ("client_secret", credentials.secret)]
-        case .publicClient(let id)?:
-            parameters.append(("client_id", id.rawValue))
-        case nil:
-            break
-        }
-        return OAuthRequest.form(path, FormEncoding.encode(parameters), headers: headers)
+        RequestBuilder.form(path, parameters, as: caller)
     }
 
     /// `POST /revoke` (RFC 7009 §2.1).
@@ -225,12 +214,12 @@ enum BadClientAuthentication: String, CaseIterable, Sendable, CustomTestStringCo
                 path, parameters, as: .basic(BasicCredentials(clientID: TestServer.service.clientID, secret: wrong)))
         case .wrongSecretPost:
             return RevocationFlow.request(
-                path, parameters, as: .post(BasicCredentials(clientID: TestServer.service.clientID, secret: wrong)))
+                path, parameters, as: .body(BasicCredentials(clientID: TestServer.service.clientID, secret: wrong)))
         case .malformedBasic:
             return OAuthRequest.form(path, FormEncoding.encode(parameters), headers: ["Authorization": "Basic !!!"])
         case .publicClientWithSecret:
             return RevocationFlow.request(
-                path, parameters, as: .post(BasicCredentials(clientID: CodeFlow.nativeApp, secret: wrong)))
+                path, parameters, as: .body(BasicCredentials(clientID: CodeFlow.nativeApp, secret: wrong)))
         case .confidentialWithoutSecret:
             return RevocationFlow.request(path, parameters, as: .publicClient(TestServer.service.clientID))
         }

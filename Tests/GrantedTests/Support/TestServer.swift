@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 /// A server as the endpoint and flow tests use it: registered clients, an in-memory store and a
 /// manual clock, and token requests built the way a client sends them.
@@ -48,9 +49,7 @@ enum TestServer {
     static func tokenRequest(
         _ parameters: [(String, String?)], basic: BasicCredentials? = nil
     ) -> OAuthRequest {
-        var headers: HeaderFields = [:]
-        if let basic { headers.append("Authorization", basic.headerValue) }
-        return OAuthRequest.form("/token", FormEncoding.encode(parameters), headers: headers)
+        RequestBuilder.form("/token", parameters, as: basic.map(ClientAuth.basic))
     }
 
     /// A client credentials request (RFC 6749 §4.4.2) as `service` sends it with HTTP Basic.

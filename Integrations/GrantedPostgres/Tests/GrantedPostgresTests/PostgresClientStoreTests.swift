@@ -1,7 +1,7 @@
 import Foundation
 import Granted
 import GrantedPostgres
-import GrantStoreContract
+import GrantedTesting
 import PostgresNIO
 import Testing
 

@@ -1,6 +1,6 @@
 import Granted
 import GrantedPostgres
-import GrantStoreContract
+import GrantedTesting
 import PostgresNIO
 import Testing
 

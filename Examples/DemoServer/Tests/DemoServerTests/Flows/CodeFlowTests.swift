@@ -1,5 +1,6 @@
 import Foundation
 import Granted
+import GrantedTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing

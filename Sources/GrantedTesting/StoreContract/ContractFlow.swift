@@ -59,22 +59,9 @@ public struct ContractFlow: Sendable {
 
     /// A code for the web app, after `subject` approved everything asked (RFC 6749 §4.1.1, §4.1.2).
     public func code(subject: Subject = ContractFlow.alice, scope: String? = nil) async throws -> String {
-        let target = "/authorize?" + FormEncoding.encode([
-            ("response_type", "code"), ("client_id", Self.webApp.clientID.rawValue),
-            ("redirect_uri", Self.webAppRedirect), ("scope", scope), ("state", "xyz"),
-        ])
-        guard case .valid(let request) = await server.validate(OAuthRequest(method: .get, target: target)) else {
-            throw ContractFailure("the authorization request was refused")
-        }
-        let response = await server.approve(request, subject: subject, authTime: clock.now)
-        guard let location = response.headers["Location"], let mark = location.firstIndex(of: "?") else {
-            throw ContractFailure("approval did not redirect with a query: \(response.status) \(response.bodyText)")
-        }
-        let parameters = try FormParameters(query: String(location[location.index(after: mark)...]))
-        guard let code = try parameters.single("code") else {
-            throw ContractFailure("no code in \(location)")
-        }
-        return code
+        let request = RequestBuilder.codeAuthorization(
+            client: Self.webApp.clientID, redirectURI: Self.webAppRedirect, scope: scope)
+        return try await server.authorizeCode(request, subject: subject)
     }
 
     /// `grant_type=authorization_code` as the web app (RFC 6749 §4.1.3).
@@ -119,32 +106,14 @@ public struct ContractFlow: Sendable {
     public static func tokenRequest(
         _ parameters: [(String, String?)], as client: BasicCredentials, path: String = "/token"
     ) -> OAuthRequest {
-        OAuthRequest.form(path, FormEncoding.encode(parameters), headers: ["Authorization": client.headerValue])
+        RequestBuilder.form(path, parameters, as: .basic(client))
     }
 
     // MARK: Reading responses
 
     /// The `error` member of an error response (RFC 6749 §5.2), or nil.
-    public static func errorCode(of response: OAuthResponse) -> String? {
-        let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-        return json?["error"] as? String
-    }
+    public static func errorCode(of response: OAuthResponse) -> String? { response.oauthError }
 
     /// A successful token response (RFC 6749 §5.1).
-    public struct Tokens: Sendable {
-        public let accessToken: String
-        public let refreshToken: String?
-
-        public init(_ response: OAuthResponse) throws {
-            guard response.status == 200 else {
-                throw ContractFailure("token request failed: \(response.status) \(response.bodyText)")
-            }
-            let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            guard let access = json?["access_token"] as? String else {
-                throw ContractFailure("no access_token in \(response.bodyText)")
-            }
-            accessToken = access
-            refreshToken = json?["refresh_token"] as? String
-        }
-    }
+    public typealias Tokens = TokenResponse
 }

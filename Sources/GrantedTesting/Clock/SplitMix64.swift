@@ -1,9 +1,12 @@
 /// A seeded generator (Steele, Lea and Flood's SplitMix64), so a property test names its seed
-/// and a failure reruns alone.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
+/// and a failure reruns alone. Not for secrets.
+public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+    public var state: UInt64
 
-    mutating func next() -> UInt64 {
+    public init(state: UInt64) { self.state = state }
+    public init(seed: UInt64) { self.state = seed }
+
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,0 +1,42 @@
+import Granted
+
+/// A client the simulation acts as: its registration, how it authenticates, and the redirect
+/// URI it uses. It must allow the authorization code and refresh token grants.
+public struct SimulatedClient: Sendable {
+    public let client: Client
+    public let authentication: ClientAuth
+    public let redirectURI: String
+
+    public init(client: Client, authentication: ClientAuth, redirectURI: String) {
+        self.client = client
+        self.authentication = authentication
+        self.redirectURI = redirectURI
+    }
+
+    /// A confidential client with a SHA-256 secret hash, authenticating with HTTP Basic or in the body.
+    public static func confidential(
+        _ id: ClientID, secret: String, redirectURI: String, inBody: Bool = false
+    ) -> SimulatedClient {
+        let credentials = BasicCredentials(clientID: id, secret: secret)
+        return SimulatedClient(
+            client: Client(
+                id: id, authentication: .clientSecret(SHA256SecretHasher().hash(secret)), redirectURIs: [redirectURI],
+                grantTypes: [.authorizationCode, .refreshToken]),
+            authentication: inBody ? .body(credentials) : .basic(credentials), redirectURI: redirectURI)
+    }
+
+    /// A public client (RFC 6749 §2.1): PKCE on every code, refresh tokens always rotate.
+    public static func publicClient(_ id: ClientID, redirectURI: String) -> SimulatedClient {
+        SimulatedClient(
+            client: Client(id: id, redirectURIs: [redirectURI], grantTypes: [.authorizationCode, .refreshToken]),
+            authentication: .publicClient(id), redirectURI: redirectURI)
+    }
+
+    /// A confidential web app (Basic), a second one authenticating in the body, a native app.
+    public static let standard: [SimulatedClient] = [
+        .confidential("sim-web", secret: "sim-web-secret", redirectURI: "https://web.example.com/callback"),
+        .confidential(
+            "sim-backend", secret: "sim-backend-secret", redirectURI: "https://backend.example.com/cb", inBody: true),
+        .publicClient("sim-native", redirectURI: "com.example.native:/oauth/callback"),
+    ]
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Granted
+import GrantedTesting
+import Testing
+
+/// The simulation must catch a store that breaks the contract, not only pass a good one.
+@Suite("Grant simulation: a broken store is caught")
+struct BrokenStoreTests {
+    @Test("a non-atomic updateCode lets a code be redeemed twice, and the simulation says so")
+    func nonAtomicCode() async throws {
+        var caught: [Divergence] = []
+        for seed in 0..<40 as Range<UInt64> {
+            var simulation = GrantSimulation(seed: seed, store: NonAtomicCodeStore(), faultPercent: 0)
+            if let divergence = await simulation.run(steps: 40) { caught.append(divergence) }
+        }
+        let first = try #require(caught.first, "no seed caught the double redemption")
+        #expect(first.action.hasPrefix("exchange ("), "\(first)")
+        #expect(first.expected == "exactly one 200", "\(first)")
+        // The divergence names its seed, and that seed replays it.
+        var replay = GrantSimulation(seed: first.seed, store: NonAtomicCodeStore(), faultPercent: 0)
+        #expect(await replay.run(steps: 40)?.action.hasPrefix("exchange (") == true)
+    }
+
+    @Test("the same runs over the atomic store find nothing")
+    func atomicControl() async {
+        for seed in 0..<40 as Range<UInt64> {
+            var simulation = GrantSimulation(seed: seed, store: InMemoryGrantStore(), faultPercent: 0)
+            let divergence = await simulation.run(steps: 40)
+            #expect(divergence == nil, "\(divergence.map(String.init(describing:)) ?? "")")
+        }
+    }
+}
+
+/// The in-memory store, except that `updateCode` reads the code, lets other tasks run, then
+/// writes what the transition made of its copy: two redemptions can both see `issued`.
+final class NonAtomicCodeStore: GrantStore {
+    let inner = InMemoryGrantStore()
+
+    func updateCode<Outcome: Sendable>(
+        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+    ) async throws -> Outcome? {
+        guard var copy = try await inner.updateCode(at: digest, { $0 }) else { return nil }
+        for _ in 0..<3 { await Task.yield() }
+        let outcome = transition(&copy)
+        let written = copy
+        _ = try await inner.updateCode(at: digest) { $0 = written }
+        return outcome
+    }
+
+    func insert(_ token: AccessToken, at digest: TokenDigest) async throws { try await inner.insert(token, at: digest) }
+    func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? { try await inner.accessToken(at: digest) }
+    func updateAccessToken<Outcome: Sendable>(
+        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+    ) async throws -> Outcome? { try await inner.updateAccessToken(at: digest, transition) }
+    func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws { try await inner.insert(code, at: digest) }
+    func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+        try await inner.insertRefreshToken(at: digest, family: family)
+    }
+    func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+        try await inner.familyID(forRefreshToken: digest)
+    }
+    func updateFamily<Outcome: Sendable>(
+        _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
+    ) async throws -> Outcome { try await inner.updateFamily(id, transition) }
+    func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {
+        try await inner.family(id)
+    }
+    func updateAuthorization<Outcome: Sendable>(
+        subject: Subject, client: ClientID, _ transition: @Sendable (inout UserAuthorization?) -> Outcome
+    ) async throws -> Outcome { try await inner.updateAuthorization(subject: subject, client: client, transition) }
+    func updateAuthorization<Outcome: Sendable>(
+        _ id: AuthorizationID, _ transition: @Sendable (inout UserAuthorization) -> Outcome
+    ) async throws -> Outcome? { try await inner.updateAuthorization(id, transition) }
+    func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? { try await inner.authorization(id) }
+    func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
+        try await inner.authorizations(of: subject)
+    }
+    func insert(_ key: APIKey, at digest: TokenDigest) async throws { try await inner.insert(key, at: digest) }
+    func apiKey(at digest: TokenDigest) async throws -> APIKey? { try await inner.apiKey(at: digest) }
+    func apiKeys(of subject: Subject) async throws -> [APIKey] { try await inner.apiKeys(of: subject) }
+    func updateAPIKey<Outcome: Sendable>(
+        _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
+    ) async throws -> Outcome? { try await inner.updateAPIKey(id, transition) }
+    func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
+}

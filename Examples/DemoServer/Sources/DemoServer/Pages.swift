@@ -14,7 +14,7 @@ enum Pages {
 
     /// The sign-in form: `username` and `password`, the original request in hidden inputs.
     static func signIn(
-        client: Client, action: String, carried: [(name: String, value: String)], csrfToken: String,
+        client: ClientView, action: String, carried: [(name: String, value: String)], csrfToken: String,
         username: String?, error: String?, status: Int = 200
     ) -> OAuthResponse {
         var body = "<h1>Sign in</h1>"
@@ -31,7 +31,7 @@ enum Pages {
 
     /// The consent page: the client, the scopes, and `decision` = `approve` or `deny`.
     static func consent(
-        client: Client, scopes: ScopeSet, username: String, action: String,
+        client: ClientView, scopes: ScopeSet, username: String, action: String,
         carried: [(name: String, value: String)], csrfToken: String, error: String?, status: Int = 200
     ) -> OAuthResponse {
         var body = "<h1>Authorize \(HTML.escape(client.name))</h1>"

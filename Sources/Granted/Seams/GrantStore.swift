@@ -46,6 +46,8 @@ public protocol GrantStore: Sendable {
     func authorizations(of subject: Subject) async throws -> [UserAuthorization]
 
     // MARK: API keys
+    /// Stores a new key; a key already stored under `digest` (or with its id) is kept unchanged,
+    /// so importing a key again never revives nor moves it.
     func insert(_ key: APIKey, at digest: TokenDigest) async throws
     func apiKey(at digest: TokenDigest) async throws -> APIKey?
     func apiKeys(of subject: Subject) async throws -> [APIKey]

@@ -15,13 +15,17 @@ public struct Client: Sendable, Hashable {
     public var authenticationMethods: Set<ClientAuthenticationMethod>
     /// PKCE for every authorization request of this client, whatever the policy (RFC 7636).
     public var requiresPKCE: Bool
+    /// A protected resource that introspects the access tokens it is sent (RFC 7662 §4: the
+    /// resource servers are the callers specifically authorized). Tokens carry no audience yet,
+    /// so it may introspect every access token; issue 14 narrows that to tokens for it.
+    public var isResourceServer: Bool
 
     public init(
         id: ClientID, name: String? = nil, secretHash: SecretHash? = nil,
         redirectURIs: [String] = [], grantTypes: Set<GrantType>,
         allowedScopes: ScopeSet? = nil,
         authenticationMethods: Set<ClientAuthenticationMethod>? = nil,
-        requiresPKCE: Bool = false
+        requiresPKCE: Bool = false, resourceServer: Bool = false
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -33,6 +37,7 @@ public struct Client: Sendable, Hashable {
             authenticationMethods
             ?? (secretHash == nil ? [.none] : [.clientSecretBasic, .clientSecretPost])
         self.requiresPKCE = requiresPKCE || secretHash == nil
+        self.isResourceServer = resourceServer
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

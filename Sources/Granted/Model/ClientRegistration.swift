@@ -14,6 +14,9 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
     public var tokenEndpointAuthMethod: String?
     public var scope: String?
     public var requirePKCE: Bool?
+    /// `"resource_server": true` lets the client introspect access tokens (RFC 7662 §4); not an
+    /// RFC 7591 name, Granted's own.
+    public var resourceServer: Bool?
 
     enum CodingKeys: String, CodingKey {
         case clientID = "client_id"
@@ -25,6 +28,7 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case tokenEndpointAuthMethod = "token_endpoint_auth_method"
         case scope
         case requirePKCE = "require_pkce"
+        case resourceServer = "resource_server"
     }
 
     /// Why a registration cannot become a client.
@@ -35,7 +39,8 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case unknownAuthenticationMethod
         /// A confidential method without a secret, or `none` with one.
         case secretDoesNotMatchMethod
-        /// RFC 6749 §3.1.2: absolute URI, no fragment.
+        /// RFC 6749 §3.1.2: absolute URI, no fragment; RFC 8252 §7.1: `https`, `http` or a
+        /// private-use scheme with a dot, never `javascript:`, `data:`, `vbscript:`, `file:`.
         case malformedRedirectURI
     }
 
@@ -69,13 +74,14 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
             do { scopes = try ScopeSet.parse(scope) } catch { throw .malformedScope }
         }
         let uris = redirectURIs ?? []
-        for uri in uris where uri.contains("#") || !uri.contains(":") {
+        for uri in uris where RedirectURIRules.kind(of: uri) == nil {
             throw .malformedRedirectURI
         }
         return Client(
             id: ClientID(clientID), name: clientName, secretHash: hash, redirectURIs: uris,
             grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
-            authenticationMethods: methods, requiresPKCE: requirePKCE ?? false)
+            authenticationMethods: methods, requiresPKCE: requirePKCE ?? false,
+            resourceServer: resourceServer ?? false)
     }
 }
 

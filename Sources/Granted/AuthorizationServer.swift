@@ -18,12 +18,18 @@ public struct AuthorizationServer: Sendable {
     public let secretHasher: any SecretHasher
     /// What the host knows about users (userinfo, ID token claims, introspection's username).
     public let claims: (any ClaimsSource)?
-    /// Which clients may call the introspection endpoint (RFC 7662 §2.1).
+    /// Which clients may introspect which tokens (RFC 7662 §2.1, §4); by default a client its own
+    /// tokens, and a resource server access tokens.
     public let introspectionAccess: IntrospectionAccess
     /// Keys that sign ID tokens; nil turns OpenID Connect off (no ID tokens, no userinfo, no JWKS).
+    /// A symmetric active key (HS256) counts only with `Policy.allowsSymmetricIDTokenSignatures`:
+    /// every client that can check such a token could forge one (OpenID Connect Core §10.1).
     public let signingKeys: SigningKeys?
     /// Where the host serves each endpoint, for the metadata and `handle(_:)`.
     public let paths: EndpointPaths
+    /// Derives what the server must answer again without storing it (a refresh grace retry);
+    /// processes sharing a store must share it.
+    public let serverKey: ServerKey
 
     public init(
         issuer: String,
@@ -34,9 +40,10 @@ public struct AuthorizationServer: Sendable {
         random: any RandomSource = SystemRandom(),
         secretHasher: any SecretHasher = SHA256SecretHasher(),
         claims: (any ClaimsSource)? = nil,
-        introspectionAccess: IntrospectionAccess = .confidentialClients,
+        introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer,
         signingKeys: SigningKeys? = nil,
-        paths: EndpointPaths = EndpointPaths()
+        paths: EndpointPaths = EndpointPaths(),
+        serverKey: ServerKey = ServerKey()
     ) {
         self.issuer = issuer
         self.policy = policy
@@ -47,8 +54,12 @@ public struct AuthorizationServer: Sendable {
         self.secretHasher = secretHasher
         self.claims = claims
         self.introspectionAccess = introspectionAccess
-        self.signingKeys = signingKeys
+        // Core §10.1: HS256 with one server key is an explicit opt-in, never what a key implies.
+        self.signingKeys = signingKeys.flatMap { keys in
+            keys.active.algorithm.isSymmetric && !policy.allowsSymmetricIDTokenSignatures ? nil : keys
+        }
         self.paths = paths
+        self.serverKey = serverKey
     }
 
     /// Runs a seam call, turning any failure of the host's I/O into `server_error` so that no

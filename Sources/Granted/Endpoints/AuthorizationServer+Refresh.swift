@@ -24,7 +24,9 @@ extension AuthorizationServer {
             }
         }
         let rules = policy.refreshRules(for: client)
-        let next = random.mintSecret(prefix: policy.refreshTokenPrefix)
+        // Derived, not random: a grace retry of `presented` answers the same next token as its
+        // first use did, so two holders of it converge (RFC 9700 §4.14.2; outside review 11).
+        let next = serverKey.refreshToken(following: presented, prefix: policy.refreshTokenPrefix)
         if rules.rotate {
             try await seam { try await store.insertRefreshToken(at: next.digest, family: familyID) }
         }

@@ -75,7 +75,8 @@ enum RedirectURIRules {
     /// any other URI, including one with user information or a malformed port.
     static func withoutLoopbackPort(_ uri: String) -> String? {
         let bytes = uri.utf8
-        guard bytes.count > 7, ASCII.caseInsensitiveEquals(bytes.prefix(7), "http://".utf8) else { return nil }
+        // Exactly `http://`: apart from the port, the match stays an exact string comparison.
+        guard bytes.starts(with: "http://".utf8) else { return nil }
         let rest = uri.dropFirst(7)
         let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<end]

@@ -98,7 +98,7 @@ struct RedirectURITests {
             "http://localhost:51234/callback", "https://app.example.com:8443/callback", "http://127.0.0.1:51234/other",
             "http://127.0.0.1:51234/callback/", "http://127.0.0.2:51234/callback", "http://127.0.0.1:abc/callback",
             "http://127.0.0.1:/callback", "http://127.0.0.1:99999/callback", "http://evil@127.0.0.1:5000/callback",
-            "https://127.0.0.1:51234/callback", "http://127.0.0.1:51234/callback?x=1",
+            "https://127.0.0.1:51234/callback", "http://127.0.0.1:51234/callback?x=1", "HTTP://127.0.0.1:51234/callback",
         ])
     func onlyLoopbackLiterals(_ given: String) async {
         let validation = await Self.portFlow().validate(

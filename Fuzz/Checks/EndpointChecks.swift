@@ -32,13 +32,19 @@ enum EndpointChecks {
             : OAuthRequest(method: .get, path: "/authorize", query: text)
         switch await fuzz.server.validate(request) {
         case .valid(let validated):
-            try require(validated.client.redirectURIs.contains(validated.redirectURI), "unregistered redirect URI")
+            try require(
+                validated.client.redirectURIs.contains(validated.redirectURI)
+                    || validated.redirectURI.wholeMatch(of: Self.loopbackAnyPort) != nil,
+                "unregistered redirect URI")
             try require(validated.scopes.isSubset(of: fuzz.server.policy.knownScopes), "unknown scope accepted")
         case .redirect(let response, _):
             try require(response.status == 303 || response.status == 200, "redirect status \(response.status)")
             if response.status == 303 {
                 let location = response.headers["location"] ?? ""
-                try require(Self.registered.contains { location.hasPrefix($0) }, "redirected to \(location.prefix(120))")
+                try require(
+                    Self.registered.contains { location.hasPrefix($0) }
+                        || location.prefixMatch(of: Self.loopbackAnyPort) != nil,
+                    "redirected to \(location.prefix(120))")
                 try require(location.contains("error=") && location.contains("iss="), "error redirect without error or iss")
             }
         case .userFacing(_, let response):
@@ -48,6 +54,8 @@ enum EndpointChecks {
     }
 
     static let registered = ["https://web.example/cb", "http://127.0.0.1:8765/cb", "https://spa.example/cb"]
+    /// The registered loopback URI with any port, or none (RFC 8252 §7.3).
+    static var loopbackAnyPort: Regex<(Substring, Substring?)> { /http:\/\/127\.0\.0\.1(:[0-9]{1,5})?\/cb/ }
 
     static func revoke(_ bytes: [UInt8]) async throws {
         let fuzz = FuzzServer.shared

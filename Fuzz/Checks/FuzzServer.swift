@@ -30,6 +30,7 @@ final class FuzzServer: Sendable {
         ])
         var policy = Policy()
         policy.knownScopes = ["public", "profile", "openid", "email", "message.send"]
+        policy.allowsSymmetricIDTokenSignatures = true  // the fuzzer checks the ID tokens it gets
         store = InMemoryGrantStore()
         let keys = try? HS256Signer(key: FuzzServer.signingKey, keyID: "k1")
         server = AuthorizationServer(

@@ -21,9 +21,14 @@ public struct AuthorizationServer: Sendable {
     /// What the host knows about users (userinfo, ID token claims, introspection's username).
     public let claims: (any ClaimsSource)?
     /// Keys that sign ID tokens; nil turns OpenID Connect off (no ID tokens, no userinfo, no JWKS).
+    /// A symmetric active key (HS256) counts only with `Policy.allowsSymmetricIDTokenSignatures`:
+    /// every client that can check such a token could forge one (OpenID Connect Core §10.1).
     public let signingKeys: SigningKeys?
     /// Where the host serves each endpoint, for the metadata and `handle(_:)`.
     public let paths: EndpointPaths
+    /// Derives what the server must answer again without storing it (a refresh grace retry);
+    /// processes sharing a store must share it.
+    public let serverKey: ServerKey
 
     public init(
         issuer: String,
@@ -35,7 +40,8 @@ public struct AuthorizationServer: Sendable {
         secretHasher: any SecretHasher = SHA256SecretHasher(),
         claims: (any ClaimsSource)? = nil,
         signingKeys: SigningKeys? = nil,
-        paths: EndpointPaths = EndpointPaths()
+        paths: EndpointPaths = EndpointPaths(),
+        serverKey: ServerKey = ServerKey()
     ) {
         self.issuer = issuer
         self.policy = policy
@@ -45,11 +51,16 @@ public struct AuthorizationServer: Sendable {
         self.random = random
         self.secretHasher = secretHasher
         self.claims = claims
+        // Core §10.1: HS256 with one server key is an explicit opt-in, never what a key implies.
+        let signingKeys = signingKeys.flatMap { keys in
+            keys.active.algorithm.isSymmetric && !policy.allowsSymmetricIDTokenSignatures ? nil : keys
+        }
         self.signingKeys = signingKeys
         self.paths = paths
+        self.serverKey = serverKey
         self.issuing = Issuer(
             issuer: issuer, policy: policy, store: store, random: random, claims: claims,
-            signingKeys: signingKeys)
+            signingKeys: signingKeys, serverKey: serverKey)
     }
 
     /// Mints and records what the grants decide.

@@ -36,6 +36,16 @@ public struct Policy: Sendable {
     public var allowsPlainPKCE = false
     /// Accept `http` redirect URIs on non-loopback hosts (RFC 9700 §2.6 says no).
     public var allowsInsecureRedirectURIs = false
+    /// `prompt=login` is satisfied by a sign-in at most this long before `approve`: the time the
+    /// user takes from the sign-in page to the consent decision (OpenID Connect Core §3.1.2.1).
+    public var promptLoginWindow: TimeInterval = 300
+
+    // MARK: ID tokens
+    /// Sign ID tokens with a symmetric key (HS256). Off: a relying party that can check such a
+    /// token can forge one for every other client, unless each is keyed with its own secret
+    /// (OpenID Connect Core §10.1). With it off, a symmetric `SigningKeys.active` turns OpenID
+    /// Connect off; production deployments sign with an asymmetric key (RS256, ES256, EdDSA).
+    public var allowsSymmetricIDTokenSignatures = false
 
     // MARK: Token format
     /// Prefixes naming each kind of secret, so a leaked one is recognised (and scanners can find it).
@@ -46,7 +56,7 @@ public struct Policy: Sendable {
 
     // MARK: Endpoints
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
-    public var introspectionAccess: IntrospectionAccess = .confidentialClients
+    public var introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer
 
     // MARK: Input
     /// Bounds on what a request may carry, for every endpoint and the resource guard.

@@ -26,7 +26,10 @@ struct FlowFixture {
         ])
         store = InMemoryGrantStore(expectedTokens: prefill + willIssue)
         let keys = (try? HS256Signer(key: Self.signingKey, keyID: "bench")).flatMap { try? SigningKeys(active: $0) }
-        server = AuthorizationServer(issuer: Fixture.issuer, clients: clients, store: store, signingKeys: keys)
+        var policy = Policy()
+        policy.allowsSymmetricIDTokenSignatures = true  // HS256 is the signer Granted ships
+        server = AuthorizationServer(
+            issuer: Fixture.issuer, policy: policy, clients: clients, store: store, signingKeys: keys)
         let token = AccessToken(
             client: Fixture.clientID, subject: nil, scopes: server.policy.defaultScopes, issuedAt: Date(),
             expiresAt: Date() + 3600)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Encodes an authorization response into the client's redirect URI (RFC 6749 §4.1.2, §4.2.2;
 /// OAuth 2.0 Multiple Response Types §2.1; Form Post Response Mode §2).
 enum AuthorizationResponse {
@@ -15,23 +17,34 @@ enum AuthorizationResponse {
                 status: 303, headers: ["Location": location, "Cache-Control": "no-store"])
         case .formPost:
             var html = "<!doctype html><html><head><title>Submit</title></head>"
-            html += #"<body onload="document.forms[0].submit()"><form method="post" action=""#
+            html += #"<body><form method="post" action=""#
             html += HTML.escape(redirectURI) + #"">"#
             for (name, value) in all {
                 guard let value else { continue }
                 html += #"<input type="hidden" name=""# + HTML.escape(name) + #"" value=""#
                 html += HTML.escape(value) + #"">"#
             }
-            html += #"<noscript><button type="submit">Continue</button></noscript></form></body></html>"#
+            html += #"<noscript><button type="submit">Continue</button></noscript></form>"#
+            html += "<script>" + autoSubmit + "</script></body></html>"
             return OAuthResponse(
                 status: 200,
                 headers: [
                     "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-                    "Pragma": "no-cache",
+                    "Pragma": "no-cache", "Content-Security-Policy": formPostContentSecurityPolicy,
                 ],
                 body: Array(html.utf8))
         }
     }
+}
+
+extension AuthorizationResponse {
+    /// The form_post page's one script.
+    static let autoSubmit = "document.forms[0].submit()"
+    /// Only that script runs (its hash, CSP Level 3 §2.3.1): no other script, no `javascript:` URL
+    /// as the form's target, no framing, no plug-ins, no base URL (outside review 7).
+    static let formPostContentSecurityPolicy =
+        "default-src 'none'; script-src 'sha256-" + Data(SHA256.hash(autoSubmit).bytes).base64EncodedString()
+        + "'; base-uri 'none'; frame-ancestors 'none'"
 }
 
 /// Escapes text for HTML content and attribute values.

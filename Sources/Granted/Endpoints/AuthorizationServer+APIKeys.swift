@@ -11,12 +11,14 @@ extension AuthorizationServer {
         return (minted.value, record)
     }
 
-    /// Registers a key whose value the host already has (migrations, fixtures).
+    /// Registers a key whose value the host already has (migrations, fixtures). A key already
+    /// stored under that value stays as it is, revoked or not and whoever's, and is the answer.
     @discardableResult
     public func importAPIKey(_ value: String, for subject: Subject, name: String) async throws(OAuthError) -> APIKey {
         let record = APIKey(id: APIKeyID(random: random), subject: subject, name: name, createdAt: clock.now)
-        try await seam { try await store.insert(record, at: SHA256.hash(value)) }
-        return record
+        let digest = SHA256.hash(value)
+        try await seam { try await store.insert(record, at: digest) }
+        return try await seam { try await store.apiKey(at: digest) } ?? record
     }
 
     /// The user's keys that still work (never their values).

@@ -8,16 +8,19 @@ extension AuthorizationServer {
     /// - Parameters:
     ///   - scopes: what the user approved; nil approves everything asked. Only scopes asked for
     ///     count; when fewer than asked are approved, the response says so in `scope`.
-    ///   - authTime: when the user last authenticated (OpenID Connect `auth_time`).
+    ///   - authTime: when the user last authenticated (OpenID Connect `auth_time`); too old for the
+    ///     request's `prompt=login` or `max_age`, the answer is `login_required` (Core §3.1.2.1).
     public func approve(
         _ request: AuthorizationRequest, subject: Subject, scopes approved: ScopeSet? = nil,
         authTime: Date
     ) async -> OAuthResponse {
         guard let plan = AuthorizationResponseGrant.plan(for: request, approved: approved, authTime: authTime)
         else { return deny(request) }
+        let now = clock.now
         do {
+            try ReauthenticationRules.check(request, authTime: authTime, now: now, policy: policy)
             let parameters = try await issuing.issue(
-                plan, for: request, subject: subject, authTime: authTime, now: clock.now)
+                plan, for: request, subject: subject, authTime: authTime, now: now)
             return AuthorizationResponse.redirect(
                 to: request.redirectURI, mode: request.responseMode, parameters: parameters, issuer: issuer)
         } catch {

@@ -15,16 +15,20 @@ extension AuthorizationServer {
             let hint = try form.single("token_type_hint").map(TokenTypeHint.init(rawValue:))
             let now = clock.now
             let found = try await findToken(token, hint: hint)
-            return .json(try await introspection(of: found, now: now))
+            return .json(try await introspection(of: found, now: now, caller: client))
         } catch {
             return error.tokenEndpointResponse
         }
     }
 
-    private func introspection(of found: FoundToken?, now: Date) async throws(OAuthError) -> [UInt8] {
+    /// The response for `found` as `caller` may see it: a token the introspection access keeps
+    /// from it is `{"active":false}`, like an unknown one (RFC 7662 §4).
+    private func introspection(of found: FoundToken?, now: Date, caller: Client) async throws(OAuthError) -> [UInt8] {
         var json = JSONWriter()
+        let access = policy.introspectionAccess
         switch found {
-        case .access(let record, _)? where record.isActive(at: now):
+        case .access(let record, _)?
+        where record.isActive(at: now) && access.reveals(.accessToken, issuedTo: record.token.client, to: caller):
             let token = record.token
             json.field("active", true)
             json.field("scope", token.scopes.description)
@@ -39,7 +43,8 @@ extension AuthorizationServer {
         case .refresh(let family, let authorization, let digest)?
         where family.current.map(digest.constantTimeEquals) == true
             && family.isActive(at: now, idleLifetime: policy.refreshTokenIdleLifetime)
-            && authorization?.isActive == true:
+            && authorization?.isActive == true
+            && access.reveals(.refreshToken, issuedTo: family.client, to: caller):
             json.field("active", true)
             json.field("scope", family.scopes.description)
             json.field("client_id", family.client.rawValue)
@@ -50,7 +55,7 @@ extension AuthorizationServer {
             json.field("sub", family.subject.rawValue)
             json.field("aud", family.client.rawValue)
             json.field("iss", issuer)
-        case .apiKey(let key)? where key.isActive:
+        case .apiKey(let key)? where key.isActive && access.reveals(.apiKey, issuedTo: nil, to: caller):
             json.field("active", true)
             json.field("username", try await username(of: key.subject))
             json.field("token_type", "api_key")

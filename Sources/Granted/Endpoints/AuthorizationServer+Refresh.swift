@@ -11,7 +11,8 @@ extension AuthorizationServer {
         let scopes = try RefreshTokenGrant.scopes(
             for: request, family: family, authorization: authorization, client: client)
         let rules = policy.refreshRules(for: client)
-        let next = try await issuing.rotatedRefreshToken(for: familyID, recorded: rules.rotate)
+        let next = try await issuing.rotatedRefreshToken(
+            following: request.refreshToken, for: familyID, recorded: rules.rotate)
         let accessExpiry = policy.accessTokenExpiry(from: now)
         let clientID = client.id
         let use = try await seam {

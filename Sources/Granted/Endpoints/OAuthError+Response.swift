@@ -11,13 +11,20 @@ extension OAuthError {
     }
 
     /// An error from the token, revocation or introspection endpoint (RFC 6749 §5.2): 400, or
-    /// 401 with a `Basic` challenge when the client tried HTTP Basic authentication.
+    /// 401 with a `Basic` challenge. Every 401 carries one (RFC 9110 §15.5.2), also when the
+    /// client used the body or nothing: Basic is the one scheme these endpoints take in a header.
     public var tokenEndpointResponse: OAuthResponse {
         var response = OAuthResponse.json(jsonBody, status: status)
-        if case .invalidClient(basicChallenge: true) = self {
+        if case .invalidClient = self {
             response.headers.append("WWW-Authenticate", #"Basic realm="token", charset="UTF-8""#)
         }
         return response
+    }
+
+    /// A body the host refused for its size, at any endpoint that answers JSON: 413 with the
+    /// RFC 6749 §5.2 error shape (`invalid_request`), never an empty body (RFC 9110 §15.5.14).
+    public static var contentTooLargeResponse: OAuthResponse {
+        OAuthResponse.json(OAuthError.invalidRequest("the request body is too large").jsonBody, status: 413)
     }
 
     /// A token endpoint request with a method other than POST (RFC 6749 §3.2): 405 with `Allow`.

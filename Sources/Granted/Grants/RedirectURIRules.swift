@@ -1,12 +1,14 @@
 /// Which redirect URI an authorization request may use (RFC 6749 §3.1.2; RFC 9700 §2.1, §4.1.3).
 enum RedirectURIRules {
     /// The registered URI the response goes to: the one given, matched by exact string
-    /// comparison, or the client's only one when none is given.
+    /// comparison (but for a loopback IP literal's port, RFC 8252 §7.3), or the client's only one
+    /// when none is given.
     /// - Throws: `invalidRequest` (shown to the user, never redirected, §4.1.2.1).
     static func resolve(_ given: String?, client: Client, policy: Policy) throws(OAuthError) -> String {
         let uri: String
         if let given {
-            guard client.redirectURIs.contains(given) else {
+            guard client.redirectURIs.contains(given) || client.redirectURIs.contains(where: { matchesLoopback($0, given) })
+            else {
                 throw .invalidRequest("redirect_uri is not registered for this client")
             }
             uri = given
@@ -22,17 +24,82 @@ enum RedirectURIRules {
         return uri
     }
 
-    /// Absolute, no fragment (§3.1.2), and https unless the host is loopback (RFC 9700 §2.6,
-    /// RFC 8252 §7.3) or the policy allows insecure ones. Custom schemes (native apps) pass.
+    /// Absolute, no fragment (§3.1.2), and a scheme of `kind(of:)`: `http` only on a loopback
+    /// host (RFC 9700 §2.6, RFC 8252 §7.3) unless the policy allows insecure ones.
     static func isAcceptable(_ uri: String, policy: Policy) -> Bool {
+        switch kind(of: uri) {
+        case .https?, .privateUse?: true
+        case .http?: policy.allowsInsecureRedirectURIs || isLoopback(uri)
+        case nil: false
+        }
+    }
+
+    /// The schemes a redirect URI may have (RFC 8252 §7.1, §7.3; RFC 9700 §4.1.3).
+    enum Kind: Sendable, Hashable { case https, http, privateUse }
+
+    /// `https://…`, `http://…`, or a private-use scheme with a dot (`com.example.app:/cb`,
+    /// RFC 8252 §7.1), absolute and without a fragment; nil for everything else, `javascript:`,
+    /// `data:`, `vbscript:` and `file:` among them, which a form_post `action` would run in the
+    /// server's origin. Registration uses it too; whether `http` may be used is the policy's.
+    static func kind(of uri: String) -> Kind? {
         // Byte-level checks: Foundation's `contains` on strings goes through CFStringFind.
-        guard !uri.utf8.contains(UInt8(ascii: "#")), let colon = uri.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+        let bytes = uri.utf8
+        guard !bytes.contains(UInt8(ascii: "#")), let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            return nil
+        }
+        let scheme = bytes[..<colon]
+        // RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+        guard let first = scheme.first, isLetter(first),
+            scheme.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E })
+        else { return nil }
+        let rest = bytes[bytes.index(after: colon)...]
+        let hasAuthority = rest.starts(with: "//".utf8) && rest.dropFirst(2).first.map { $0 != UInt8(ascii: "/") } == true
+        if ASCII.caseInsensitiveEquals(scheme, "https".utf8) { return hasAuthority ? .https : nil }
+        if ASCII.caseInsensitiveEquals(scheme, "http".utf8) { return hasAuthority ? .http : nil }
+        return scheme.contains(UInt8(ascii: ".")) ? .privateUse : nil
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+
+    /// RFC 8252 §7.3: a registered loopback IP literal URI matches a given one with any port, or
+    /// none; the rest (scheme, host, path, query) exactly. Never for `localhost`, which a name
+    /// resolver could send elsewhere (§8.3), nor for any other host.
+    static func matchesLoopback(_ registered: String, _ given: String) -> Bool {
+        guard let registered = withoutLoopbackPort(registered), let given = withoutLoopbackPort(given) else {
             return false
         }
-        let scheme = uri.utf8[..<colon]
-        guard !scheme.isEmpty else { return false }
-        guard ASCII.caseInsensitiveEquals(scheme, "http".utf8) else { return true }
-        return policy.allowsInsecureRedirectURIs || isLoopback(uri)
+        return registered == given
+    }
+
+    /// `http://127.x.y.z…` or `http://[::1]…` with its port (1 to 65535, if any) taken out; nil for
+    /// any other URI, including one with user information or a malformed port.
+    static func withoutLoopbackPort(_ uri: String) -> String? {
+        let bytes = uri.utf8
+        // Exactly `http://`: apart from the port, the match stays an exact string comparison.
+        guard bytes.starts(with: "http://".utf8) else { return nil }
+        let rest = uri.dropFirst(7)
+        let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authority = rest[..<end]
+        let host: Substring
+        let port: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[...close]
+            port = authority[authority.index(after: close)...]
+            guard host == "[::1]" else { return nil }
+        } else {
+            let colon = authority.firstIndex(of: ":") ?? authority.endIndex
+            host = authority[..<colon]
+            port = authority[colon...]
+            guard isIPv4Loopback(host) else { return nil }
+        }
+        if !port.isEmpty {
+            let digits = port.dropFirst()
+            guard port.first == ":", (1...5).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                let number = Int(digits), (1...65535).contains(number)
+            else { return nil }
+        }
+        return "http://" + host + rest[end...]
     }
 
     /// A loopback IP literal or `localhost` (RFC 8252 §7.3, §8.3), with no user information
@@ -49,6 +116,11 @@ enum RedirectURIRules {
         }
         host = authority.prefix { $0 != ":" }
         if host.lowercased() == "localhost" { return true }
+        return isIPv4Loopback(host)
+    }
+
+    /// A dotted-quad literal in 127.0.0.0/8 (RFC 8252 §7.3).
+    static func isIPv4Loopback(_ host: Substring) -> Bool {
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.first == "127" else { return false }
         return octets.allSatisfy { octet in

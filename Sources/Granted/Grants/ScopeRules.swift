@@ -3,7 +3,7 @@
 enum ScopeRules {
     /// - Throws: `invalidScope` for a malformed, unknown or disallowed scope.
     static func resolve(_ requested: String?, client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
-        guard let requested else { return policy.defaultScopes }
+        guard let requested else { return try defaultScopes(for: client, policy: policy) }
         // The common case, answered with the policy's own (shared) storage: no parsing, and
         // every token of it points at one scope set in memory.
         if requested == policy.defaultScopes.description, client.allows(scopes: policy.defaultScopes) {
@@ -17,5 +17,20 @@ enum ScopeRules {
             throw .invalidScope("the client may not request this scope")
         }
         return scopes
+    }
+
+    /// §3.3: the pre-defined default, narrowed to what the client may have; when none of it is
+    /// left, the request fails rather than escape the client's registration.
+    /// - Throws: `invalidScope`.
+    static func defaultScopes(for client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
+        // The common case keeps the policy's own (shared) storage.
+        guard let allowed = client.allowedScopes, !policy.defaultScopes.isSubset(of: allowed) else {
+            return policy.defaultScopes
+        }
+        let narrowed = policy.defaultScopes.intersection(allowed)
+        guard !narrowed.isEmpty else {
+            throw .invalidScope("the client may not have the default scope; the request must name one")
+        }
+        return narrowed
     }
 }

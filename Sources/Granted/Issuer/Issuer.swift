@@ -10,6 +10,7 @@ struct Issuer: Sendable {
     let random: any RandomSource
     let claims: (any ClaimsSource)?
     let signingKeys: SigningKeys?
+    let serverKey: ServerKey
 
     /// Carries out a token endpoint plan (RFC 6749 §5.1).
     func issue(_ plan: TokenPlan, now: Date) async throws(OAuthError) -> TokenResponse {
@@ -76,10 +77,14 @@ struct Issuer: Sendable {
         return refresh?.value
     }
 
-    /// A new refresh token for a rotation, recorded in the family's index before the rotation
-    /// makes it current (RFC 9700 §4.14.2), so a concurrent lookup never misses it.
-    func rotatedRefreshToken(for family: FamilyID, recorded: Bool) async throws(OAuthError) -> MintedSecret {
-        let next = random.mintSecret(prefix: policy.refreshTokenPrefix)
+    /// The refresh token a rotation moves to, recorded in the family's index before the rotation
+    /// makes it current (RFC 9700 §4.14.2), so a concurrent lookup never misses it. Derived from
+    /// the presented token with the server key, not random: a grace retry answers the same next
+    /// token as the first use did, so two holders of one refresh token converge.
+    func rotatedRefreshToken(
+        following presented: String, for family: FamilyID, recorded: Bool
+    ) async throws(OAuthError) -> MintedSecret {
+        let next = serverKey.refreshToken(following: presented, prefix: policy.refreshTokenPrefix)
         if recorded {
             try await seam { try await store.insertRefreshToken(at: next.digest, family: family) }
         }

@@ -8,7 +8,8 @@ public struct RefreshFamily: Sendable, Hashable {
     public struct Rules: Sendable, Hashable {
         /// Each use issues a new refresh token (always on for public clients, RFC 9700 §2.2.2).
         public var rotate: Bool
-        /// How long the previous token may be retried once, for a client whose response was lost.
+        /// How long the previous token may be retried once, for a client whose response was lost
+        /// or a second holder of the same token.
         public var gracePeriod: TimeInterval
         /// A family unused this long has expired; nil: never.
         public var idleLifetime: TimeInterval?
@@ -111,8 +112,9 @@ public struct RefreshFamily: Sendable, Hashable {
         if rules.rotate, var previous, presented.constantTimeEquals(previous.digest),
             !previous.retried, now < previous.rotatedAt + rules.gracePeriod
         {
-            // The client never saw the answer to its last refresh: hand it a new generation
-            // once; the one it lost becomes stale.
+            // The client never saw the answer to its last refresh, or a second holder of the
+            // token asks too: answer once more. The server derives `next` from the presented
+            // token, so it is the generation the first answer carried, and both holders converge.
             previous.retried = true
             self.previous = previous
             self.current = next

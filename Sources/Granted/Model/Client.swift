@@ -34,10 +34,15 @@ public struct Client: Sendable, Hashable {
     /// PKCE for every authorization request of this confidential client too, as registered
     /// (RFC 7636; public clients need it whatever this says, `requiresPKCE`).
     public var registeredRequiresPKCE: Bool
+    /// A protected resource that introspects the access tokens it is sent (RFC 7662 §4: the
+    /// resource servers are the callers specifically authorized). Tokens carry no audience yet,
+    /// so it may introspect every access token; audiences (RFC 8707) will narrow that.
+    public var isResourceServer: Bool
 
     public init(
         id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
-        grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false
+        grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false,
+        resourceServer: Bool = false
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -46,6 +51,7 @@ public struct Client: Sendable, Hashable {
         self.grantTypes = grantTypes
         self.allowedScopes = allowedScopes
         self.registeredRequiresPKCE = requiresPKCE
+        self.isResourceServer = resourceServer
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

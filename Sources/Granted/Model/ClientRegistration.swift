@@ -14,6 +14,9 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
     public var tokenEndpointAuthMethod: String?
     public var scope: String?
     public var requirePKCE: Bool?
+    /// `"resource_server": true` lets the client introspect access tokens (RFC 7662 §4); not an
+    /// RFC 7591 name, Granted's own.
+    public var resourceServer: Bool?
 
     /// A registration built in code (a host's admin tool, a test), not decoded from JSON.
     /// Give `clientSecret` or `clientSecretHash` for a confidential client, neither for a public
@@ -44,6 +47,7 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case tokenEndpointAuthMethod = "token_endpoint_auth_method"
         case scope
         case requirePKCE = "require_pkce"
+        case resourceServer = "resource_server"
     }
 
     /// Why a registration cannot become a client.
@@ -54,7 +58,8 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case unknownAuthenticationMethod
         /// A confidential method without a secret, or `none` with one.
         case secretDoesNotMatchMethod
-        /// RFC 6749 §3.1.2: absolute URI, no fragment.
+        /// RFC 6749 §3.1.2: absolute URI, no fragment; RFC 8252 §7.1: `https`, `http` or a
+        /// private-use scheme with a dot, never `javascript:`, `data:`, `vbscript:`, `file:`.
         case malformedRedirectURI
     }
 
@@ -88,13 +93,13 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
             do { scopes = try ScopeSet.parse(scope) } catch { throw .malformedScope }
         }
         let uris = redirectURIs ?? []
-        for uri in uris where uri.contains("#") || !uri.contains(":") {
+        for uri in uris where RedirectURIRules.kind(of: uri) == nil {
             throw .malformedRedirectURI
         }
         return Client(
             id: ClientID(clientID), name: clientName, authentication: authentication, redirectURIs: uris,
             grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
-            requiresPKCE: requirePKCE ?? false)
+            requiresPKCE: requirePKCE ?? false, resourceServer: resourceServer ?? false)
     }
 }
 

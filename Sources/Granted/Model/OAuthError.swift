@@ -3,7 +3,8 @@
 /// is always a literal written in Granted, never client input, so it is safe to send back.
 public enum OAuthError: Error, Sendable, Hashable {
     case invalidRequest(String)
-    /// Client authentication failed; `basicChallenge` says the client tried HTTP Basic (§5.2: 401 + WWW-Authenticate).
+    /// Client authentication failed; `basicChallenge` says the client tried HTTP Basic. Either way
+    /// the 401 carries a Basic challenge (§5.2; RFC 9110 §15.5.2).
     case invalidClient(basicChallenge: Bool)
     case invalidGrant(String)
     case unauthorizedClient(String)

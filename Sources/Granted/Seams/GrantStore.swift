@@ -118,7 +118,9 @@ public protocol GrantStore: Sendable {
 
     // MARK: API keys
 
-    /// Stores a user's API key under the digest of its value. [`apiKeys`]
+    /// Stores a user's API key under the digest of its value; a key already stored under
+    /// `digest` (or with its id) is kept unchanged, so importing a key again never revives nor
+    /// moves it. [`apiKeys`, `apiKeyReimportKeepsStored`]
     func insert(_ key: APIKey, at digest: TokenDigest) async throws
     /// The key with this digest, active or revoked; nil when unknown. [`apiKeys`]
     func apiKey(at digest: TokenDigest) async throws -> APIKey?

@@ -145,10 +145,14 @@ public final class InMemoryGrantStore: GrantStore {
 
     // MARK: API keys
 
+    /// Keeps the stored key when the digest (or id) is already there, as the PostgreSQL store
+    /// does: importing a fixture's key at every start never revives one that was revoked, nor
+    /// gives it to another user.
     public func insert(_ key: APIKey, at digest: TokenDigest) async throws {
-        keys.withLock {
-            $0.byDigest[digest] = key
-            $0.digestByID[key.id] = digest
+        keys.withLock { table in
+            guard table.byDigest[digest] == nil, table.digestByID[key.id] == nil else { return }
+            table.byDigest[digest] = key
+            table.digestByID[key.id] = digest
         }
     }
 
@@ -181,18 +185,27 @@ public final class InMemoryGrantStore: GrantStore {
                 let dead = Set(table.byID.values.filter { isDead($0.deadSince) }.map(\.id))
                 return (Self.removeAll(from: &table.byID) { dead.contains($0.id) }, dead)
             }
-        let (removedFamilies, liveFamilies): (Int, Set<FamilyID>) = families.withLock { map in
-            let count = Self.removeAll(from: &map) {
-                isDead($0.deadSince) || deadAuthorizations.contains($0.authorization)
+        // Only what this purge found dead is named below: a family stored after this snapshot is in
+        // neither set, so the tokens a request racing the purge issues from it stay (outside review 3).
+        let (removedFamilies, deadFamilies, knownFamilies): (Int, Set<FamilyID>, Set<FamilyID>) =
+            families.withLock { map in
+                let dead = Set(
+                    map.values.filter { isDead($0.deadSince) || deadAuthorizations.contains($0.authorization) }.map(\.id))
+                let count = Self.removeAll(from: &map) { dead.contains($0.id) }
+                return (count, dead, Set(map.keys))
             }
-            return (count, Set(map.keys))
-        }
         var removed = removedAuthorizations + removedFamilies
+        // Families the snapshot did not know: orphans (never stored, or deleted), or issued since.
+        var unknownFamilies = Set<FamilyID>()
+        func isUnknown(_ family: FamilyID) -> Bool {
+            !knownFamilies.contains(family) && !deadFamilies.contains(family)
+        }
         for shard in tokens {
             removed += shard.map.withLock { table in
                 table.removeAll { token in
-                    isDead(token.deadSince)
-                        || token.family.map { !liveFamilies.contains($0) } ?? false
+                    if let family = token.family, isUnknown(family) { unknownFamilies.insert(family) }
+                    return isDead(token.deadSince)
+                        || token.family.map(deadFamilies.contains) ?? false
                         || token.authorization.map(deadAuthorizations.contains) ?? false
                 }
             }
@@ -200,7 +213,21 @@ public final class InMemoryGrantStore: GrantStore {
         removed += codes.withLock { map in
             Self.removeAll(from: &map) { isDead($0.deadSince) || deadAuthorizations.contains($0.authorization) }
         }
-        removed += refreshTokens.withLock { Self.removeAll(from: &$0) { !liveFamilies.contains($0) } }
+        removed += refreshTokens.withLock { map in
+            Self.removeAll(from: &map) { family in
+                if isUnknown(family) { unknownFamilies.insert(family) }
+                return deadFamilies.contains(family)
+            }
+        }
+        // A family is stored before its tokens, so one still absent now was never issued since the
+        // snapshot: whatever points at it is an orphan.
+        let orphans = families.withLock { map in unknownFamilies.filter { map[$0] == nil } }
+        if !orphans.isEmpty {
+            for shard in tokens {
+                removed += shard.map.withLock { $0.removeAll { $0.family.map(orphans.contains) ?? false } }
+            }
+            removed += refreshTokens.withLock { Self.removeAll(from: &$0) { orphans.contains($0) } }
+        }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))

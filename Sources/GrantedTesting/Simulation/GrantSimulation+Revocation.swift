@@ -5,7 +5,8 @@ import Granted
 /// client, housekeeping and the passing of time.
 extension GrantSimulation {
     /// A client revokes one of its access or refresh tokens; now and then another client tries,
-    /// which answers 200 and changes nothing (RFC 7009 §2.1, §2.2).
+    /// which is refused with 400 `unauthorized_client` and changes nothing (RFC 7009 §2.1), or
+    /// answers 200 when the token is gone already (§2.2).
     mutating func revokeToken() async {
         let refreshable = model.families.indices.filter { !model.families[$0].refreshTokens.isEmpty }
         let useRefresh = !refreshable.isEmpty && (model.tokens.isEmpty || chance(40))
@@ -22,13 +23,21 @@ extension GrantSimulation {
             if let f { return await reconcileFamily(f, presented: value) }
             if let t { return await reconcileAccessToken(t) }
         }
+        guard caller == owner else {
+            check(
+                response.status == 200 || (response.status == 400 && response.oauthError == "unauthorized_client"),
+                "revoke by another client", expected: "400 unauthorized_client (or 200 when gone)",
+                actual: Self.describe(response))
+            return
+        }
         guard check(response.status == 200, "revoke", expected: "200", actual: Self.describe(response)) else { return }
-        guard caller == owner else { return }
         if let f { model.families[f].revoked = true }
         if let t { model.tokens[t].revoked = true }
     }
 
-    /// A confidential client asks whether a token is active.
+    /// A confidential client asks whether a token is active. What it may see follows the policy's
+    /// introspection access (RFC 7662 §4): by default its own tokens, and every access token when
+    /// it is a resource server; anything else answers `{"active":false}`.
     mutating func introspect() async {
         let callers = clients.indices.filter { clients[$0].client.isConfidential }
         guard !callers.isEmpty, !model.tokens.isEmpty else { return advanceClock() }
@@ -40,10 +49,11 @@ extension GrantSimulation {
             let family = model.families[element(refreshable)]
             value = element(family.refreshTokens)
             expected = !family.revoked && value == family.current && model.isAlive(family.pair, epoch: family.epoch)
+                && reveals(refreshToken: true, owner: family.pair.client, to: caller)
         } else {
             let token = element(model.tokens)
             value = token.value
-            expected = model.isLive(token, at: now)
+            expected = model.isLive(token, at: now) && reveals(refreshToken: false, owner: token.pair.client, to: caller)
         }
         maybeArmFault()
         let response = await server.introspect(RequestBuilder.introspection(value, as: clients[caller].authentication))
@@ -53,6 +63,15 @@ extension GrantSimulation {
         check(
             response.status == 200 && answer?.active == expected, "introspect", expected: "active: \(expected)",
             actual: Self.describe(response))
+    }
+
+    /// Whether the policy lets `caller` see a token issued to `owner` (RFC 7662 §4).
+    func reveals(refreshToken: Bool, owner: Int, to caller: Int) -> Bool {
+        switch server.policy.introspectionAccess {
+        case .confidentialClients, .listed: true
+        case .issuedToCallerOrResourceServer:
+            owner == caller || (!refreshToken && clients[caller].client.isResourceServer)
+        }
     }
 
     /// The user revokes a client, by the pair or by the authorization's id (after another user

@@ -27,4 +27,28 @@ extension GrantStoreContract {
         try expect(
             try await store.updateAPIKey(APIKeyID(uuid: UUID())) { $0.revoke(at: now) } == nil, "an unknown id")
     }
+
+    /// Inserting a key at a digest that is already stored keeps the stored key, whatever the new
+    /// one says: re-importing a fixture's key never revives a revoked one nor moves it to another
+    /// user (outside review 9).
+    public static func apiKeyReimportKeepsStored(_ makeStore: MakeStore) async throws {
+        let store = try await makeStore()
+        let t0 = Records.t0
+        let digest = Records.digest("gak_fixture")
+        let original = Records.apiKey(name: "fixtures", createdAt: t0)
+        try await store.insert(original, at: digest)
+        _ = try await store.updateAPIKey(original.id) { $0.revoke(at: t0 + 1) }
+        let again = Records.apiKey(name: "fixtures", createdAt: t0 + 2)
+        try await store.insert(again, at: digest)
+        let other = Records.apiKey(subject: "bob", name: "stolen", createdAt: t0 + 3)
+        try await store.insert(other, at: digest)
+        let stored = try await store.apiKey(at: digest)
+        try expectEqual(stored?.id, original.id, "the first key is kept")
+        try expectEqual(stored?.state, .revoked(at: t0 + 1), "it stays revoked")
+        try expectEqual(stored?.subject, original.subject, "it keeps its user")
+        try expectEqual(try await store.apiKeys(of: "alice").map(\.id), [original.id], "one key for alice")
+        try expectEqual(try await store.apiKeys(of: "bob"), [], "none for bob")
+        try expect(
+            try await store.updateAPIKey(again.id) { $0.revoke(at: t0 + 4) } == nil, "the refused key has no id")
+    }
 }

@@ -38,6 +38,7 @@ public enum GrantStoreContract {
         ("authorizationCreatedOnce", { try await authorizationCreatedOnce($0) }),
         // API keys
         ("apiKeys", { try await apiKeys($0) }),
+        ("apiKeyReimportKeepsStored", { try await apiKeyReimportKeepsStored($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),

@@ -194,19 +194,15 @@ struct TokenEndpointErrorTests {
     }
 
     @Test(
-        "invalid_client carries a Basic challenge exactly when the client tried Basic (RFC 6749 §5.2)",
+        "invalid_client always carries one Basic challenge, whether or not the client tried Basic (RFC 6749 §5.2; RFC 9110 §15.5.2)",
         arguments: invalidClient)
     func basicChallenge(_ errorCase: ErrorCase) async throws {
         let (server, _) = TestServer.make()
         let response = await server.token(errorCase.request)
         let challenges = response.headers.filter { HeaderFields.namesEqual($0.name, "WWW-Authenticate") }
-        if errorCase.basicTried {
-            #expect(challenges.count == 1)
-            let challenge = try #require(challenges.first?.value)
-            #expect(challenge.lowercased().hasPrefix("basic"))
-        } else {
-            #expect(challenges.isEmpty)
-        }
+        #expect(challenges.count == 1, "basic tried: \(errorCase.basicTried)")
+        let challenge = try #require(challenges.first?.value)
+        #expect(challenge.lowercased().hasPrefix("basic"))
     }
 
     @Test(

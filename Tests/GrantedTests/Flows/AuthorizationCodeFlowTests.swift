@@ -165,7 +165,7 @@ struct AuthorizationCodeFlowTests {
         #expect(response.headers["Cache-Control"] == "no-store")
         #expect(response.headers["Location"] == nil)
         let html = response.bodyText
-        #expect(html.contains(#"onload="document.forms[0].submit()""#))
+        #expect(html.contains("<script>document.forms[0].submit()</script>"))
         #expect(html.contains(#"<form method="post" action="https://app.example.com/callback">"#))
         #expect(!html.contains(state), "state must be escaped in HTML")
         #expect(Set(redirect.names) == ["code", "state", "iss"])

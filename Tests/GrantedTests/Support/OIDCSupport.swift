@@ -130,6 +130,10 @@ struct OIDCProvider: Sendable {
         activeKeyID = signingKeys?.active.keyID ?? Self.keyID
         verifiers =
             signingKeys?.verifiers ?? [standard]
+        // These tests sign with HS256 (the MAC checks in `IDTokenValidator`), an explicit opt-in
+        // (OpenID Connect Core §10.1).
+        var policy = policy
+        policy.allowsSymmetricIDTokenSignatures = true
         server = AuthorizationServer(
             issuer: Self.issuer, policy: policy, clients: Self.clients(), store: store, clock: clock,
             claims: Directory(), signingKeys: signingKeys)

@@ -20,18 +20,18 @@ struct RevocationFlow: Sendable {
 
     init(
         policy: Policy = Policy(), claims: (any ClaimsSource)? = nil,
-        introspectionAccess: IntrospectionAccess = .confidentialClients
+        introspectionAccess: IntrospectionAccess? = .confidentialClients
     ) {
         let clients = TestServer.clients()
         for client in CodeFlow.clients() { clients.register(client) }
         clients.register(
             Client(
                 id: Self.resourceServer.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(Self.resourceServer.secret)),
-                grantTypes: []))
+                grantTypes: [], resourceServer: true))
         clock = ManualClock(TestServer.start)
         store = InMemoryGrantStore()
         var policy = policy
-        policy.introspectionAccess = introspectionAccess
+        if let introspectionAccess { policy.introspectionAccess = introspectionAccess }
         server = AuthorizationServer(
             issuer: TestServer.issuer, policy: policy, clients: clients, store: store, clock: clock, claims: claims)
     }
@@ -56,8 +56,10 @@ struct RevocationFlow: Sendable {
     }
 
     /// The members of the resource server's introspection response; records an issue when refused.
-    func introspection(of token: String, hint: String? = nil) async throws -> [String: Any] {
-        let response = await introspect(token, hint: hint)
+    func introspection(
+        of token: String, hint: String? = nil, as caller: CodeFlow.Caller = .resourceServer
+    ) async throws -> [String: Any] {
+        let response = await introspect(token, hint: hint, as: caller)
         try #require(response.status == 200, "introspection refused: \(response.status) \(response.bodyText)")
         return try response.jsonObject()
     }

@@ -38,13 +38,21 @@ struct AuthorizationPages: Sendable {
         guard let form, form.all.contains(where: { Self.ownFields.contains($0.name) }) else {
             return (await next(page, browser: browser, signedInNow: false), browser)
         }
-        guard sessions.isValidCSRFToken(try? form.single("csrf_token"), for: browser) else {
+        let token = try? form.single("csrf_token")
+        // A decision counts only with the token of this request's consent page for this sign-in;
+        // the sign-in page's token would let `prompt=login` be skipped (Core §3.1.2.1).
+        let isDecision = form.contains("decision")
+        let isValid =
+            isDecision
+            ? sessions.isValidConsentToken(token, for: browser, request: page.carried)
+            : sessions.isValidCSRFToken(token, for: browser)
+        guard isValid else {
             let response = await next(
                 page, browser: browser, signedInNow: false, status: 403,
                 error: "This form has expired. Please try again.")
             return (response, browser)
         }
-        if form.contains("decision") {
+        if isDecision {
             return (await decide(try? form.single("decision"), page, browser: browser), browser)
         }
         guard let username = try? form.single("username"), let password = try? form.single("password"),
@@ -105,8 +113,8 @@ struct AuthorizationPages: Sendable {
         let username = users.user(session.subject)?.username ?? session.subject.rawValue
         return Pages.consent(
             client: page.authorization.client, scopes: page.authorization.scopes, username: username,
-            action: page.action, carried: page.carried, csrfToken: sessions.csrfToken(for: browser),
-            error: error, status: status)
+            action: page.action, carried: page.carried,
+            csrfToken: sessions.consentToken(for: browser, request: page.carried), error: error, status: status)
     }
 
     /// What every page of one authorization request shows and carries.

@@ -13,7 +13,9 @@ struct Browser: Sendable {
 
 /// Cookie sessions in memory: id → user and `auth_time`. An id is only stored once someone signs
 /// in with it; a fresh id is minted at every sign-in (no session fixation). The CSRF token of a
-/// form is an HMAC of the browser's id, so it is bound to the cookie and needs no storage.
+/// form is an HMAC of the browser's id, so it is bound to the cookie and needs no storage. The
+/// consent page's token also binds the request it shows, so a decision is only ever taken from
+/// that page, for that sign-in (OpenID Connect Core §3.1.2.1: `prompt=login` cannot be skipped).
 actor BrowserSessions {
     static let cookieName = "granted_session"
     /// Past this many signed-in sessions, the oldest sign-ins are forgotten.
@@ -69,6 +71,25 @@ actor BrowserSessions {
     nonisolated func isValidCSRFToken(_ token: String?, for browser: Browser) -> Bool {
         guard let token else { return false }
         return ConstantTime.equals(Array(token.utf8), Array(csrfToken(for: browser).utf8))
+    }
+
+    /// The consent page's token: bound to the browser's id (new at each sign-in) and to the
+    /// authorization request the page shows, so neither the sign-in page's token nor another
+    /// request's consent page can carry a decision.
+    nonisolated func consentToken(for browser: Browser, request carried: [(name: String, value: String)]) -> String {
+        var message = "consent\u{0}" + browser.id
+        for (name, value) in carried.sorted(by: { ($0.name, $0.value) < ($1.name, $1.value) }) {
+            message += "\u{0}" + name + "=" + value
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: csrfKey)
+        return Base64URL.encode(Array(mac))
+    }
+
+    nonisolated func isValidConsentToken(
+        _ token: String?, for browser: Browser, request carried: [(name: String, value: String)]
+    ) -> Bool {
+        guard let token else { return false }
+        return ConstantTime.equals(Array(token.utf8), Array(consentToken(for: browser, request: carried).utf8))
     }
 
     /// `Set-Cookie` for the browser's id (RFC 6265 §4.1): HttpOnly, SameSite=Lax, Secure over https.

@@ -48,7 +48,9 @@ public struct Demo: Sendable {
         let pages = pages
         let api = api
         // Granted answers other methods on /authorize itself (400, a page for the user).
-        router.serve(paths.authorization, maxBodyBytes: maxBodyBytes) { await pages.respond(to: $0) }
+        router.serve(paths.authorization, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
+            await pages.respond(to: $0)
+        }
         router.serve("/user", maxBodyBytes: maxBodyBytes) { await api.user($0) }
         router.serve("/messages", maxBodyBytes: maxBodyBytes) { await api.postMessage($0) }
         return router

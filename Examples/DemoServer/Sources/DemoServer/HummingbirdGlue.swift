@@ -7,7 +7,8 @@ import Hummingbird
 
 extension OAuthRequest {
     /// Hummingbird's request as Granted's value: method, raw path and query, every header field
-    /// in order, and the body collected up to `maxBodyBytes` (beyond it Hummingbird answers 413).
+    /// in order, and the body collected up to `maxBodyBytes` (beyond it this throws Hummingbird's
+    /// 413 error, which `serve` answers with a body of its own).
     init(_ request: Request, maxBodyBytes: Int) async throws {
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
@@ -37,15 +38,22 @@ extension Response {
 
 extension Router {
     /// Serves `path` for every common method with a handler of Granted's values; the handler
-    /// answers 405 itself for the methods it does not take.
+    /// answers 405 itself for the methods it does not take. A body over `maxBodyBytes` gets
+    /// `tooLarge`: by default a JSON `invalid_request` (RFC 6749 §5.2), never an empty 413.
     func serve(
-        _ path: String, maxBodyBytes: Int,
+        _ path: String, maxBodyBytes: Int, tooLarge: OAuthResponse = OAuthError.contentTooLargeResponse,
         with handler: @escaping @Sendable (OAuthRequest) async -> OAuthResponse
     ) {
         let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options]
         for method in methods {
             on(RouterPath(path), method: method) { request, _ -> Response in
-                let answer = await handler(try await OAuthRequest(request, maxBodyBytes: maxBodyBytes))
+                let oauthRequest: OAuthRequest
+                do {
+                    oauthRequest = try await OAuthRequest(request, maxBodyBytes: maxBodyBytes)
+                } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                    return Response(tooLarge)
+                }
+                let answer = await handler(oauthRequest)
                 let response = Response(answer)
                 return request.method == .head ? response.createHeadResponse() : response
             }

@@ -59,6 +59,11 @@ enum Pages {
         return page(title: "Authorization error", body: body, status: 400)
     }
 
+    /// A form over the size limit (RFC 9110 §15.5.14): a page, since a person sent it.
+    static func bodyTooLarge() -> OAuthResponse {
+        page(title: "Request too large", body: "<h1>This request is too large</h1><p>Please go back and try again.</p>", status: 413)
+    }
+
     private static func hiddenInputs(_ carried: [(name: String, value: String)], csrfToken: String) -> String {
         var html = #"<input type="hidden" name="csrf_token" value="\#(HTML.escape(csrfToken))">"#
         for (name, value) in carried {

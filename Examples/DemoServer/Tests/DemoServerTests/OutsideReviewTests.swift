@@ -1,5 +1,6 @@
 import Foundation
 import Granted
+import GrantedTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -50,12 +50,44 @@ public struct RefreshFamily: Sendable, Hashable {
     public let createdAt: Date
     /// Absolute end of the family's refresh tokens; nil: never (the default policy).
     public let expiresAt: Date?
-    public private(set) var current: TokenDigest?
-    public private(set) var previous: Previous?
-    public private(set) var lastUsedAt: Date
-    /// The latest expiry of an access token issued from the family; nil: one never expires.
-    public private(set) var accessTokensExpireBy: Date?
-    public private(set) var state: RevocationState
+    /// Live with its generations, or revoked: each case carries only what it still needs.
+    public private(set) var state: State
+
+    /// What a live family knows of its refresh tokens (RFC 9700 §4.14.2).
+    public struct Generations: Sendable, Hashable, Codable {
+        /// The one refresh token that works; nil when the family was issued none.
+        public var current: TokenDigest?
+        /// The generation the last rotation replaced, retryable once within the grace period.
+        public var previous: Previous?
+        public var lastUsedAt: Date
+        /// The latest expiry of an access token issued from the family; nil: one never expires.
+        public var accessTokensExpireBy: Date?
+    }
+
+    public enum State: Sendable, Hashable, Codable {
+        case active(Generations)
+        /// Revoked (a replay, the client or the user): nothing of it works again.
+        case revoked(at: Date)
+
+        public var isActive: Bool {
+            if case .active = self { true } else { false }
+        }
+    }
+
+    /// The live refresh token's digest; nil once revoked or when none was issued.
+    public var current: TokenDigest? { generations?.current }
+    public var previous: Previous? { generations?.previous }
+    /// When a refresh token of the family was last used (its creation, before any use).
+    public var lastUsedAt: Date { generations?.lastUsedAt ?? createdAt }
+    public var accessTokensExpireBy: Date? { generations?.accessTokensExpireBy }
+    /// When it was revoked; nil while active.
+    public var revokedAt: Date? {
+        if case .revoked(let at) = state { at } else { nil }
+    }
+
+    private var generations: Generations? {
+        if case .active(let generations) = state { generations } else { nil }
+    }
 
     /// - Parameters:
     ///   - previous, lastUsedAt: for a store rebuilding a kept family; a new one has no previous
@@ -74,11 +106,16 @@ public struct RefreshFamily: Sendable, Hashable {
         self.authTime = authTime
         self.createdAt = createdAt
         self.expiresAt = expiresAt
-        self.current = current
-        self.previous = previous
-        self.lastUsedAt = lastUsedAt ?? createdAt
-        self.accessTokensExpireBy = accessTokensExpireBy
-        self.state = state
+        switch state {
+        case .active:
+            self.state = .active(
+                Generations(
+                    current: current, previous: previous, lastUsedAt: lastUsedAt ?? createdAt,
+                    accessTokensExpireBy: accessTokensExpireBy))
+        case .revoked(let at):
+            // Nothing of a revoked family can work again: its generations are not kept.
+            self.state = .revoked(at: at)
+        }
     }
 
     /// Whether a refresh token of this family could still be used at `now`: not revoked, not
@@ -98,28 +135,30 @@ public struct RefreshFamily: Sendable, Hashable {
         accessTokenExpiry: Date?, at now: Date, rules: Rules
     ) -> Use {
         guard client == self.client else { return .wrongClient }
-        guard state.isActive else { return .revoked }
+        guard case .active(var generations) = state else { return .revoked }
         guard isActive(at: now, idleLifetime: rules.idleLifetime) else { return .expired }
-        if let current, presented.constantTimeEquals(current) {
+        if let current = generations.current, presented.constantTimeEquals(current) {
             if rules.rotate {
-                previous = Previous(digest: current, rotatedAt: now, retried: false)
-                self.current = next
+                generations.previous = Previous(digest: current, rotatedAt: now, retried: false)
+                generations.current = next
             }
-            lastUsedAt = now
-            extendAccessTokenExpiry(to: accessTokenExpiry)
+            generations.lastUsedAt = now
+            generations.extendAccessTokenExpiry(to: accessTokenExpiry)
+            state = .active(generations)
             return .granted
         }
-        if rules.rotate, var previous, presented.constantTimeEquals(previous.digest),
+        if rules.rotate, var previous = generations.previous, presented.constantTimeEquals(previous.digest),
             !previous.retried, now < previous.rotatedAt + rules.gracePeriod
         {
             // The client never saw the answer to its last refresh, or a second holder of the
             // token asks too: answer once more. The server derives `next` from the presented
             // token, so it is the generation the first answer carried, and both holders converge.
             previous.retried = true
-            self.previous = previous
-            self.current = next
-            lastUsedAt = now
-            extendAccessTokenExpiry(to: accessTokenExpiry)
+            generations.previous = previous
+            generations.current = next
+            generations.lastUsedAt = now
+            generations.extendAccessTokenExpiry(to: accessTokenExpiry)
+            state = .active(generations)
             return .granted
         }
         state = .revoked(at: now)
@@ -134,19 +173,15 @@ public struct RefreshFamily: Sendable, Hashable {
         return true
     }
 
-    private mutating func extendAccessTokenExpiry(to expiry: Date?) {
-        guard let known = accessTokensExpireBy else { return }
-        accessTokensExpireBy = expiry.map { max($0, known) }
-    }
 
     /// After this nothing of the family can be live, so housekeeping may delete it; nil: not yet
     /// known (a refresh token that never expires keeps it).
     public var deadSince: Date? {
         switch state {
         case .revoked(let at): return at
-        case .active:
-            let refreshEnd = current == nil ? createdAt : expiresAt
-            guard let refreshEnd, let accessEnd = accessTokensExpireBy else { return nil }
+        case .active(let generations):
+            let refreshEnd = generations.current == nil ? createdAt : expiresAt
+            guard let refreshEnd, let accessEnd = generations.accessTokensExpireBy else { return nil }
             return max(refreshEnd, accessEnd)
         }
     }
@@ -157,3 +192,11 @@ extension RefreshFamily.Rules: Codable {}
 extension RefreshFamily.Use: Codable {}
 extension RefreshFamily.Previous: Codable {}
 extension RefreshFamily: Codable {}
+
+extension RefreshFamily.Generations {
+    /// Access tokens issued by a use live until `expiry`; nil: forever.
+    fileprivate mutating func extendAccessTokenExpiry(to expiry: Date?) {
+        guard let known = accessTokensExpireBy else { return }
+        accessTokensExpireBy = expiry.map { max($0, known) }
+    }
+}

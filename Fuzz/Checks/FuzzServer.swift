@@ -11,7 +11,7 @@ final class FuzzServer: Sendable {
 
     let store: InMemoryGrantStore
     let server: AuthorizationServer
-    let sentinel: TokenDigest
+    let sentinel: Digest256
     static let sentinelValue = "gat_sentinel-never-sent-by-any-input-0123456789abcdef"
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let signingKey = Array("fuzz-signing-key-of-thirty-two-bytes!!".utf8)
@@ -36,7 +36,7 @@ final class FuzzServer: Sendable {
         server = AuthorizationServer(
             issuer: "https://as.example", policy: policy, clients: clients, store: store,
             clock: FixedClock(now: FuzzServer.start), signingKeys: keys.flatMap { try? SigningKeys(active: $0) })
-        sentinel = TokenDigest(hashing: FuzzServer.sentinelValue)
+        sentinel = Digest256(hashing: FuzzServer.sentinelValue)
         store.insertSync(
             AccessToken(client: "service", subject: nil, scopes: ["public"], issuedAt: FuzzServer.start, expiresAt: nil),
             at: sentinel)

@@ -46,9 +46,9 @@ struct Fixture {
     }
 
     /// The key of the `i`th prefilled token: the SHA-256 of "granted!" and the counter.
-    static func prefillDigest(_ i: Int) -> TokenDigest {
+    static func prefillDigest(_ i: Int) -> Digest256 {
         var seed: (UInt64, UInt64) = (0x6772_616e_7465_6421, UInt64(i))
-        return withUnsafeBytes(of: &seed) { TokenDigest(hashing: $0) }
+        return withUnsafeBytes(of: &seed) { Digest256(hashing: $0) }
     }
 
     /// `Authorization: Basic ...` for the bench client (RFC 6749 §2.3.1).

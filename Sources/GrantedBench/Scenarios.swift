@@ -156,7 +156,7 @@ extension Scenario {
             let token = "gat_" + String(repeating: "A", count: 43)
             await bench.measure(name: "prim.sha256.token", ops: ops) { i in
                 var copy = token
-                sink &+= UInt64(truncatingIfNeeded: copy.withUTF8 { TokenDigest(hashing: UnsafeRawBufferPointer($0)).hashValue }) &+ UInt64(i & 1)
+                sink &+= UInt64(truncatingIfNeeded: copy.withUTF8 { Digest256(hashing: UnsafeRawBufferPointer($0)).hashValue }) &+ UInt64(i & 1)
             }
         }
         if options.selects("prim.base64url32") {
@@ -184,9 +184,9 @@ extension Scenario {
             let token = AccessToken(
                 client: Fixture.clientID, subject: nil, scopes: [.public], issuedAt: Date(),
                 expiresAt: Date() + 3600)
-            func digest(_ i: Int) -> TokenDigest {
+            func digest(_ i: Int) -> Digest256 {
                 var seed: (UInt64, UInt64) = (0x696e_7365_7274_2121, UInt64(i))  // "insert!!"
-                return withUnsafeBytes(of: &seed) { TokenDigest(hashing: $0) }
+                return withUnsafeBytes(of: &seed) { Digest256(hashing: $0) }
             }
             if options.selects("prim.store.insert") {
                 // Includes one SHA-256 to derive a fresh key, as an issued token's digest costs.

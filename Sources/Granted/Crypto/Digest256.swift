@@ -1,10 +1,11 @@
-/// A 32-byte SHA-256 output, stored as four big-endian UInt64 words so it is a fixed-size,
+/// A 32-byte SHA-256 output: the one digest type, the key every store keeps secrets under (as
+/// `GrantStore` says), stored as four big-endian UInt64 words so it is a fixed-size,
 /// allocation-free dictionary key (tokens are stored by their digest).
 public struct Digest256: Sendable, Hashable {
     /// Bytes 0-7 of the digest, big-endian; `w1`, `w2` and `w3` hold bytes 8-15, 16-23, 24-31.
-    public var w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+    let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
 
-    public init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+    init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
         self.w0 = w0
         self.w1 = w1
         self.w2 = w2
@@ -69,7 +70,6 @@ public struct Digest256: Sendable, Hashable {
 }
 
 /// The key a token is stored under: the SHA-256 of the token, never the token itself.
-public typealias TokenDigest = Digest256
 
 extension Digest256 {
     /// The SHA-256 of a token's UTF-8 text: the key every secret is stored under.

@@ -11,7 +11,7 @@ public enum JWS {
 
     /// A parsed compact JWS whose signature has not been checked yet.
     public struct Parsed: Sendable, Hashable {
-        public let header: JWSHeader
+        let header: JWSHeader
         public let payload: [UInt8]
         public let signature: [UInt8]
         /// ASCII(BASE64URL(header) ‖ '.' ‖ BASE64URL(payload)), what the signature covers (§5.2 step 8).

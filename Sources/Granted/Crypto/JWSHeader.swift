@@ -2,15 +2,15 @@ import Foundation
 
 /// The JOSE Header of a received JWS (RFC 7515 §4), reduced to the parameters Granted reads.
 /// Others are ignored (§4), never acted on: no key is ever fetched from `jku`, `jwk` or `x5u`.
-public struct JWSHeader: Sendable, Hashable {
+struct JWSHeader: Sendable, Hashable {
     /// `alg` (§4.1.1), required.
-    public let algorithm: JWSAlgorithm
+    let algorithm: JWSAlgorithm
     /// `kid` (§4.1.4).
-    public let keyID: String?
+    let keyID: String?
     /// `typ` (§4.1.9).
-    public let type: String?
+    let type: String?
     /// `cty` (§4.1.10).
-    public let contentType: String?
+    let contentType: String?
 
     public init(algorithm: JWSAlgorithm, keyID: String? = nil, type: String? = nil, contentType: String? = nil) {
         self.algorithm = algorithm

@@ -1,8 +1,8 @@
 /// A presented token found in the store, whatever its kind: revocation and introspection take any
 /// token and must find it whatever the hint says (RFC 7009 §2.1, RFC 7662 §2.1).
 enum FoundToken: Sendable {
-    case access(AccessTokenRecord, digest: TokenDigest)
-    case refresh(RefreshFamily, authorization: UserAuthorization?, digest: TokenDigest)
+    case access(AccessTokenRecord, digest: Digest256)
+    case refresh(RefreshFamily, authorization: UserAuthorization?, digest: Digest256)
     case apiKey(APIKey)
 }
 

@@ -45,7 +45,7 @@ enum RefreshTokenGrant {
     /// The rotation, applied by the store atomically to the family as it is now: a family that
     /// is gone counts as revoked.
     static func use(
-        _ family: inout RefreshFamily?, presented: TokenDigest, client: ClientID, rotatingTo next: TokenDigest,
+        _ family: inout RefreshFamily?, presented: Digest256, client: ClientID, rotatingTo next: Digest256,
         accessTokenExpiry: Date?, at now: Date, rules: RefreshFamily.Rules
     ) -> RefreshFamily.Use {
         guard family != nil else { return .revoked }

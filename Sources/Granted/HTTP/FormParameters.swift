@@ -142,8 +142,8 @@ public struct FormParameters: Sendable, Hashable {
 
 /// Form-urlencoding for values Granted writes into redirect URIs and Basic credentials
 /// (RFC 6749 Appendix B): unreserved characters stay, everything else is `%XX`.
-public enum FormEncoding {
-    public static func encode(_ text: String) -> String {
+enum FormEncoding {
+    static func encode(_ text: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         append(text, to: &out)
@@ -167,7 +167,7 @@ public enum FormEncoding {
     }
 
     /// `name=value&name=value`, skipping nil values.
-    public static func encode(_ pairs: [(String, String?)]) -> String {
+    static func encode(_ pairs: [(String, String?)]) -> String {
         var out = [UInt8]()
         for (name, value) in pairs {
             guard let value else { continue }

@@ -1,7 +1,7 @@
 /// A freshly minted secret (token, code or key) and the digest it is stored under.
 struct MintedSecret: Sendable {
     let value: String
-    let digest: TokenDigest
+    let digest: Digest256
 }
 
 extension RandomSource {

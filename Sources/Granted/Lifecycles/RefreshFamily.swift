@@ -30,10 +30,10 @@ public struct RefreshFamily: Sendable, Hashable {
     }
     /// The generation a rotation replaced, retryable once within the grace period.
     public struct Previous: Sendable, Hashable {
-        public let digest: TokenDigest
+        public let digest: Digest256
         public let rotatedAt: Date
         public var retried: Bool
-        public init(digest: TokenDigest, rotatedAt: Date, retried: Bool) {
+        public init(digest: Digest256, rotatedAt: Date, retried: Bool) {
             self.digest = digest
             self.rotatedAt = rotatedAt
             self.retried = retried
@@ -56,7 +56,7 @@ public struct RefreshFamily: Sendable, Hashable {
     /// What a live family knows of its refresh tokens (RFC 9700 §4.14.2).
     public struct Generations: Sendable, Hashable, Codable {
         /// The one refresh token that works; nil when the family was issued none.
-        public var current: TokenDigest?
+        public var current: Digest256?
         /// The generation the last rotation replaced, retryable once within the grace period.
         public var previous: Previous?
         public var lastUsedAt: Date
@@ -75,7 +75,7 @@ public struct RefreshFamily: Sendable, Hashable {
     }
 
     /// The live refresh token's digest; nil once revoked or when none was issued.
-    public var current: TokenDigest? { generations?.current }
+    public var current: Digest256? { generations?.current }
     public var previous: Previous? { generations?.previous }
     /// When a refresh token of the family was last used (its creation, before any use).
     public var lastUsedAt: Date { generations?.lastUsedAt ?? createdAt }
@@ -95,7 +95,7 @@ public struct RefreshFamily: Sendable, Hashable {
     public init(
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
-        current: TokenDigest?, accessTokensExpireBy: Date?, state: RevocationState = .active,
+        current: Digest256?, accessTokensExpireBy: Date?, state: RevocationState = .active,
         previous: Previous? = nil, lastUsedAt: Date? = nil
     ) {
         self.id = id
@@ -131,7 +131,7 @@ public struct RefreshFamily: Sendable, Hashable {
     /// rotation, `next` becomes the only live token. Reports what happened; only `granted` and
     /// `replayed` change the family.
     public mutating func use(
-        _ presented: TokenDigest, by client: ClientID, rotatingTo next: TokenDigest,
+        _ presented: Digest256, by client: ClientID, rotatingTo next: Digest256,
         accessTokenExpiry: Date?, at now: Date, rules: Rules
     ) -> Use {
         guard client == self.client else { return .wrongClient }

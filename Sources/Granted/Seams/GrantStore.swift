@@ -34,30 +34,30 @@ public protocol GrantStore: Sendable {
     // MARK: Access tokens (RFC 6749 §1.4)
 
     /// Stores `token` under `digest`. [`accessTokenRoundTrip`]
-    func insert(_ token: AccessToken, at digest: TokenDigest) async throws
+    func insert(_ token: AccessToken, at digest: Digest256) async throws
 
     /// The token with its family and user authorization, read together and as they are now
     /// (a join). A parent that was never stored, or was purged, is nil, and
     /// `AccessTokenRecord.isActive(at:)` then counts it as revoked. [`accessTokenJoin`]
-    func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord?
+    func accessToken(at digest: Digest256) async throws -> AccessTokenRecord?
 
     /// Applies `transition` to the stored token atomically; nil (and nothing created) when none
     /// is stored. [`accessTokenUpdate`]
     func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome?
 
     // MARK: Authorization codes (RFC 6749 §4.1.2)
 
     /// Stores a freshly issued code under `digest`. [`codeRoundTrip`]
-    func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws
+    func insert(_ code: AuthorizationCode, at digest: Digest256) async throws
 
     /// Applies `transition` to the stored code atomically; nil when none is stored. This is
     /// what makes a code single-use: two concurrent redemptions must not both see `issued`.
     /// Redeemed and revoked codes are kept (a replay must be recognised) until `purge`.
     /// [`codeTransitions`, `codeRedeemedOnce`]
     func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome?
 
     // MARK: Refresh token families (RFC 6749 §6, RFC 9700 §4.14.2)
@@ -66,10 +66,10 @@ public protocol GrantStore: Sendable {
     /// digest per generation. Insert and lookup do not need the family to exist, but `purge` may
     /// delete a digest whose family is absent, so the engine stores the family first.
     /// [`refreshTokenMapping`]
-    func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws
+    func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws
 
     /// The family a refresh token digest maps to; nil for an unknown digest. [`refreshTokenMapping`]
-    func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID?
+    func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID?
 
     /// Applies `transition` to the family atomically, and answers its outcome.
     ///
@@ -121,9 +121,9 @@ public protocol GrantStore: Sendable {
     /// Stores a user's API key under the digest of its value; a key already stored under
     /// `digest` (or with its id) is kept unchanged, so importing a key again never revives nor
     /// moves it. [`apiKeys`, `apiKeyReimportKeepsStored`]
-    func insert(_ key: APIKey, at digest: TokenDigest) async throws
+    func insert(_ key: APIKey, at digest: Digest256) async throws
     /// The key with this digest, active or revoked; nil when unknown. [`apiKeys`]
-    func apiKey(at digest: TokenDigest) async throws -> APIKey?
+    func apiKey(at digest: Digest256) async throws -> APIKey?
     /// Every key of the user, revoked ones included, oldest (`createdAt`) first. [`apiKeys`]
     func apiKeys(of subject: Subject) async throws -> [APIKey]
     /// Applies `transition` to the key with this id atomically; nil for an unknown id. [`apiKeys`]

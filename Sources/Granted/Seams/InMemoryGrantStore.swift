@@ -17,14 +17,14 @@ public final class InMemoryGrantStore: GrantStore {
         let client: ClientID
     }
     private struct APIKeys: Sendable {
-        var byDigest: [TokenDigest: APIKey] = [:]
-        var digestByID: [APIKeyID: TokenDigest] = [:]
+        var byDigest: [Digest256: APIKey] = [:]
+        var digestByID: [APIKeyID: Digest256] = [:]
     }
 
     private static let shardCount = 16
     private let tokens: [Shard]
-    private let codes = Locked<[TokenDigest: AuthorizationCode]>([:])
-    private let refreshTokens = Locked<[TokenDigest: FamilyID]>([:])
+    private let codes = Locked<[Digest256: AuthorizationCode]>([:])
+    private let refreshTokens = Locked<[Digest256: FamilyID]>([:])
     private let families = Locked<[FamilyID: RefreshFamily]>([:])
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
@@ -38,22 +38,22 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
-    @inline(__always) private func shard(_ digest: TokenDigest) -> Shard {
+    @inline(__always) private func shard(_ digest: Digest256) -> Shard {
         tokens[Int(truncatingIfNeeded: digest.w1 & UInt64(Self.shardCount - 1))]
     }
 
     // MARK: Access tokens
 
-    public func insert(_ token: AccessToken, at digest: TokenDigest) async throws {
+    public func insert(_ token: AccessToken, at digest: Digest256) async throws {
         insertSync(token, at: digest)
     }
 
     /// The synchronous core of `insert`, also used by benchmarks to fill the store quickly.
-    @_spi(Benchmarks) public func insertSync(_ token: AccessToken, at digest: TokenDigest) {
+    @_spi(Benchmarks) public func insertSync(_ token: AccessToken, at digest: Digest256) {
         shard(digest).map.withLock { $0.set(token, at: digest) }
     }
 
-    public func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? {
+    public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         guard let token = shard(digest).map.withLock({ $0[digest] }) else { return nil }
         let family = token.family.flatMap { id in families.withLock { $0[id] } }
         let authorization = token.authorization.flatMap { id in authorizations.withLock { $0.byID[id] } }
@@ -61,7 +61,7 @@ public final class InMemoryGrantStore: GrantStore {
     }
 
     public func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? {
         shard(digest).map.withLock { $0.update(digest, transition) }
     }
@@ -71,23 +71,23 @@ public final class InMemoryGrantStore: GrantStore {
 
     // MARK: Codes
 
-    public func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws {
+    public func insert(_ code: AuthorizationCode, at digest: Digest256) async throws {
         codes.withLock { $0[digest] = code }
     }
 
     public func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
         codes.withLock { Self.update(&$0, digest, transition) }
     }
 
     // MARK: Refresh families
 
-    public func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+    public func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws {
         refreshTokens.withLock { $0[digest] = family }
     }
 
-    public func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+    public func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
         refreshTokens.withLock { $0[digest] }
     }
 
@@ -148,7 +148,7 @@ public final class InMemoryGrantStore: GrantStore {
     /// Keeps the stored key when the digest (or id) is already there, as the PostgreSQL store
     /// does: importing a fixture's key at every start never revives one that was revoked, nor
     /// gives it to another user.
-    public func insert(_ key: APIKey, at digest: TokenDigest) async throws {
+    public func insert(_ key: APIKey, at digest: Digest256) async throws {
         keys.withLock { table in
             guard table.byDigest[digest] == nil, table.digestByID[key.id] == nil else { return }
             table.byDigest[digest] = key
@@ -156,7 +156,7 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
-    public func apiKey(at digest: TokenDigest) async throws -> APIKey? {
+    public func apiKey(at digest: Digest256) async throws -> APIKey? {
         keys.withLock { $0.byDigest[digest] }
     }
 

@@ -23,7 +23,7 @@ struct TokenTable: Sendable {
     }
     private static let noBinding = UInt32.max
 
-    private var tokens: [TokenDigest: Compact] = [:]
+    private var tokens: [Digest256: Compact] = [:]
     private var clients: [ClientID] = []
     private var clientIndex: [ClientID: UInt32] = [:]
     private var scopeSets: [ScopeSet] = []
@@ -35,17 +35,17 @@ struct TokenTable: Sendable {
 
     mutating func reserveCapacity(_ count: Int) { tokens.reserveCapacity(count) }
 
-    subscript(digest: TokenDigest) -> AccessToken? {
+    subscript(digest: Digest256) -> AccessToken? {
         get { tokens[digest].map(expand) }
     }
 
-    mutating func set(_ token: AccessToken, at digest: TokenDigest) {
+    mutating func set(_ token: AccessToken, at digest: Digest256) {
         if let old = tokens[digest] { release(old.binding) }
         tokens[digest] = compact(token)
     }
 
     /// Applies `transition` to the stored token in place; nil when there is none.
-    mutating func update<Outcome>(_ digest: TokenDigest, _ transition: (inout AccessToken) -> Outcome) -> Outcome? {
+    mutating func update<Outcome>(_ digest: Digest256, _ transition: (inout AccessToken) -> Outcome) -> Outcome? {
         guard let index = tokens.index(forKey: digest) else { return nil }
         let stored = tokens.values[index]
         var token = expand(stored)
@@ -57,7 +57,7 @@ struct TokenTable: Sendable {
 
     /// Removes every token `isRemoved` picks; answers how many.
     mutating func removeAll(where isRemoved: (AccessToken) -> Bool) -> Int {
-        var doomed: [TokenDigest] = []
+        var doomed: [Digest256] = []
         for (digest, stored) in tokens where isRemoved(expand(stored)) { doomed.append(digest) }
         for digest in doomed {
             if let stored = tokens.removeValue(forKey: digest) { release(stored.binding) }

@@ -1,12 +1,12 @@
 /// `application/x-www-form-urlencoded` as a browser writes it (WHATWG URL §5.2): what the
 /// request builders put in bodies and queries.
-enum FormEncoder {
+public enum FormEncoder {
     /// `name=value&…`, percent-encoded; pairs whose value is nil are left out.
-    static func encode(_ pairs: [(String, String?)]) -> String {
+    public static func encode(_ pairs: [(String, String?)]) -> String {
         pairs.compactMap { name, value in value.map { "\(encode(name))=\(encode($0))" } }.joined(separator: "&")
     }
 
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

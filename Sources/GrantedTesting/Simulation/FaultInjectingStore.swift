@@ -62,29 +62,29 @@ public final class FaultInjectingStore: GrantStore {
 
     // MARK: GrantStore
 
-    public func insert(_ token: AccessToken, at digest: TokenDigest) async throws {
+    public func insert(_ token: AccessToken, at digest: Digest256) async throws {
         try await call { try await wrapped.insert(token, at: digest) }
     }
-    public func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? {
+    public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         try await call { try await wrapped.accessToken(at: digest) }
     }
     public func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateAccessToken(at: digest, transition) }
     }
-    public func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws {
+    public func insert(_ code: AuthorizationCode, at digest: Digest256) async throws {
         try await call { try await wrapped.insert(code, at: digest) }
     }
     public func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateCode(at: digest, transition) }
     }
-    public func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+    public func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws {
         try await call { try await wrapped.insertRefreshToken(at: digest, family: family) }
     }
-    public func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+    public func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
         try await call { try await wrapped.familyID(forRefreshToken: digest) }
     }
     public func updateFamily<Outcome: Sendable>(
@@ -111,10 +111,10 @@ public final class FaultInjectingStore: GrantStore {
     public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         try await call { try await wrapped.authorizations(of: subject) }
     }
-    public func insert(_ key: APIKey, at digest: TokenDigest) async throws {
+    public func insert(_ key: APIKey, at digest: Digest256) async throws {
         try await call { try await wrapped.insert(key, at: digest) }
     }
-    public func apiKey(at digest: TokenDigest) async throws -> APIKey? {
+    public func apiKey(at digest: Digest256) async throws -> APIKey? {
         try await call { try await wrapped.apiKey(at: digest) }
     }
     public func apiKeys(of subject: Subject) async throws -> [APIKey] {

@@ -36,7 +36,7 @@ extension GrantSimulation {
     mutating func checkCodesStored() async {
         for code in model.codes {
             do {
-                let stored = try await store.wrapped.updateCode(at: TokenDigest(hashing: code.value)) { _ in } != nil
+                let stored = try await store.wrapped.updateCode(at: Digest256(hashing: code.value)) { _ in } != nil
                 guard check(
                     stored == !code.purged, "purge", expected: code.purged ? "the code deleted" : "the code kept",
                     actual: stored ? "kept" : "deleted")

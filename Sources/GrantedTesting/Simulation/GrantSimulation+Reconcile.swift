@@ -30,7 +30,7 @@ extension GrantSimulation {
         let code = model.codes[i]
         let action = "exchange (after a store fault)"
         do {
-            let digest = TokenDigest(hashing: code.value)
+            let digest = Digest256(hashing: code.value)
             let stored = try await store.wrapped.updateCode(at: digest) { ($0.state, $0.family) }
             guard let (state, familyID) = stored else {
                 check(code.purged, action, expected: "the code kept", actual: "gone")
@@ -61,7 +61,7 @@ extension GrantSimulation {
         let family = model.families[f]
         let action = "refresh or revocation (after a store fault)"
         do {
-            guard let id = try await store.wrapped.familyID(forRefreshToken: TokenDigest(hashing: presented)),
+            guard let id = try await store.wrapped.familyID(forRefreshToken: Digest256(hashing: presented)),
                 let stored = try await store.wrapped.family(id)?.family
             else {
                 // Purged: only ever a dead family.
@@ -77,7 +77,7 @@ extension GrantSimulation {
             }
             guard check(!family.revoked, action, expected: "the family revoked", actual: "live again") else { return }
             if let current = family.current, let digest = stored.current,
-                !digest.constantTimeEquals(TokenDigest(hashing: current))
+                !digest.constantTimeEquals(Digest256(hashing: current))
             {
                 guard check(
                     family.rotates && presented == current, action, expected: "no rotation",
@@ -93,7 +93,7 @@ extension GrantSimulation {
     mutating func reconcileAccessToken(_ t: Int) async {
         let action = "revoke (after a store fault)"
         do {
-            guard let record = try await store.wrapped.accessToken(at: TokenDigest(hashing: model.tokens[t].value))
+            guard let record = try await store.wrapped.accessToken(at: Digest256(hashing: model.tokens[t].value))
             else {
                 // Purged: only ever a dead token.
                 check(!model.isLive(model.tokens[t], at: now), action, expected: "the token kept", actual: "gone")
@@ -119,7 +119,7 @@ extension GrantSimulation {
     mutating func reconcileCodes(cutoff: Date) async {
         for i in model.codes.indices where !model.codes[i].purged {
             do {
-                let gone = try await store.wrapped.updateCode(at: TokenDigest(hashing: model.codes[i].value)) { _ in } == nil
+                let gone = try await store.wrapped.updateCode(at: Digest256(hashing: model.codes[i].value)) { _ in } == nil
                 guard !gone else {
                     guard check(
                         isPurgeable(model.codes[i], before: cutoff), "purge (after a store fault)",

@@ -15,15 +15,15 @@ extension GrantStoreContract {
     }
 
     static func isStored(accessToken token: String, in flow: ContractFlow) async throws -> Bool {
-        try await flow.store.accessToken(at: TokenDigest(hashing: token)) != nil
+        try await flow.store.accessToken(at: Digest256(hashing: token)) != nil
     }
 
     static func codeState(_ code: String, in flow: ContractFlow) async throws -> AuthorizationCode.State? {
-        try await flow.store.updateCode(at: TokenDigest(hashing: code)) { $0.state }
+        try await flow.store.updateCode(at: Digest256(hashing: code)) { $0.state }
     }
 
     static func family(of refreshToken: String, in flow: ContractFlow) async throws -> RefreshFamily? {
-        guard let id = try await flow.store.familyID(forRefreshToken: TokenDigest(hashing: refreshToken)) else { return nil }
+        guard let id = try await flow.store.familyID(forRefreshToken: Digest256(hashing: refreshToken)) else { return nil }
         return try await flow.store.family(id)?.family
     }
 
@@ -120,11 +120,11 @@ extension GrantStoreContract {
         try expect(try await flow.server.revokeAPIKey(revoked.id, of: ContractFlow.alice), "revoked")
         flow.clock.advance(by: day)
         _ = try await flow.server.purge(deadFor: day)
-        try expect(try await flow.store.apiKey(at: TokenDigest(hashing: revokedKey)) != nil, "not yet past the cutoff")
+        try expect(try await flow.store.apiKey(at: Digest256(hashing: revokedKey)) != nil, "not yet past the cutoff")
         flow.clock.advance(by: 1)
         _ = try await flow.server.purge(deadFor: day)
-        try expect(try await flow.store.apiKey(at: TokenDigest(hashing: revokedKey)) == nil, "past the cutoff")
-        try expectEqual(try await flow.store.apiKey(at: TokenDigest(hashing: keptKey))?.isActive, true, "the active key")
+        try expect(try await flow.store.apiKey(at: Digest256(hashing: revokedKey)) == nil, "past the cutoff")
+        try expectEqual(try await flow.store.apiKey(at: Digest256(hashing: keptKey))?.isActive, true, "the active key")
         try expect(try await !flow.server.revokeAPIKey(revoked.id, of: ContractFlow.alice), "a deleted key")
     }
 
@@ -142,8 +142,8 @@ extension GrantStoreContract {
         flow.clock.advance(by: day + 1)
         _ = try await flow.server.purge(deadFor: day)
         try expect(try await family(of: old, in: flow) == nil, "the family is deleted")
-        try expect(try await flow.store.familyID(forRefreshToken: TokenDigest(hashing: old)) == nil, "the old refresh token")
-        try expect(try await flow.store.familyID(forRefreshToken: TokenDigest(hashing: newer)) == nil, "the newer one")
+        try expect(try await flow.store.familyID(forRefreshToken: Digest256(hashing: old)) == nil, "the old refresh token")
+        try expect(try await flow.store.familyID(forRefreshToken: Digest256(hashing: newer)) == nil, "the newer one")
         try expect(await !flow.verifies(second.accessToken), "its access token stays dead")
         try expectEqual(ContractFlow.errorCode(of: await flow.refresh(newer)), "invalid_grant", "the newer one")
     }
@@ -173,7 +173,7 @@ extension GrantStoreContract {
             "revoked")
         flow.clock.advance(by: day + 1)
         _ = try await flow.server.purge(deadFor: day)
-        try expect(try await flow.store.familyID(forRefreshToken: TokenDigest(hashing: refresh)) == nil, "the refresh token")
+        try expect(try await flow.store.familyID(forRefreshToken: Digest256(hashing: refresh)) == nil, "the refresh token")
         try expectEqual(ContractFlow.errorCode(of: await flow.refresh(refresh)), "invalid_grant", "refresh")
     }
 }

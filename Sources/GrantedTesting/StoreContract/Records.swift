@@ -6,7 +6,7 @@ import Granted
 enum Records {
     static let t0 = ContractFlow.start
 
-    static func digest(_ name: String) -> TokenDigest { TokenDigest(hashing: name) }
+    static func digest(_ name: String) -> Digest256 { Digest256(hashing: name) }
 
     static func token(
         client: ClientID = "service", subject: Subject? = nil, scopes: ScopeSet = [.public],
@@ -38,7 +38,7 @@ enum Records {
 
     static func family(
         _ id: FamilyID = FamilyID(uuid: UUID()), authorization: AuthorizationID = AuthorizationID(uuid: UUID()),
-        current: TokenDigest? = digest("grt_first"), expiresAt: Date? = nil, accessTokensExpireBy: Date? = t0 + 3600
+        current: Digest256? = digest("grt_first"), expiresAt: Date? = nil, accessTokensExpireBy: Date? = t0 + 3600
     ) -> RefreshFamily {
         RefreshFamily(
             id: id, client: "web-app", subject: "alice", scopes: [.openid, .email], authorization: authorization,

@@ -47,7 +47,7 @@ extension CryptoTests {
         @Test("digests work as dictionary keys")
         func dictionaryKey() {
             let tokens = (0..<1000).map { "token-\($0)" }
-            let byDigest = Dictionary(uniqueKeysWithValues: tokens.map { (SHA256.hash($0) as TokenDigest, $0) })
+            let byDigest = Dictionary(uniqueKeysWithValues: tokens.map { (SHA256.hash($0) as Digest256, $0) })
             #expect(byDigest.count == tokens.count)
             #expect(byDigest[SHA256.hash("token-500")] == "token-500")
             #expect(byDigest[SHA256.hash("token-1000")] == nil)

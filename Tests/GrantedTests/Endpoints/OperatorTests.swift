@@ -80,17 +80,17 @@ struct OperatorTests {
 /// A store whose every call fails, as a database that went away does.
 private struct FailingStore: GrantStore {
     struct Down: Error {}
-    func insert(_ token: AccessToken, at digest: TokenDigest) async throws { throw Down() }
-    func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? { throw Down() }
+    func insert(_ token: AccessToken, at digest: Digest256) async throws { throw Down() }
+    func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? { throw Down() }
     func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? { throw Down() }
-    func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws { throw Down() }
+    func insert(_ code: AuthorizationCode, at digest: Digest256) async throws { throw Down() }
     func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? { throw Down() }
-    func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws { throw Down() }
-    func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? { throw Down() }
+    func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws { throw Down() }
+    func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? { throw Down() }
     func updateFamily<Outcome: Sendable>(
         _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
     ) async throws -> Outcome { throw Down() }
@@ -103,8 +103,8 @@ private struct FailingStore: GrantStore {
     ) async throws -> Outcome? { throw Down() }
     func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? { throw Down() }
     func authorizations(of subject: Subject) async throws -> [UserAuthorization] { throw Down() }
-    func insert(_ key: APIKey, at digest: TokenDigest) async throws { throw Down() }
-    func apiKey(at digest: TokenDigest) async throws -> APIKey? { throw Down() }
+    func insert(_ key: APIKey, at digest: Digest256) async throws { throw Down() }
+    func apiKey(at digest: Digest256) async throws -> APIKey? { throw Down() }
     func apiKeys(of subject: Subject) async throws -> [APIKey] { throw Down() }
     func updateAPIKey<Outcome: Sendable>(
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome

@@ -43,13 +43,13 @@ struct CodableRecordTests {
     static let families: [RefreshFamily] = [
         RefreshFamily(
             id: familyID, client: "web", subject: "alice", scopes: [.public], authorization: authorizationID,
-            authTime: t0, createdAt: t0, expiresAt: nil, current: TokenDigest(hashing: "grt_1"),
+            authTime: t0, createdAt: t0, expiresAt: nil, current: Digest256(hashing: "grt_1"),
             accessTokensExpireBy: t0 + 3600),
         RefreshFamily(
             id: familyID, client: "web", subject: "alice", scopes: [.public, .email], authorization: authorizationID,
             authTime: t0, createdAt: t0, expiresAt: t0 + 86_400, current: nil, accessTokensExpireBy: nil,
             state: .revoked(at: t0 + 9),
-            previous: .init(digest: TokenDigest(hashing: "grt_0"), rotatedAt: t0 + 3, retried: true),
+            previous: .init(digest: Digest256(hashing: "grt_0"), rotatedAt: t0 + 3, retried: true),
             lastUsedAt: t0 + 3),
     ]
 
@@ -74,12 +74,12 @@ struct CodableRecordTests {
 
     @Test("the digest is 64 hex digits on the wire")
     func digest() throws {
-        let digest = TokenDigest(hashing: "abc")
+        let digest = Digest256(hashing: "abc")
         let json = try #require(String(data: JSONEncoder().encode([digest]), encoding: .utf8))
         #expect(json == "[\"\(digest.hex)\"]")
         #expect(try Self.roundTrip(digest) == digest)
         let upper = Data("\"\(digest.hex.uppercased())\"".utf8)
-        #expect(try JSONDecoder().decode(TokenDigest.self, from: upper) == digest)
+        #expect(try JSONDecoder().decode(Digest256.self, from: upper) == digest)
     }
 
     @Test(
@@ -88,7 +88,7 @@ struct CodableRecordTests {
             String(repeating: "0", count: 66)])
     func malformedDigest(_ text: String) {
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(TokenDigest.self, from: Data("\"\(text)\"".utf8))
+            try JSONDecoder().decode(Digest256.self, from: Data("\"\(text)\"".utf8))
         }
     }
 }

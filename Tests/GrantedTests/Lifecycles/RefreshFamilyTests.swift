@@ -21,8 +21,8 @@ struct RefreshFamilyTests {
     static let rotating = RefreshFamily.Rules(rotate: true)
 
     /// The digest of the `generation`th refresh token.
-    static func token(_ generation: Int) -> TokenDigest { SHA256.hash("grt_generation_\(generation)") }
-    func token(_ generation: Int) -> TokenDigest { Self.token(generation) }
+    static func token(_ generation: Int) -> Digest256 { SHA256.hash("grt_generation_\(generation)") }
+    func token(_ generation: Int) -> Digest256 { Self.token(generation) }
 
     /// Uses generation `presented`, rotating to `next`.
     func use(

@@ -37,7 +37,7 @@ final class NonAtomicCodeStore: GrantStore {
     let inner = InMemoryGrantStore()
 
     func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
         guard var copy = try await inner.updateCode(at: digest, { $0 }) else { return nil }
         for _ in 0..<3 { await Task.yield() }
@@ -47,16 +47,16 @@ final class NonAtomicCodeStore: GrantStore {
         return outcome
     }
 
-    func insert(_ token: AccessToken, at digest: TokenDigest) async throws { try await inner.insert(token, at: digest) }
-    func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? { try await inner.accessToken(at: digest) }
+    func insert(_ token: AccessToken, at digest: Digest256) async throws { try await inner.insert(token, at: digest) }
+    func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? { try await inner.accessToken(at: digest) }
     func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? { try await inner.updateAccessToken(at: digest, transition) }
-    func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws { try await inner.insert(code, at: digest) }
-    func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+    func insert(_ code: AuthorizationCode, at digest: Digest256) async throws { try await inner.insert(code, at: digest) }
+    func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws {
         try await inner.insertRefreshToken(at: digest, family: family)
     }
-    func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+    func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
         try await inner.familyID(forRefreshToken: digest)
     }
     func updateFamily<Outcome: Sendable>(
@@ -75,8 +75,8 @@ final class NonAtomicCodeStore: GrantStore {
     func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         try await inner.authorizations(of: subject)
     }
-    func insert(_ key: APIKey, at digest: TokenDigest) async throws { try await inner.insert(key, at: digest) }
-    func apiKey(at digest: TokenDigest) async throws -> APIKey? { try await inner.apiKey(at: digest) }
+    func insert(_ key: APIKey, at digest: Digest256) async throws { try await inner.insert(key, at: digest) }
+    func apiKey(at digest: Digest256) async throws -> APIKey? { try await inner.apiKey(at: digest) }
     func apiKeys(of subject: Subject) async throws -> [APIKey] { try await inner.apiKeys(of: subject) }
     func updateAPIKey<Outcome: Sendable>(
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome

@@ -18,7 +18,7 @@ struct GrantedTestingTests {
     func fault(timing: FaultInjectingStore.Timing) async throws {
         let store = FaultInjectingStore(InMemoryGrantStore())
         let token = AccessToken(client: "c", subject: nil, scopes: [.public], issuedAt: Date(), expiresAt: nil)
-        let digest = TokenDigest(hashing: "gat_x")
+        let digest = Digest256(hashing: "gat_x")
         store.arm(call: 0, timing: timing)
         await #expect(throws: FaultInjectingStore.InjectedFault.self) { try await store.insert(token, at: digest) }
         let fired = try #require(store.disarm())

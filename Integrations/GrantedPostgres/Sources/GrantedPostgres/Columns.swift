@@ -16,14 +16,14 @@ struct RowReader {
     /// Whether the joined record is there at all (its key is not NULL).
     func isPresent(key column: String) -> Bool { row[prefix + column].bytes != nil }
 
-    func digest(_ column: String) throws -> TokenDigest {
+    func digest(_ column: String) throws -> Digest256 {
         guard let digest = try optionalDigest(column) else { throw corrupt(column) }
         return digest
     }
 
-    func optionalDigest(_ column: String) throws -> TokenDigest? {
+    func optionalDigest(_ column: String) throws -> Digest256? {
         guard let buffer = try self(column, as: ByteBuffer?.self) else { return nil }
-        guard let digest = TokenDigest(bytes: buffer.readableBytesView) else { throw corrupt(column) }
+        guard let digest = Digest256(bytes: buffer.readableBytesView) else { throw corrupt(column) }
         return digest
     }
 
@@ -50,11 +50,11 @@ struct RowReader {
 }
 
 extension PostgresBindings {
-    mutating func append(digest: TokenDigest) {
+    mutating func append(digest: Digest256) {
         append(digest.withUnsafeBytes { ByteBuffer(bytes: $0) })
     }
 
-    mutating func append(digest: TokenDigest?) {
+    mutating func append(digest: Digest256?) {
         if let digest { append(digest: digest) } else { append(ByteBuffer?.none) }
     }
 

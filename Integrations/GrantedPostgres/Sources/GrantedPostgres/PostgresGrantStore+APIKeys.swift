@@ -6,11 +6,11 @@ import PostgresNIO
 extension PostgresGrantStore {
     /// Keeps the stored key when the digest (or id) is already there: importing a fixture's key
     /// at every start never revives one that was revoked.
-    public func insert(_ key: APIKey, at digest: TokenDigest) async throws {
+    public func insert(_ key: APIKey, at digest: Digest256) async throws {
         _ = try await rows(sql.insertAPIKey, Self.binds(key: { $0.append(digest: digest) }, key, APIKeyRow.bind))
     }
 
-    public func apiKey(at digest: TokenDigest) async throws -> APIKey? {
+    public func apiKey(at digest: Digest256) async throws -> APIKey? {
         let found = try await rows(sql.apiKey, Self.binds { $0.append(digest: digest) })
         return try records(found, table: sql.apiKeys, APIKeyRow.decode).first
     }

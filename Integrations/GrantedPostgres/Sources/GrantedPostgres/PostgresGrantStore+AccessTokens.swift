@@ -4,13 +4,13 @@ import PostgresNIO
 
 /// Access tokens (RFC 6749 §1.4) and authorization codes (§4.1.2), keyed by digest.
 extension PostgresGrantStore {
-    public func insert(_ token: AccessToken, at digest: TokenDigest) async throws {
+    public func insert(_ token: AccessToken, at digest: Digest256) async throws {
         _ = try await rows(
             sql.insertAccessToken, Self.binds(key: { $0.append(digest: digest) }, token, AccessTokenRow.bind))
     }
 
     /// One indexed read: the token LEFT JOINed with its family and its user authorization.
-    public func accessToken(at digest: TokenDigest) async throws -> AccessTokenRecord? {
+    public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         guard let row = try await rows(sql.accessTokenJoined, Self.binds { $0.append(digest: digest) }).first
         else { return nil }
         let columns = row.makeRandomAccess()
@@ -24,21 +24,21 @@ extension PostgresGrantStore {
     }
 
     public func updateAccessToken<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AccessToken) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? {
         try await update(
             lock: sql.accessTokenForUpdate, write: sql.updateAccessToken, table: sql.accessTokens,
             key: { $0.append(digest: digest) }, decode: AccessTokenRow.decode, bind: AccessTokenRow.bind, transition)
     }
 
-    public func insert(_ code: AuthorizationCode, at digest: TokenDigest) async throws {
+    public func insert(_ code: AuthorizationCode, at digest: Digest256) async throws {
         _ = try await rows(sql.insertCode, Self.binds(key: { $0.append(digest: digest) }, code, AuthorizationCodeRow.bind))
     }
 
     /// `SELECT … FOR UPDATE`, the redemption, `UPDATE`, `COMMIT`: of any number of concurrent
     /// redemptions, in any number of processes, one sees the code issued.
     public func updateCode<Outcome: Sendable>(
-        at digest: TokenDigest, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
+        at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
         try await update(
             lock: sql.codeForUpdate, write: sql.updateCode, table: sql.codes, key: { $0.append(digest: digest) },

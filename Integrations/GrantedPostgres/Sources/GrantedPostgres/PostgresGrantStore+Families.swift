@@ -4,11 +4,11 @@ import PostgresNIO
 
 /// Refresh tokens and their families (RFC 6749 §6; RFC 9700 §4.14.2).
 extension PostgresGrantStore {
-    public func insertRefreshToken(at digest: TokenDigest, family: FamilyID) async throws {
+    public func insertRefreshToken(at digest: Digest256, family: FamilyID) async throws {
         _ = try await rows(sql.insertRefreshToken, Self.binds { $0.append(digest: digest); $0.append(family.uuid) })
     }
 
-    public func familyID(forRefreshToken digest: TokenDigest) async throws -> FamilyID? {
+    public func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
         let found = try await rows(sql.refreshTokenFamily, Self.binds { $0.append(digest: digest) })
         return try found.first.map { FamilyID(uuid: try $0.decode(UUID.self)) }
     }

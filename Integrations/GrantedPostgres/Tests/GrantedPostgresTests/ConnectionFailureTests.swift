@@ -61,7 +61,7 @@ struct ConnectionFailureTests {
                     let committed = try await flow.issueToken()
                     let earlier = try await flow.signIn(subject: ContractFlow.bob)
                     let code = try await flow.code()
-                    let digest = ByteBuffer(bytes: TokenDigest(hashing: code).bytes)
+                    let digest = ByteBuffer(bytes: Digest256(hashing: code).bytes)
                     let lock: PostgresQuery = """
                         SELECT 1 FROM \(unescaped: schema.name).authorization_codes WHERE digest = \(digest) FOR UPDATE
                         """

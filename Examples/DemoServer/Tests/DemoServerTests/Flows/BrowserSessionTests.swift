@@ -139,7 +139,7 @@ struct BrowserSessionTests {
             // The form's token, but without the cookie (another browser): no session, no code.
             let elsewhere = try await client.request(
                 .post, form.action, headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: Array(FormEncoding.encode((form.hidden + [("decision", "approve")]).map { ($0.0, Optional($0.1)) }).utf8),
+                body: Array(FormEncoder.encode((form.hidden + [("decision", "approve")]).map { ($0.0, Optional($0.1)) }).utf8),
                 sendCookies: false)
             #expect(elsewhere.status == .forbidden)
             #expect(elsewhere.location == nil)

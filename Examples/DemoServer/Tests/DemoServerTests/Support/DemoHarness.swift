@@ -1,6 +1,7 @@
 import DemoServer
 import Foundation
 import Granted
+import GrantedTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -76,14 +77,14 @@ actor Client {
     func post(_ uri: String, form: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
         var headers = headers
         headers[.contentType] = "application/x-www-form-urlencoded"
-        return try await request(.post, uri, headers: headers, body: Array(FormEncoding.encode(form.map { ($0.0, Optional($0.1)) }).utf8))
+        return try await request(.post, uri, headers: headers, body: Array(FormEncoder.encode(form.map { ($0.0, Optional($0.1)) }).utf8))
     }
 
     /// A token endpoint request authenticated with HTTP Basic (RFC 6749 §2.3.1).
     func token(_ form: [(String, String)], basic: (String, String)? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let (id, secret) = basic {
-            let credentials = Data("\(FormEncoding.encode(id)):\(FormEncoding.encode(secret))".utf8).base64EncodedString()
+            let credentials = Data("\(FormEncoder.encode(id)):\(FormEncoder.encode(secret))".utf8).base64EncodedString()
             headers[.authorization] = "Basic \(credentials)"
         }
         return try await post("/token", form: form, headers: headers)
@@ -193,7 +194,7 @@ enum RedirectPart { case query, fragment }
 
 /// Builds an authorization URL.
 func authorizeURI(_ parameters: [(String, String)]) -> String {
-    "/authorize?" + FormEncoding.encode(parameters.map { ($0.0, Optional($0.1)) })
+    "/authorize?" + FormEncoder.encode(parameters.map { ($0.0, Optional($0.1)) })
 }
 
 /// The demo-web code request of the README.

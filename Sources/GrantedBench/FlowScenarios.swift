@@ -19,7 +19,9 @@ struct FlowFixture {
         let clients = InMemoryClientStore([
             Client(
                 id: Self.clientID, name: "Bench Web", authentication: .clientSecret(SHA256SecretHasher().hash(Self.secret)),
-                redirectURIs: [Self.redirectURI], grantTypes: [.authorizationCode, .refreshToken]),
+                redirectURIs: [Self.redirectURI], grantTypes: [.authorizationCode, .refreshToken],
+                // It introspects the bench's app tokens as a resource server would (RFC 7662 §4).
+                resourceServer: true),
             Client(
                 id: Fixture.clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(Fixture.clientSecret)),
                 grantTypes: [.clientCredentials]),

@@ -1,7 +1,7 @@
 import Foundation
 import Granted
 
-/// What `demo-server`'s flags set (see ../shared/demo-server.md, "Starting it").
+/// What `demo-server`'s flags set (the README's "The demo server" section lists them).
 public struct DemoConfiguration: Sendable {
     public var host: String
     public var port: Int

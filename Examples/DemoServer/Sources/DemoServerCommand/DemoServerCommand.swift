@@ -5,7 +5,7 @@ import GrantedPostgres
 import Hummingbird
 import Logging
 
-/// `demo-server`: the flags and defaults of ../shared/demo-server.md, "Starting it".
+/// `demo-server`: the flags and defaults the README's "The demo server" section lists.
 @main
 struct DemoServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

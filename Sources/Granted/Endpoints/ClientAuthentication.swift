@@ -37,7 +37,7 @@ extension AuthorizationServer {
             if let secret { _ = secretHasher.hash(secret) }  // same work as a known client
             throw .invalidClient(basicChallenge: challenge)
         }
-        guard client.authenticationMethods.contains(method) else {
+        guard client.accepts(method) else {
             throw .invalidClient(basicChallenge: challenge)
         }
         if let secret {

@@ -86,6 +86,17 @@ public struct Client: Sendable, Hashable {
         }
     }
 
+    /// Whether the client may authenticate by `method` (RFC 6749 §2.3): what the token endpoint
+    /// asks on every request, answered without building `authenticationMethods`.
+    public func accepts(_ method: ClientAuthenticationMethod) -> Bool {
+        switch authentication {
+        case .none: method == .none
+        case .clientSecret(_, let methods):
+            (method == .clientSecretBasic && methods.contains(.basic))
+                || (method == .clientSecretPost && methods.contains(.post))
+        }
+    }
+
     public func allows(_ grantType: GrantType) -> Bool { grantTypes.contains(grantType) }
     public func allows(scopes: ScopeSet) -> Bool { allowedScopes.map(scopes.isSubset(of:)) ?? true }
 }

@@ -14,11 +14,11 @@
 /// mutex is intercepted by every sanitizer and costs the same uncontended. With
 /// `ReadWriteLocked` below, these are the library's only `@unchecked Sendable`s: `value` is only
 /// ever touched between lock and unlock.
-final class Locked<Value>: @unchecked Sendable {
+@_spi(Testing) public final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         // A cache line (two, for adjacent-line prefetch) of its own: neighbouring locks taken on
         // different cores must not bounce one line between them.
@@ -36,7 +36,7 @@ final class Locked<Value>: @unchecked Sendable {
 
     /// Runs `body` with exclusive access to the value. Never call back into the same lock.
     @inlinable
-    func withLock<Result, Failure: Error>(
+    public func withLock<Result, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         lock()
@@ -58,7 +58,7 @@ final class ReadWriteLocked<Value>: @unchecked Sendable {
     private let lock: UnsafeMutablePointer<pthread_rwlock_t>
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         lock = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
             .bindMemory(to: pthread_rwlock_t.self, capacity: 1)

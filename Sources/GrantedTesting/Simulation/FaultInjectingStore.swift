@@ -1,6 +1,6 @@
 import Foundation
-import Granted
-import Synchronization
+@_spi(Testing) import Granted
+
 
 /// Wraps a store and, once armed, makes one of its calls throw `InjectedFault`: before the call
 /// reaches the wrapped store (nothing written) or after it returned (written, but the caller
@@ -21,8 +21,8 @@ public final class FaultInjectingStore: GrantStore {
     }
 
     public let wrapped: any GrantStore
-    private let plan = Mutex(Plan())
-    private let fired = Mutex(0)
+    private let plan = Locked(Plan())
+    private let fired = Locked(0)
 
     /// How many faults fired since the store was made.
     public var faultsFired: Int { fired.withLock { $0 } }

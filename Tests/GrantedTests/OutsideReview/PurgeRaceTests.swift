@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@_spi(Benchmarks) @testable import Granted
+@_spi(Benchmarks) @_spi(Testing) @testable import Granted
 
 /// Outside review, finding 3: `purge` snapshotted the live families under one lock and swept the
 /// tokens under others, deleting what a request issued in between.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Granted
+@_spi(Testing) @testable import Granted
 import GrantedTesting
 
 /// A server for the revocation (RFC 7009) and introspection (RFC 7662) tests: `TestServer`'s and

@@ -54,6 +54,11 @@ public struct Policy: Sendable {
     public var authorizationCodePrefix = "gac_"
     public var apiKeyPrefix = "gak_"
 
+    // MARK: Resources (RFC 8707)
+    /// The protected resources tokens are issued for, and the default audience. Empty: no
+    /// `resource` parameter is accepted and tokens carry no audience.
+    public var resources = ResourceRegistry()
+
     // MARK: Endpoints
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
     public var introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer

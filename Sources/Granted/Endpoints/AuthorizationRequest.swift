@@ -18,6 +18,9 @@ public struct AuthorizationRequest: Sendable, Hashable {
     public let responseType: ResponseType
     public let responseMode: ResponseMode
     public let scopes: ScopeSet
+    /// The resources named by `resource` (RFC 8707 §2), or the policy's defaults: what the
+    /// code is for, and the implicit token's audience.
+    public let resources: Audience
     public let state: String?
     public let nonce: String?
     public let challenge: PKCEChallenge?
@@ -33,7 +36,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
 
     init(
         client: Client, redirectURI: String, redirectURIWasGiven: Bool, responseType: ResponseType,
-        responseMode: ResponseMode, scopes: ScopeSet, state: String?, nonce: String?, challenge: PKCEChallenge?,
+        responseMode: ResponseMode, scopes: ScopeSet, resources: Audience, state: String?, nonce: String?, challenge: PKCEChallenge?,
         prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters
     ) {
         self.client = ClientView(client)
@@ -42,6 +45,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
         self.responseType = responseType
         self.responseMode = responseMode
         self.scopes = scopes
+        self.resources = resources
         self.state = state
         self.nonce = nonce
         self.challenge = challenge

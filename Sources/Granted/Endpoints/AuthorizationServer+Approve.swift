@@ -14,10 +14,12 @@ extension AuthorizationServer {
         _ request: AuthorizationRequest, subject: Subject, scopes approved: ScopeSet? = nil,
         authTime: Date
     ) async -> OAuthResponse {
-        guard let plan = AuthorizationResponseGrant.plan(for: request, approved: approved, authTime: authTime)
-        else { return deny(request) }
         let now = clock.now
         do {
+            guard
+                let plan = try AuthorizationResponseGrant.plan(
+                    for: request, approved: approved, authTime: authTime, policy: policy)
+            else { return deny(request) }
             try ReauthenticationRules.check(request, authTime: authTime, now: now, policy: policy)
             let parameters = try await issuing.issue(
                 plan, for: request, subject: subject, authTime: authTime, now: now)

@@ -4,14 +4,14 @@ import Foundation
 extension AuthorizationServer {
     /// Redeems the code atomically, then reads the user authorization it hangs from.
     func codeExchangePlan(
-        _ request: AuthorizationCodeGrant.Request, client: Client, now: Date
+        _ request: AuthorizationCodeGrant.Request, client: Client, resources: Audience?, now: Date
     ) async throws(OAuthError) -> TokenPlan {
         let clientID = client.id
         let outcome = try await seam {
             try await store.updateCode(at: SHA256.hash(request.code)) { stored in
                 AuthorizationCodeGrant.redeem(
                     &stored, client: clientID, redirectURI: request.redirectURI, verifier: request.verifier,
-                    at: now)
+                    resources: resources, at: now)
             }
         }
         switch outcome {
@@ -19,6 +19,8 @@ extension AuthorizationServer {
             throw .invalidGrant("the code is invalid")
         case .refused(let reason)?:
             throw .invalidGrant(reason)
+        case .wrongTarget?:
+            throw .invalidTarget("the resource was not part of the original grant")
         case .replayed(let code)?:
             // §4.1.2: deny, and revoke every token the first redemption issued.
             try await issuing.revokeFamily(of: code, now: now)
@@ -27,7 +29,8 @@ extension AuthorizationServer {
             let authorizationID = code.authorization
             let authorization = try await seam { try await store.authorization(authorizationID) }
             return try AuthorizationCodeGrant.plan(
-                for: code, client: client, authorization: authorization, policy: policy, now: now)
+                for: code, client: client, authorization: authorization, resources: resources, policy: policy,
+                now: now)
         }
     }
 }

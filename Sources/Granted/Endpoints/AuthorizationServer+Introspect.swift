@@ -38,7 +38,7 @@ extension AuthorizationServer {
             json.field("exp", token.expiresAt.map { Int($0.timeIntervalSince1970) })
             json.field("iat", Int(token.issuedAt.timeIntervalSince1970))
             json.field("sub", token.subject?.rawValue)
-            json.field("aud", token.client.rawValue)
+            Self.writeAudience(token.audience, orClient: token.client, to: &json)
             json.field("iss", issuer)
         case .refresh(let family, let authorization, let digest)?
         where family.current.map(digest.constantTimeEquals) == true
@@ -53,7 +53,7 @@ extension AuthorizationServer {
             json.field("exp", family.expiresAt.map { Int($0.timeIntervalSince1970) })
             json.field("iat", Int(family.createdAt.timeIntervalSince1970))
             json.field("sub", family.subject.rawValue)
-            json.field("aud", family.client.rawValue)
+            Self.writeAudience(family.resources, orClient: family.client, to: &json)
             json.field("iss", issuer)
         case .apiKey(let key)? where key.isActive && access.reveals(.apiKey, issuedTo: nil, to: caller):
             json.field("active", true)
@@ -72,5 +72,16 @@ extension AuthorizationServer {
         guard let subject, let claims else { return nil }
         let found = try await seam { try await claims.claims(for: subject) }
         return found?["preferred_username"]?.stringValue
+    }
+
+    /// `aud` (RFC 7662 §2.2): the token's resources (RFC 8707), one string or an array; without
+    /// a resource registry, the client it was issued to, as before resource indicators.
+    private static func writeAudience(_ audience: Audience, orClient client: ClientID, to json: inout JSONWriter) {
+        let values = audience.sortedValues
+        switch values.count {
+        case 0: json.field("aud", client.rawValue)
+        case 1: json.field("aud", values[0])
+        default: json.field("aud", values)
+        }
     }
 }

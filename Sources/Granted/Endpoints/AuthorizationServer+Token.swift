@@ -28,14 +28,19 @@ extension AuthorizationServer {
             throw .unauthorizedClient("the client may not use this grant type")
         }
         let now = clock.now
+        // RFC 8707 §2.2: every grant takes `resource`; checked before any state changes.
+        let resources = try ResourceRules.requested(form, policy: policy)
         let plan: TokenPlan
         switch grantType {
         case .clientCredentials:
-            plan = try ClientCredentialsGrant.plan(client: client, scope: try form.single("scope"), policy: policy)
+            plan = try ClientCredentialsGrant.plan(
+                client: client, scope: try form.single("scope"), resources: resources, policy: policy)
         case .authorizationCode:
-            plan = try await codeExchangePlan(AuthorizationCodeGrant.Request(form), client: client, now: now)
+            plan = try await codeExchangePlan(
+                AuthorizationCodeGrant.Request(form), client: client, resources: resources, now: now)
         case .refreshToken:
-            plan = try await refreshPlan(RefreshTokenGrant.Request(form), client: client, now: now)
+            plan = try await refreshPlan(
+                RefreshTokenGrant.Request(form), client: client, resources: resources, now: now)
         default:
             throw .unsupportedGrantType
         }

@@ -36,11 +36,25 @@ extension OAuthError {
         return response
     }
 
+    /// What every challenge of one guard carries (RFC 6750 §3; RFC 9728 §5.1).
+    struct Challenge: Sendable {
+        var realm: String
+        /// `resource_metadata`: the URL of the guarded resource's metadata (RFC 9728 §5.1).
+        var resourceMetadata: String?
+    }
+
     /// A protected resource's refusal (RFC 6750 §3): 401 `invalid_token`, 403
     /// `insufficient_scope` with the needed `scope`, 400 `invalid_request`; with no credentials
     /// at all (`self == nil`) a bare challenge without an error code (§3.1).
     static func bearerChallengeResponse(_ error: OAuthError?, realm: String) -> OAuthResponse {
-        var challenge = #"Bearer realm=""# + realm + #"""#
+        bearerChallengeResponse(error, Challenge(realm: realm))
+    }
+
+    static func bearerChallengeResponse(_ error: OAuthError?, _ parameters: Challenge) -> OAuthResponse {
+        var challenge = #"Bearer realm=""# + parameters.realm + #"""#
+        if let url = parameters.resourceMetadata {
+            challenge += #", resource_metadata=""# + url + #"""#
+        }
         guard let error else {
             return OAuthResponse(
                 status: 401,

@@ -37,8 +37,9 @@ public struct ResourceGuard: Sendable {
         case denied(OAuthResponse, OAuthError?)
     }
 
-    /// Where the tokens and API keys it checks are kept: the issuer's store, shared.
-    public let store: any GrantStore
+    /// Where the tokens and API keys it checks are kept: the issuer's store, shared. Nil for a
+    /// resource server that checks JWT access tokens offline only (`jwtVerifier`).
+    public let store: (any GrantStore)?
     public let clock: any WallClock
     /// Bounds on a form body carrying the token (RFC 6750 §2.2).
     public let limits: InputLimits
@@ -51,11 +52,26 @@ public struct ResourceGuard: Sendable {
     /// userinfo must; never in the query.
     public var acceptsFormBodyToken: Bool
 
+    /// The resource this guard protects, described (RFC 9728). With it, a token whose audience
+    /// lacks `metadata.resource` is refused (RFC 8707 §2; RFC 9068 §4 step 4), and every 401
+    /// and 403 challenge names `resource_metadata` (RFC 9728 §5.1). Nil: any audience passes
+    /// (a server without a resource registry).
+    ///
+    /// API keys carry no audience: they are the user's own access, accepted by exactly the
+    /// guards the host gives an `apiKeyHeader`.
+    public var metadata: ProtectedResourceMetadata?
+
+    /// Checks JWT access tokens (RFC 9068) offline; a token it cannot read as a JWS is looked up
+    /// in `store`, when there is one. A token it verifies is not looked up: its revocation is
+    /// seen when it expires.
+    public var jwtVerifier: JWTAccessToken.Verifier?
+
     /// A guard that stands alone: a resource server needs the grant store it shares with the
     /// authorization server, a clock and input limits, not an issuer.
     public init(
-        store: any GrantStore, clock: any WallClock = SystemClock(), limits: InputLimits = InputLimits(),
-        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false
+        store: (any GrantStore)?, clock: any WallClock = SystemClock(), limits: InputLimits = InputLimits(),
+        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false,
+        metadata: ProtectedResourceMetadata? = nil, jwtVerifier: JWTAccessToken.Verifier? = nil
     ) {
         self.store = store
         self.clock = clock
@@ -63,6 +79,24 @@ public struct ResourceGuard: Sendable {
         self.apiKeyHeader = apiKeyHeader
         self.realm = realm
         self.acceptsFormBodyToken = acceptsFormBodyToken
+        self.jwtVerifier = jwtVerifier
+        self.metadata = metadata
+    }
+
+    /// The answer to `GET` at `metadata.path` (RFC 9728 §3.2), with `bearer_methods_supported`
+    /// as this guard accepts tokens; nil without metadata.
+    public var metadataResponse: OAuthResponse? {
+        guard var document = metadata else { return nil }
+        document.bearerMethodsSupported = bearerMethods
+        return document.response
+    }
+
+    /// RFC 6750 §2.1 always, §2.2 when the form body is accepted; never the query (§2.3).
+    private var bearerMethods: [String] { acceptsFormBodyToken ? ["header", "body"] : ["header"] }
+
+    /// The challenge parameters every 401 and 403 of this guard carries.
+    private var challenge: OAuthError.Challenge {
+        OAuthError.Challenge(realm: realm, resourceMetadata: metadata?.url)
     }
 
     /// Verifies the request's credential and that it carries every scope in `required`.
@@ -75,15 +109,15 @@ public struct ResourceGuard: Sendable {
             let grant = try await verify(request, requiring: required)
             if requiresUser && grant.subject == nil {
                 let error = OAuthError.insufficientScope(required: required)
-                return .denied(OAuthError.bearerChallengeResponse(error, realm: realm), error)
+                return .denied(OAuthError.bearerChallengeResponse(error, challenge), error)
             }
             return .allowed(grant)
         } catch {
             switch error {
             case .anonymous:
-                return .denied(OAuthError.bearerChallengeResponse(nil, realm: realm), nil)
+                return .denied(OAuthError.bearerChallengeResponse(nil, challenge), nil)
             case .refused(let error):
-                return .denied(OAuthError.bearerChallengeResponse(error, realm: realm), error)
+                return .denied(OAuthError.bearerChallengeResponse(error, challenge), error)
             }
         }
     }
@@ -124,12 +158,29 @@ public struct ResourceGuard: Sendable {
             }
             do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
         }
-        let digest = SHA256.hash(token)
+        let grant: AccessGrant
+        if let jwtVerifier, token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
+            grant = try verifyJWT(token, with: jwtVerifier, now: now)
+        } else {
+            grant = try await lookUp(token, now: now)
+        }
+        // RFC 6750 §3.1: the scope needed; with what the token has, so one new authorization
+        // (a step-up) gets a token that does both.
+        let scopes = grant.scopes ?? .empty
+        guard required.isSubset(of: scopes) else {
+            throw .refused(.insufficientScope(required: required.union(scopes)))
+        }
+        return grant
+    }
+
+    /// The store's record of the token: live, and for this guard's resource (RFC 8707 §2).
+    private func lookUp(_ token: String, now: Date) async throws(Refusal) -> AccessGrant {
+        guard let store else { throw .refused(.invalidToken) }
         let record: AccessTokenRecord?
-        do { record = try await store.accessToken(at: digest) } catch { throw .refused(.serverError) }
+        do { record = try await store.accessToken(at: SHA256.hash(token)) } catch { throw .refused(.serverError) }
         guard let record, record.isActive(at: now) else { throw .refused(.invalidToken) }
-        guard required.isSubset(of: record.token.scopes) else {
-            throw .refused(.insufficientScope(required: required))
+        if let resource = metadata?.resource, !record.token.audience.contains(resource) {
+            throw .refused(.invalidToken)
         }
         return AccessGrant(
             subject: record.token.subject,
@@ -137,7 +188,21 @@ public struct ResourceGuard: Sendable {
                 client: record.token.client, scopes: record.token.scopes, expiresAt: record.token.expiresAt))
     }
 
+    /// A JWT access token checked offline (RFC 9068 §4). An app-only token's `sub` is its client
+    /// (§2.2) and it has no `auth_time`: it acts for no user.
+    private func verifyJWT(
+        _ token: String, with verifier: JWTAccessToken.Verifier, now: Date
+    ) throws(Refusal) -> AccessGrant {
+        let claims: JWTAccessToken.Claims
+        do { claims = try verifier.verify(token, now: now) } catch { throw .refused(.invalidToken) }
+        let appOnly = claims.authTime == nil && claims.subject == claims.client.rawValue
+        return AccessGrant(
+            subject: appOnly ? nil : Subject(claims.subject),
+            credential: .accessToken(client: claims.client, scopes: claims.scopes, expiresAt: claims.expiresAt))
+    }
+
     private func verifyAPIKey(_ value: String) async throws(Refusal) -> AccessGrant {
+        guard let store else { throw .refused(.invalidToken) }
         let key: APIKey?
         do { key = try await store.apiKey(at: SHA256.hash(value)) } catch { throw .refused(.serverError) }
         guard let key, key.isActive else { throw .refused(.invalidToken) }
@@ -192,10 +257,20 @@ public struct ResourceGuard: Sendable {
 
 extension AuthorizationServer {
     /// A guard for this server's tokens (and API keys, when a header is named).
+    /// - Parameter resource: the registered resource it guards (RFC 8707): tokens for other
+    ///   audiences are refused, and the guard describes it (RFC 9728) with this server as its
+    ///   authorization server and the resource's scopes (or every known scope).
     public func resourceGuard(
-        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false
+        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false,
+        resource: ResourceIdentifier? = nil
     ) -> ResourceGuard {
-        ResourceGuard(
-            store: store, clock: clock, limits: policy.inputLimits, apiKeyHeader: apiKeyHeader, realm: realm, acceptsFormBodyToken: acceptsFormBodyToken)
+        let metadata = resource.map { identifier in
+            ProtectedResourceMetadata(
+                resource: identifier, authorizationServers: [issuer],
+                scopesSupported: policy.resources[identifier]?.scopes ?? policy.knownScopes)
+        }
+        return ResourceGuard(
+            store: store, clock: clock, limits: policy.inputLimits, apiKeyHeader: apiKeyHeader, realm: realm,
+            acceptsFormBodyToken: acceptsFormBodyToken, metadata: metadata)
     }
 }

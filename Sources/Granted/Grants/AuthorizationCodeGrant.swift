@@ -30,13 +30,15 @@ enum AuthorizationCodeGrant {
         /// §4.1.2, §10.5: the code was already redeemed; what it issued must be revoked.
         case replayed(AuthorizationCode)
         case refused(String)
+        /// RFC 8707 §2.2: a `resource` the code was not issued for; the code is left unused.
+        case wrongTarget
     }
 
     /// Checks the binding (client, redirect URI, PKCE), then redeems. A check that fails leaves
     /// the code as it was, so a forged request cannot burn a legitimate client's code.
     static func redeem(
         _ code: inout AuthorizationCode, client: ClientID, redirectURI: String?, verifier: String?,
-        at now: Date
+        resources: Audience? = nil, at now: Date
     ) -> Outcome {
         guard code.client == client else { return .refused("the code was issued to another client") }
         if case .redeemed = code.state {
@@ -59,6 +61,7 @@ enum AuthorizationCodeGrant {
         case (nil, nil):
             break
         }
+        if let resources, !resources.isSubset(of: code.resources) { return .wrongTarget }
         switch code.redeem(at: now) {
         case .granted: return .granted(code)
         case .expired: return .refused("the code has expired")
@@ -69,22 +72,28 @@ enum AuthorizationCodeGrant {
 
     /// What a redeemed code issues (§4.1.4): an access token in a new family, a refresh token
     /// when the policy and the client allow it, and an ID token for an OpenID Connect request.
-    /// - Parameter authorization: the user authorization the code hangs from, as stored now.
+    /// - Parameters:
+    ///   - authorization: the user authorization the code hangs from, as stored now.
+    ///   - resources: the token request's `resource` parameters, already checked by `redeem` to
+    ///     be within the code's (RFC 8707 §2.2); nil: all of them.
     /// - Throws: `invalidGrant` when the user revoked it after the code was issued.
     static func plan(
-        for code: AuthorizationCode, client: Client, authorization: UserAuthorization?, policy: Policy,
-        now: Date
+        for code: AuthorizationCode, client: Client, authorization: UserAuthorization?,
+        resources: Audience? = nil, policy: Policy, now: Date
     ) throws(OAuthError) -> TokenPlan {
         guard let authorization, authorization.isActive else {
             throw .invalidGrant("the user revoked this authorization")
         }
+        let audience = try ResourceRules.narrow(code.resources, to: resources)
         let start = FamilyStart(
             id: code.family, authTime: code.authTime,
             expiresAt: policy.refreshTokenLifetime.map { now + $0 },
-            issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken))
+            issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken),
+            scopes: code.scopes, resources: code.resources)
         return TokenPlan(
-            client: client.id, subject: code.subject, scopes: code.scopes, authorization: code.authorization,
-            family: .start(start), idToken: OpenIDConnectRules.idToken(for: code))
+            client: client.id, subject: code.subject,
+            scopes: try ResourceRules.scopes(code.scopes, for: audience, policy: policy), audience: audience,
+            authorization: code.authorization, authTime: code.authTime, family: .start(start), idToken: OpenIDConnectRules.idToken(for: code))
     }
 
     /// The family a replayed code's redemption created, revoked (§4.1.2): stored in its place
@@ -93,6 +102,6 @@ enum AuthorizationCodeGrant {
         RefreshFamily(
             id: code.family, client: code.client, subject: code.subject, scopes: code.scopes,
             authorization: code.authorization, authTime: code.authTime, createdAt: now, expiresAt: now,
-            current: nil, accessTokensExpireBy: now, state: .revoked(at: now))
+            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: code.resources)
     }
 }

@@ -6,7 +6,10 @@ import Foundation
 enum AuthorizationResponseGrant {
     /// What an approval issues; the issuer mints and records it.
     struct Plan: Sendable, Hashable {
+        /// What the user approved: the code's scopes, and the ID token's.
         let scopes: ScopeSet
+        /// The implicit access token's scopes: `scopes` narrowed to the request's resources.
+        let accessTokenScopes: ScopeSet
         /// `code` in the response type (§4.1.2).
         let issuesCode: Bool
         /// `token` in the response type (§4.2.2): an access token, never a refresh token.
@@ -41,6 +44,9 @@ enum AuthorizationResponseGrant {
             throw .unauthorizedClient("the client may not receive tokens from the authorization endpoint")
         }
         let scopes = try ScopeRules.resolve(try parameters.single("scope"), client: client, policy: policy)
+        // RFC 8707 §2: checked here, so a bad `resource` is redirected with `state` (§2 end).
+        let resources = ResourceRules.audience(
+            requested: try ResourceRules.requested(parameters, policy: policy), policy: policy)
         if responseType.contains(.idToken) && !scopes.contains(.openid) {
             throw .invalidRequest("response_type id_token requires the openid scope")
         }
@@ -63,7 +69,7 @@ enum AuthorizationResponseGrant {
         }
         return AuthorizationRequest(
             client: client, redirectURI: redirectURI, redirectURIWasGiven: redirectURIWasGiven,
-            responseType: responseType, responseMode: mode, scopes: scopes, state: state, nonce: nonce,
+            responseType: responseType, responseMode: mode, scopes: scopes, resources: resources, state: state, nonce: nonce,
             challenge: challenge, prompt: try prompt(parameters), maxAge: try maxAge(parameters), hints: hints,
             parameters: parameters)
     }
@@ -72,19 +78,22 @@ enum AuthorizationResponseGrant {
     /// answer is then `access_denied`).
     /// - Parameter approved: what the user approved; nil approves everything asked. Only scopes
     ///   asked for count.
+    /// - Throws: `invalidScope` when an implicit token would carry no scope its resources accept.
     static func plan(
-        for request: AuthorizationRequest, approved: ScopeSet?, authTime: Date
-    ) -> Plan? {
+        for request: AuthorizationRequest, approved: ScopeSet?, authTime: Date, policy: Policy
+    ) throws(OAuthError) -> Plan? {
         var scopes = approved.map { $0.intersection(request.scopes) } ?? request.scopes
         // `openid` is not the user's to withhold: it is what makes this an OpenID Connect request.
         if request.isOpenIDConnect && !scopes.isEmpty { scopes = scopes.union([.openid]) }
         guard !scopes.isEmpty else { return nil }
         let type = request.responseType
+        let accessTokenScopes =
+            type.contains(.token) ? try ResourceRules.scopes(scopes, for: request.resources, policy: policy) : scopes
         return Plan(
-            scopes: scopes, issuesCode: type.contains(.code), issuesAccessToken: type.contains(.token),
+            scopes: scopes, accessTokenScopes: accessTokenScopes, issuesCode: type.contains(.code), issuesAccessToken: type.contains(.token),
             idToken: type.contains(.idToken)
                 ? IDTokenPlan(nonce: request.nonce, authTime: authTime, releasesClaims: type == .idToken) : nil,
-            reportsScope: type.contains(.token) || scopes != request.scopes)
+            reportsScope: type.contains(.token) || accessTokenScopes != request.scopes)
     }
 
     /// Response types that carry an ID token need a signer (OpenID Connect Core §3.2, §3.3).

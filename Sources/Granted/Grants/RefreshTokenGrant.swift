@@ -54,12 +54,24 @@ enum RefreshTokenGrant {
             ?? .revoked
     }
 
+    /// The audience of the new access token and the scopes it carries there (RFC 8707 §2.2): the
+    /// family's resources, or the subset the request names; checked before anything is written.
+    /// - Throws: `invalidTarget` for a resource the family was not granted, `invalidScope` when
+    ///   none of `scopes` is accepted there.
+    static func audience(
+        requested: Audience?, family: RefreshFamily, scopes: ScopeSet, policy: Policy
+    ) throws(OAuthError) -> (audience: Audience, scopes: ScopeSet) {
+        let audience = try ResourceRules.narrow(family.resources, to: requested)
+        return (audience, try ResourceRules.scopes(scopes, for: audience, policy: policy))
+    }
+
     /// What a use issues: a granted one a new access token (and ID token for `openid`, Core
     /// §12.2: keeps `sub` and `auth_time`, no nonce) in the same family; the others an error.
     /// - Parameter rotatedTo: the new refresh token when the family rotates.
     /// - Throws: `invalidGrant` for every use but `granted`.
     static func plan(
-        after use: RefreshFamily.Use, family: RefreshFamily, scopes: ScopeSet, rotatedTo: String?
+        after use: RefreshFamily.Use, family: RefreshFamily, scopes: ScopeSet, audience: Audience,
+        rotatedTo: String?
     ) throws(OAuthError) -> TokenPlan {
         switch use {
         case .granted: break
@@ -68,7 +80,8 @@ enum RefreshTokenGrant {
         case .replayed: throw .invalidGrant("the refresh token was already used")
         }
         return TokenPlan(
-            client: family.client, subject: family.subject, scopes: scopes, authorization: family.authorization,
+            client: family.client, subject: family.subject, scopes: scopes, audience: audience,
+            authorization: family.authorization, authTime: family.authTime,
             family: .continued(family.id, refreshToken: rotatedTo),
             idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime) : nil)
     }

@@ -18,7 +18,11 @@ struct TokenPlan: Sendable, Hashable {
     /// Nil for an app-only token.
     let subject: Subject?
     let scopes: ScopeSet
+    /// The access token's audience (RFC 8707 §2); the scopes are already narrowed to it.
+    let audience: Audience
     let authorization: AuthorizationID?
+    /// When the user signed in (JWT access tokens' `auth_time`, RFC 9068 §2.2.1); nil app-only.
+    let authTime: Date?
     let family: Family
     /// Whether and how to add an ID token (OpenID Connect Core §3.1.3.3, §12.2).
     let idToken: IDTokenPlan?
@@ -30,6 +34,9 @@ struct FamilyStart: Sendable, Hashable {
     let authTime: Date
     let expiresAt: Date?
     let issuesRefreshToken: Bool
+    /// The scopes and resources the family was granted (the code's), which refresh narrows.
+    let scopes: ScopeSet
+    let resources: Audience
 }
 
 /// The claims of an ID token that depend on the grant (OpenID Connect Core §2, §3.1.3.6).

@@ -20,15 +20,15 @@ extension Issuer {
                 client: client, redirectURI: request.redirectURIWasGiven ? request.redirectURI : nil,
                 scopes: plan.scopes, subject: subject, authTime: authTime, nonce: request.nonce,
                 challenge: request.challenge, authorization: authorization, family: FamilyID(random: random),
-                issuedAt: now, lifetime: policy.authorizationCodeLifetime)
+                issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources)
             try await seam { try await store.insert(record, at: minted.digest) }
             code = minted.value
             parameters.append(("code", minted.value))
         }
         if plan.issuesAccessToken {
             let issued = try await issueAccessToken(
-                client: client, subject: subject, scopes: plan.scopes, family: nil,
-                authorization: authorization, now: now)
+                client: client, subject: subject, scopes: plan.accessTokenScopes, audience: request.resources,
+                family: nil, authorization: authorization, authTime: authTime, now: now)
             accessToken = issued.value
             parameters.append(("access_token", issued.value))
             parameters.append(("token_type", "Bearer"))
@@ -40,7 +40,7 @@ extension Issuer {
                     idPlan, client: client, subject: subject, scopes: plan.scopes, accessToken: accessToken,
                     code: code, now: now)))
         }
-        if plan.reportsScope { parameters.append(("scope", plan.scopes.description)) }
+        if plan.reportsScope { parameters.append(("scope", plan.accessTokenScopes.description)) }
         parameters.append(("state", request.state))
         return parameters
     }

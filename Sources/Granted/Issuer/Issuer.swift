@@ -24,8 +24,9 @@ struct Issuer: Sendable {
             refreshToken = rotated
         }
         let issued = try await issueAccessToken(
-            client: plan.client, subject: plan.subject, scopes: plan.scopes, family: plan.family.id,
-            authorization: plan.authorization, now: now)
+            client: plan.client, subject: plan.subject, scopes: plan.scopes, audience: plan.audience,
+            family: plan.family.id, authorization: plan.authorization, authTime: plan.authTime,
+            now: now)
         var idToken: String?
         if let idPlan = plan.idToken, let subject = plan.subject {
             idToken = try await self.idToken(
@@ -37,30 +38,16 @@ struct Issuer: Sendable {
             scopes: plan.scopes, refreshToken: refreshToken, idToken: idToken)
     }
 
-    /// Mints an access token and stores its digest.
-    func issueAccessToken(
-        client: ClientID, subject: Subject?, scopes: ScopeSet, family: FamilyID?,
-        authorization: AuthorizationID?, now: Date
-    ) async throws(OAuthError) -> (value: String, expiry: Date?) {
-        let minted = random.mintSecret(prefix: policy.accessTokenPrefix)
-        let expiry = policy.accessTokenExpiry(from: now)
-        let token = AccessToken(
-            client: client, subject: subject, scopes: scopes, issuedAt: now, expiresAt: expiry,
-            family: family, authorization: authorization)
-        try await seam { try await store.insert(token, at: minted.digest) }
-        return (minted.value, expiry)
-    }
-
     /// Stores the family a code redemption starts, and its refresh token's index entry.
     /// - Returns: the refresh token, when the plan issues one.
     private func startFamily(_ start: FamilyStart, plan: TokenPlan, now: Date) async throws(OAuthError) -> String? {
         guard let subject = plan.subject, let authorization = plan.authorization else { throw .serverError }
         let refresh = start.issuesRefreshToken ? random.mintSecret(prefix: policy.refreshTokenPrefix) : nil
         let family = RefreshFamily(
-            id: start.id, client: plan.client, subject: subject, scopes: plan.scopes,
+            id: start.id, client: plan.client, subject: subject, scopes: start.scopes,
             authorization: authorization, authTime: start.authTime, createdAt: now,
             expiresAt: start.expiresAt, current: refresh?.digest,
-            accessTokensExpireBy: policy.accessTokenExpiry(from: now))
+            accessTokensExpireBy: policy.accessTokenExpiry(from: now), resources: start.resources)
         // A replay that raced this redemption may have left the family revoked already: then it
         // stays revoked and the tokens below are born dead, exactly as if the replay had come
         // after them (RFC 6749 §4.1.2). The answer does not depend on the interleaving.

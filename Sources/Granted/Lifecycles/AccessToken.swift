@@ -6,6 +6,9 @@ public struct AccessToken: Sendable, Hashable {
     public let client: ClientID
     public let subject: Subject?
     public let scopes: ScopeSet
+    /// The resources it may be used at (RFC 8707 §2; RFC 9068 `aud`); a guard that names its
+    /// resource refuses a token without it. Empty without a registry.
+    public let audience: Audience
     public let issuedAt: Date
     /// Nil when the policy lets access tokens live forever.
     public let expiresAt: Date?
@@ -17,11 +20,13 @@ public struct AccessToken: Sendable, Hashable {
 
     public init(
         client: ClientID, subject: Subject?, scopes: ScopeSet, issuedAt: Date, expiresAt: Date?,
-        family: FamilyID? = nil, authorization: AuthorizationID? = nil, state: RevocationState = .active
+        family: FamilyID? = nil, authorization: AuthorizationID? = nil, audience: Audience = [],
+        state: RevocationState = .active
     ) {
         self.client = client
         self.subject = subject
         self.scopes = scopes
+        self.audience = audience
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.family = family

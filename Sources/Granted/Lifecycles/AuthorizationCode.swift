@@ -20,6 +20,9 @@ public struct AuthorizationCode: Sendable, Hashable {
     /// The `redirect_uri` of the authorization request, nil when it was omitted (§4.1.3).
     public let redirectURI: String?
     public let scopes: ScopeSet
+    /// The resources the authorization request named, or the policy's defaults (RFC 8707 §2.1):
+    /// the token request may narrow them, never widen. Empty without a registry.
+    public let resources: Audience
     public let subject: Subject
     public let authTime: Date
     public let nonce: String?
@@ -34,23 +37,24 @@ public struct AuthorizationCode: Sendable, Hashable {
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, lifetime: TimeInterval
+        issuedAt: Date, lifetime: TimeInterval, resources: Audience = []
     ) {
         self.init(
             client: client, redirectURI: redirectURI, scopes: scopes, subject: subject, authTime: authTime,
             nonce: nonce, challenge: challenge, authorization: authorization, family: family, issuedAt: issuedAt,
-            state: .issued(expiresAt: issuedAt + lifetime))
+            state: .issued(expiresAt: issuedAt + lifetime), resources: resources)
     }
 
     /// A code as a store kept it, in whatever state it reached.
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, state: State
+        issuedAt: Date, state: State, resources: Audience = []
     ) {
         self.client = client
         self.redirectURI = redirectURI
         self.scopes = scopes
+        self.resources = resources
         self.subject = subject
         self.authTime = authTime
         self.nonce = nonce

@@ -45,6 +45,9 @@ public struct RefreshFamily: Sendable, Hashable {
     public let subject: Subject
     /// What the user approved in the code: refresh may narrow it, never widen it (§6).
     public let scopes: ScopeSet
+    /// The resources the code was granted for (RFC 8707 §2.2): refresh may narrow the
+    /// audience of an access token to a subset, never widen it. Empty without a registry.
+    public let resources: Audience
     public let authorization: AuthorizationID
     public let authTime: Date
     public let createdAt: Date
@@ -96,12 +99,13 @@ public struct RefreshFamily: Sendable, Hashable {
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
         current: Digest256?, accessTokensExpireBy: Date?, state: RevocationState = .active,
-        previous: Previous? = nil, lastUsedAt: Date? = nil
+        previous: Previous? = nil, lastUsedAt: Date? = nil, resources: Audience = []
     ) {
         self.id = id
         self.client = client
         self.subject = subject
         self.scopes = scopes
+        self.resources = resources
         self.authorization = authorization
         self.authTime = authTime
         self.createdAt = createdAt

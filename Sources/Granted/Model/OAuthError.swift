@@ -10,6 +10,8 @@ public enum OAuthError: Error, Sendable, Hashable {
     case unauthorizedClient(String)
     case unsupportedGrantType
     case invalidScope(String)
+    /// RFC 8707 §2: a `resource` that is malformed, unknown, or wider than the grant.
+    case invalidTarget(String)
     case accessDenied
     case unsupportedResponseType
     case unsupportedTokenType
@@ -35,6 +37,7 @@ extension OAuthError {
         case .unauthorizedClient: "unauthorized_client"
         case .unsupportedGrantType: "unsupported_grant_type"
         case .invalidScope: "invalid_scope"
+        case .invalidTarget: "invalid_target"
         case .accessDenied: "access_denied"
         case .unsupportedResponseType: "unsupported_response_type"
         case .unsupportedTokenType: "unsupported_token_type"
@@ -59,7 +62,7 @@ extension OAuthError {
         case .serverError: 500
         case .temporarilyUnavailable: 503
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
-            .invalidScope, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
+            .invalidScope, .invalidTarget, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
             .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
             .requestURINotSupported:
             400
@@ -70,7 +73,7 @@ extension OAuthError {
     public var description: String? {
         switch self {
         case .invalidRequest(let text), .invalidGrant(let text), .unauthorizedClient(let text),
-            .invalidScope(let text):
+            .invalidScope(let text), .invalidTarget(let text):
             text
         case .invalidClient: "client authentication failed"
         case .unsupportedGrantType: "the grant type is not supported"

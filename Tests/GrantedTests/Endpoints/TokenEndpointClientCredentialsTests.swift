@@ -119,7 +119,7 @@ struct TokenEndpointClientCredentialsTests {
     func unknownParameters() async {
         let (server, _) = TestServer.make()
         let request = TestServer.tokenRequest(
-            [("grant_type", "client_credentials"), ("audience", "x"), ("resource", "https://api")],
+            [("grant_type", "client_credentials"), ("audience", "x"), ("claims", "{}")],
             basic: TestServer.service)
         #expect(await server.token(request).status == 200)
     }

@@ -82,7 +82,7 @@ struct UserInfoTests {
     }
 
     @Test(
-        "§5.3.3: a token without openid is 403 insufficient_scope naming openid (RFC 6750 §3.1)",
+        "§5.3.3: a token without openid is 403 insufficient_scope naming openid with the token's scopes (RFC 6750 §3.1)",
         arguments: Call.allCases)
     func withoutOpenID(call: Call) async throws {
         let op = try OIDCProvider()
@@ -93,7 +93,7 @@ struct UserInfoTests {
         let challenge = try #require(response.headers["WWW-Authenticate"])
         #expect(challenge.hasPrefix("Bearer "))
         #expect(challenge.contains(#"error="insufficient_scope""#))
-        #expect(challenge.contains(#"scope="openid""#))
+        #expect(challenge.contains(#"scope="email openid profile""#))
     }
 
     enum BadToken: String, CaseIterable, Sendable {

@@ -25,7 +25,7 @@ struct AuthorizationResponseGrantTests {
         let mode: ResponseMode = type == "code" ? .query : .fragment
         let parsed = try request(
             "response_type=\(type.replacingOccurrences(of: " ", with: "+"))&scope=openid&nonce=n1", mode: mode)
-        let plan = try #require(AuthorizationResponseGrant.plan(for: parsed, approved: nil, authTime: GrantFixtures.now))
+        let plan = try #require(try AuthorizationResponseGrant.plan(for: parsed, approved: nil, authTime: GrantFixtures.now, policy: Policy()))
         #expect(plan.issuesCode == code)
         #expect(plan.issuesAccessToken == accessToken)
         #expect((plan.idToken != nil) == idToken)
@@ -36,16 +36,16 @@ struct AuthorizationResponseGrantTests {
     @Test("approving fewer scopes narrows the grant and reports it (§3.3); approving none issues nothing")
     func narrowed() throws {
         let parsed = try request("response_type=code&scope=public+profile")
-        let plan = try #require(AuthorizationResponseGrant.plan(for: parsed, approved: [.public], authTime: GrantFixtures.now))
+        let plan = try #require(try AuthorizationResponseGrant.plan(for: parsed, approved: [.public], authTime: GrantFixtures.now, policy: Policy()))
         #expect(plan.scopes == [.public])
         #expect(plan.reportsScope)
-        #expect(AuthorizationResponseGrant.plan(for: parsed, approved: [.email], authTime: GrantFixtures.now) == nil)
+        #expect(try AuthorizationResponseGrant.plan(for: parsed, approved: [.email], authTime: GrantFixtures.now, policy: Policy()) == nil)
     }
 
     @Test("openid is kept whatever the user unticks (Core §3.1.2.1)")
     func openIDKept() throws {
         let parsed = try request("response_type=code&scope=openid+profile")
-        let plan = try #require(AuthorizationResponseGrant.plan(for: parsed, approved: [.profile], authTime: GrantFixtures.now))
+        let plan = try #require(try AuthorizationResponseGrant.plan(for: parsed, approved: [.profile], authTime: GrantFixtures.now, policy: Policy()))
         #expect(plan.scopes.contains(.openid))
     }
 

@@ -58,7 +58,7 @@ struct RefreshTokenGrantTests {
     func grantedPlan(scopes: [Scope]) throws {
         let family = GrantFixtures.family(scopes: [.openid, .public, .profile])
         let plan = try RefreshTokenGrant.plan(
-            after: .granted, family: family, scopes: ScopeSet(scopes), rotatedTo: "grt_next")
+            after: .granted, family: family, scopes: ScopeSet(scopes), audience: [], rotatedTo: "grt_next")
         #expect(plan.family == .continued(family.id, refreshToken: "grt_next"))
         #expect(plan.subject == family.subject)
         #expect(plan.authorization == family.authorization)
@@ -69,7 +69,7 @@ struct RefreshTokenGrantTests {
           arguments: [RefreshFamily.Use.expired, .revoked, .replayed, .wrongClient])
     func refusedUses(use: RefreshFamily.Use) {
         #expect {
-            try RefreshTokenGrant.plan(after: use, family: GrantFixtures.family(), scopes: [.public], rotatedTo: nil)
+            try RefreshTokenGrant.plan(after: use, family: GrantFixtures.family(), scopes: [.public], audience: [], rotatedTo: nil)
         } throws: { error in
             if case .invalidGrant = error as? OAuthError { true } else { false }
         }

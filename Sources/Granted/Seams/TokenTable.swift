@@ -8,6 +8,8 @@ struct TokenTable: Sendable {
     private struct Compact: Sendable {
         var client: UInt32
         var scopes: UInt32
+        /// Index into `audiences`; 0 is the empty audience.
+        var audience: UInt32
         /// Index into `bindings`, or `noBinding`.
         var binding: UInt32
         var issuedAt: Double
@@ -28,6 +30,9 @@ struct TokenTable: Sendable {
     private var clientIndex: [ClientID: UInt32] = [:]
     private var scopeSets: [ScopeSet] = []
     private var scopeIndex: [ScopeSet: UInt32] = [:]
+    /// Audiences (RFC 8707) are few per deployment, so they are interned like scope sets.
+    private var audiences: [Audience] = [[]]
+    private var audienceIndex: [Audience: UInt32] = [[]: 0]
     private var bindings: [Binding] = []
     private var freeBindings: [UInt32] = []
 
@@ -83,7 +88,8 @@ struct TokenTable: Sendable {
         case .revoked(let at): revokedAt = at.timeIntervalSinceReferenceDate
         }
         return Compact(
-            client: intern(token.client), scopes: intern(token.scopes), binding: binding,
+            client: intern(token.client), scopes: intern(token.scopes), audience: intern(token.audience),
+            binding: binding,
             issuedAt: token.issuedAt.timeIntervalSinceReferenceDate,
             expiresAt: token.expiresAt?.timeIntervalSinceReferenceDate ?? .infinity, revokedAt: revokedAt)
     }
@@ -95,6 +101,7 @@ struct TokenTable: Sendable {
             issuedAt: Date(timeIntervalSinceReferenceDate: stored.issuedAt),
             expiresAt: stored.expiresAt == .infinity ? nil : Date(timeIntervalSinceReferenceDate: stored.expiresAt),
             family: binding?.family, authorization: binding?.authorization,
+            audience: audiences[Int(stored.audience)],
             state: stored.revokedAt == -.infinity
                 ? .active : .revoked(at: Date(timeIntervalSinceReferenceDate: stored.revokedAt)))
     }
@@ -111,6 +118,15 @@ struct TokenTable: Sendable {
         let index = UInt32(clients.count)
         clients.append(client)
         clientIndex[client] = index
+        return index
+    }
+
+    private mutating func intern(_ audience: Audience) -> UInt32 {
+        if audience.isEmpty { return 0 }
+        if let index = audienceIndex[audience] { return index }
+        let index = UInt32(audiences.count)
+        audiences.append(audience)
+        audienceIndex[audience] = index
         return index
     }
 

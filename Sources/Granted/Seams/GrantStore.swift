@@ -11,17 +11,19 @@ import Foundation
 /// it with random interleavings and injected faults. The rules every method shares:
 ///
 /// - **Round trips are exact.** A record comes back with every field as stored, optional ones
-///   present or nil, dates to the precision they were written with (the contract uses whole
-///   seconds). [`accessTokenRoundTrip`, `codeRoundTrip`, `familyRotation`]
+///   present or nil, sets whole or empty (scopes, a token's audience, the resources of a code or
+///   family), dates to the precision they were written with (the contract uses whole seconds).
+///   [`accessTokenRoundTrip`, `codeRoundTrip`, `familyUpsert`, `familyRotation`, `accessTokenJoin`]
 /// - **A transition is atomic.** Between reading the record and writing what the transition
 ///   left, no other call may change it: of 100 concurrent redemptions of one code exactly one
 ///   is granted; of 50 concurrent creators of one family or one user authorization exactly one
 ///   sees it absent. The transition may run more than once (a retried transaction), so it must
 ///   be pure; only the run whose write is kept counts. [`codeRedeemedOnce`, `familyCreatedOnce`,
 ///   `authorizationCreatedOnce`, `flowConcurrentRedemption`, `flowConcurrentRefresh`]
-/// - **What a transition leaves is kept, revoked states included**, and its outcome is answered
-///   as it returned it; a transition that changes nothing (a read) changes nothing.
-///   [`accessTokenUpdate`, `codeTransitions`, `familyUpsert`, `authorizationByID`, `apiKeys`]
+/// - **What a transition leaves is kept, revoked states included**, and so is every field it did
+///   not change (an audience, resources); its outcome is answered as it returned it; a
+///   transition that changes nothing (a read) changes nothing. [`accessTokenUpdate`,
+///   `codeTransitions`, `familyUpsert`, `familyRotation`, `authorizationByID`, `apiKeys`]
 /// - **Absent records.** An update of an unknown digest or id answers nil and creates nothing.
 ///   [`accessTokenUpdate`, `codeRoundTrip`, `authorizationByID`, `apiKeys`]
 /// - **Inserts** happen once per fresh 256-bit secret, so digests never collide; an insert at a

@@ -3,10 +3,11 @@ import Granted
 
 /// Access tokens: stored under their digest, changed by one transition, read with their parents.
 extension GrantStoreContract {
-    /// An access token is found only under the digest it was stored at, with every field intact.
+    /// An access token is found only under the digest it was stored at, with every field intact:
+    /// its audience whole (RFC 8707 §2), and empty when it was stored empty.
     public static func accessTokenRoundTrip(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
-        let appOnly = Records.token()
+        let appOnly = Records.token(audience: [])
         let userToken = Records.token(
             client: "web-app", subject: "alice", scopes: [.openid, .email, .profile], expiresIn: nil,
             family: FamilyID(uuid: UUID()), authorization: AuthorizationID(uuid: UUID()))
@@ -19,16 +20,18 @@ extension GrantStoreContract {
         try expect(try await store.accessToken(at: Records.digest("gat_other")) == nil, "unknown digest answers nil")
     }
 
-    /// A transition changes the stored token and reports its outcome; a missing one answers nil.
+    /// A transition changes the stored token and reports its outcome, and what it did not change
+    /// is kept; a missing one answers nil.
     public static func accessTokenUpdate(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let digest = Records.digest("gat_one")
-        try await store.insert(Records.token(), at: digest)
+        var expected = Records.token()
+        try await store.insert(expected, at: digest)
         let now = Records.t0 + 5
         try expectEqual(try await store.updateAccessToken(at: digest) { $0.revoke(at: now) }, true, "first revoke")
         try expectEqual(try await store.updateAccessToken(at: digest) { $0.revoke(at: now + 1) }, false, "second revoke")
-        try expectEqual(
-            try await store.accessToken(at: digest)?.token.state, .revoked(at: now), "state after revoke")
+        expected.revoke(at: now)
+        try expectEqual(try await store.accessToken(at: digest)?.token, expected, "the token after revoke")
         try expectEqual(try await store.updateAccessToken(at: digest) { $0.state }, .revoked(at: now), "read-only transition")
         try expect(
             try await store.updateAccessToken(at: Records.digest("gat_two")) { $0.revoke(at: now) } == nil,
@@ -36,7 +39,8 @@ extension GrantStoreContract {
         try expect(try await store.accessToken(at: Records.digest("gat_two")) == nil, "a missing token is not created")
     }
 
-    /// `accessToken(at:)` reads the token with its family and user authorization, as they are now.
+    /// `accessToken(at:)` reads the token with its family and user authorization, as they are now,
+    /// each with every field (the token's audience and the family's resources included).
     public static func accessTokenJoin(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let authorization = Records.authorization()

@@ -3,7 +3,8 @@ import Granted
 
 /// Authorization codes: one transition at a time, so a code is redeemed once (RFC 6749 §4.1.2).
 extension GrantStoreContract {
-    /// A code comes back with every field, optional ones present or nil.
+    /// A code comes back with every field, optional ones present or nil, its resources whole or
+    /// empty (RFC 8707 §2.1).
     public static func codeRoundTrip(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let full = Records.code()
@@ -16,17 +17,22 @@ extension GrantStoreContract {
             try await store.updateCode(at: Records.digest("gac_other")) { $0 } == nil, "an unknown code answers nil")
     }
 
-    /// Each transition's change is kept, and reported: granted, replayed, expired, revoked.
+    /// Each transition's change is kept, and reported: granted, replayed, expired, revoked; what it
+    /// did not change is kept too.
     public static func codeTransitions(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let redeemed = Records.digest("gac_redeemed")
         let expired = Records.digest("gac_expired")
         let revoked = Records.digest("gac_revoked")
-        for digest in [redeemed, expired, revoked] { try await store.insert(Records.code(), at: digest) }
+        var expected = Records.code()
+        try await store.insert(expected, at: redeemed)
+        for digest in [expired, revoked] { try await store.insert(Records.code(), at: digest) }
         let t0 = Records.t0
 
         try expectEqual(try await store.updateCode(at: redeemed) { $0.redeem(at: t0 + 1) }, .granted, "first use")
         try expectEqual(try await store.updateCode(at: redeemed) { $0.state }, .redeemed(at: t0 + 1), "kept redeemed")
+        _ = expected.redeem(at: t0 + 1)
+        try expectEqual(try await store.updateCode(at: redeemed) { $0 }, expected, "the rest of the code kept")
         try expectEqual(try await store.updateCode(at: redeemed) { $0.redeem(at: t0 + 2) }, .replayed, "second use")
 
         try expectEqual(try await store.updateCode(at: expired) { $0.redeem(at: t0 + 30) }, .expired, "at expiry")

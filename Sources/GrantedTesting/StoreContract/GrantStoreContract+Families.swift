@@ -19,7 +19,8 @@ extension GrantStoreContract {
     }
 
     /// Absent: the transition sees nil, and leaving it nil stores nothing. Setting it creates the
-    /// family; later transitions see and change it. `family(_:)` adds its authorization.
+    /// family, with every field (its resources whole, or empty: RFC 8707 §2.2); later
+    /// transitions see and change it. `family(_:)` adds its authorization.
     public static func familyUpsert(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let authorization = Records.authorization()
@@ -44,14 +45,21 @@ extension GrantStoreContract {
 
         let now = Records.t0 + 9
         try expectEqual(try await store.updateFamily(family.id) { $0?.revoke(at: now) }, true, "revoke")
-        try expectEqual(try await store.family(family.id)?.family.state, .revoked(at: now), "kept revoked")
+        var revoked = family
+        revoked.revoke(at: now)
+        try expectEqual(try await store.family(family.id)?.family, revoked, "kept revoked, and the rest kept")
+
+        let unscoped = Records.family(resources: [])
+        try await store.updateFamily(unscoped.id) { $0 = unscoped }
+        try expectEqual(try await store.family(unscoped.id)?.family, unscoped, "a family without resources")
         let unknown = FamilyID(uuid: UUID())
         try expect(try await store.family(unknown) == nil, "an unknown family")
         try expect(try await store.updateFamily(unknown) { $0?.revoke(at: now) } == nil, "revoking an absent family")
     }
 
     /// Rotation keeps everything a refresh changes: current and previous generations, the retry
-    /// flag, last use and the access tokens' expiry.
+    /// flag, last use and the access tokens' expiry; and everything it does not, such as the
+    /// family's resources.
     public static func familyRotation(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         let rules = RefreshFamily.Rules(rotate: true, gracePeriod: 60, idleLifetime: 3600)

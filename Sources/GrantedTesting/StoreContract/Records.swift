@@ -1,34 +1,39 @@
 import Foundation
 import Granted
 
-/// Records with every field set (or deliberately nil), so a store that drops or mangles one
-/// column fails a round trip. Dates are whole seconds.
+/// Records with every field set (or deliberately nil or empty), so a store that drops or mangles
+/// one column fails a round trip. Dates are whole seconds.
 enum Records {
     static let t0 = ContractFlow.start
 
     static func digest(_ name: String) -> Digest256 { Digest256(hashing: name) }
 
+    /// The audience of tokens and the resources of codes and families unless a case asks for
+    /// none (RFC 8707 §2): two, so a store that keeps only one, or none, fails a round trip.
+    static let resources: Audience = ["https://api.example.com", "https://tools.example.com/mcp"]
+
     static func token(
         client: ClientID = "service", subject: Subject? = nil, scopes: ScopeSet = [.public],
-        expiresIn lifetime: TimeInterval? = 60, family: FamilyID? = nil, authorization: AuthorizationID? = nil
+        expiresIn lifetime: TimeInterval? = 60, family: FamilyID? = nil, authorization: AuthorizationID? = nil,
+        audience: Audience = Records.resources
     ) -> AccessToken {
         AccessToken(
             client: client, subject: subject, scopes: scopes, issuedAt: t0, expiresAt: lifetime.map { t0 + $0 },
-            family: family, authorization: authorization)
+            family: family, authorization: authorization, audience: audience)
     }
 
     static func code(
         lifetime: TimeInterval = 30, authorization: AuthorizationID = AuthorizationID(uuid: UUID()),
-        family: FamilyID = FamilyID(uuid: UUID())
+        family: FamilyID = FamilyID(uuid: UUID()), resources: Audience = Records.resources
     ) -> AuthorizationCode {
         AuthorizationCode(
             client: "web-app", redirectURI: "https://app.example.com/callback", scopes: [.openid, .profile],
             subject: "alice", authTime: t0 - 5, nonce: "n-0S6_WzA2Mj",
             challenge: PKCEChallenge(challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", method: .s256),
-            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime)
+            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime, resources: resources)
     }
 
-    /// A code with the optional fields nil.
+    /// A code with the optional fields nil and no resources.
     static func plainCode(authorization: AuthorizationID = AuthorizationID(uuid: UUID())) -> AuthorizationCode {
         AuthorizationCode(
             client: "web-app", redirectURI: nil, scopes: [.public], subject: "bob", authTime: t0, nonce: nil,
@@ -38,12 +43,13 @@ enum Records {
 
     static func family(
         _ id: FamilyID = FamilyID(uuid: UUID()), authorization: AuthorizationID = AuthorizationID(uuid: UUID()),
-        current: Digest256? = digest("grt_first"), expiresAt: Date? = nil, accessTokensExpireBy: Date? = t0 + 3600
+        current: Digest256? = digest("grt_first"), expiresAt: Date? = nil, accessTokensExpireBy: Date? = t0 + 3600,
+        resources: Audience = Records.resources
     ) -> RefreshFamily {
         RefreshFamily(
             id: id, client: "web-app", subject: "alice", scopes: [.openid, .email], authorization: authorization,
             authTime: t0 - 5, createdAt: t0, expiresAt: expiresAt, current: current,
-            accessTokensExpireBy: accessTokensExpireBy)
+            accessTokensExpireBy: accessTokensExpireBy, resources: resources)
     }
 
     static func authorization(

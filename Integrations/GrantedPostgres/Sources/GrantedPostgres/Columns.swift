@@ -33,6 +33,17 @@ struct RowReader {
         do { return try ScopeSet.parse(text) } catch { throw corrupt(column) }
     }
 
+    /// A `text[]` of resource identifiers (RFC 8707 §2); one that is not an absolute URI without
+    /// a fragment is a corrupt row.
+    func audience(_ column: String) throws -> Audience {
+        var audience: Audience = []
+        for text in try self(column, as: [String].self) {
+            guard let identifier = ResourceIdentifier(rawValue: text) else { throw corrupt(column) }
+            audience.insert(identifier)
+        }
+        return audience
+    }
+
     /// The state column against the one date that goes with it: `active`, or `revoked` at a time.
     func revocable(state column: String, at dateColumn: String) throws -> Date? {
         switch try self(column, as: String.self) {
@@ -59,6 +70,9 @@ extension PostgresBindings {
     }
 
     mutating func append(scopes: ScopeSet) { append(scopes.description) }
+
+    /// Sorted, so equal sets are equal arrays (and rows compare and diff cleanly).
+    mutating func append(audience: Audience) { append(audience.map(\.rawValue).sorted()) }
 
     /// `state` and the date it carries, for the records that are active or revoked.
     mutating func append(revokedAt: Date?) {

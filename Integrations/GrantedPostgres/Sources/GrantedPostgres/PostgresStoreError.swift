@@ -5,7 +5,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case invalidSchemaName(String)
     /// A database URL the adapter cannot read; names the part, never the password.
     case invalidURL(String)
-    /// A row that no record can have: a state the lifecycles lack, or a malformed digest or scope.
+    /// A row that no record can have: a state the lifecycles lack, or a malformed digest, scope or
+    /// resource identifier.
     case corruptRow(table: String, column: String)
     /// A transition the adapter cannot store: it replaced the active authorization of a user and
     /// client by another while that one is still active, or kept creating a record whose key

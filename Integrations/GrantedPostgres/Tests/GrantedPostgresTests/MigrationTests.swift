@@ -30,7 +30,7 @@ struct MigrationTests {
                 #expect(try await schema.migrate(client) == [])
                 let applied = try await Self.strings(
                     client, "SELECT name FROM \(unescaped: schema.name).schema_migrations ORDER BY version")
-                #expect(applied == ["0001_grants", "0002_clients"])
+                #expect(applied == ["0001_grants", "0002_clients", "0003_resources"])
             }
         }
     }
@@ -46,8 +46,54 @@ struct MigrationTests {
             for try await versions in group { applied += versions }
             return applied
         }
-        #expect(applied.sorted() == [1, 2])
+        #expect(applied.sorted() == [1, 2, 3])
         try await TestDatabase.withClient { client in try await schema.drop(client) }
+    }
+
+    @Test("rows stored before 0003_resources read back for no resource (RFC 8707) once it is applied")
+    func resourcesOnEarlierRows() async throws {
+        try await TestDatabase.withClient { client in
+            try await TestDatabase.withSchema(on: client) { schema in
+                // Back to the schema 0002 left, with a token, a code and a family stored in it.
+                let name = schema.name
+                for statement: PostgresQuery in [
+                    "ALTER TABLE \(unescaped: name).access_tokens DROP COLUMN audience",
+                    "ALTER TABLE \(unescaped: name).authorization_codes DROP COLUMN resources",
+                    "ALTER TABLE \(unescaped: name).refresh_families DROP COLUMN resources",
+                    "DELETE FROM \(unescaped: name).schema_migrations WHERE version = 3",
+                ] {
+                    try await client.query(statement, logger: Self.logger)
+                }
+                let family = UUID()
+                for statement: PostgresQuery in [
+                    """
+                    INSERT INTO \(unescaped: name).access_tokens (digest, client_id, scopes, issued_at, state)
+                    VALUES (sha256('gat_earlier'), 'service', 'public', now(), 'active')
+                    """,
+                    """
+                    INSERT INTO \(unescaped: name).authorization_codes
+                        (digest, client_id, scopes, subject, auth_time, authorization_id, family_id, issued_at,
+                         state, state_at, dead_since)
+                    VALUES (sha256('gac_earlier'), 'web-app', 'openid', 'alice', now(), \(UUID()), \(family), now(),
+                        'issued', now() + interval '30 seconds', now() + interval '30 seconds')
+                    """,
+                    """
+                    INSERT INTO \(unescaped: name).refresh_families
+                        (id, client_id, subject, scopes, authorization_id, auth_time, created_at, last_used_at, state)
+                    VALUES (\(family), 'web-app', 'alice', 'openid', \(UUID()), now(), now(), now(), 'active')
+                    """,
+                ] {
+                    try await client.query(statement, logger: Self.logger)
+                }
+
+                #expect(try await schema.migrate(client) == [3])
+                let store = PostgresGrantStore(client: client, schema: schema)
+                let token = try #require(try await store.accessToken(at: Digest256(hashing: "gat_earlier")))
+                #expect(token.token.audience.isEmpty)
+                #expect(try await store.updateCode(at: Digest256(hashing: "gac_earlier")) { $0.resources } == [])
+                #expect(try await store.family(FamilyID(uuid: family))?.family.resources == [])
+            }
+        }
     }
 
     @Test("every lookup the engine makes has an index")

@@ -2,11 +2,11 @@ import Foundation
 import Granted
 import PostgresNIO
 
-/// `access_tokens`: one row per token, keyed by `digest`.
+/// `access_tokens`: one row per token, keyed by `digest`; `audience` is a sorted `text[]`.
 enum AccessTokenRow {
     /// Every column but the key, in `bind`'s order.
     static let columns = [
-        "client_id", "subject", "scopes", "issued_at", "expires_at", "family_id", "authorization_id",
+        "client_id", "subject", "scopes", "audience", "issued_at", "expires_at", "family_id", "authorization_id",
         "state", "revoked_at", "dead_since",
     ]
 
@@ -14,6 +14,7 @@ enum AccessTokenRow {
         binds.append(token.client.rawValue)
         binds.append(token.subject?.rawValue)
         binds.append(scopes: token.scopes)
+        binds.append(audience: token.audience)
         binds.append(token.issuedAt)
         binds.append(token.expiresAt)
         binds.append(token.family?.uuid)
@@ -32,6 +33,7 @@ enum AccessTokenRow {
             expiresAt: try read("expires_at"),
             family: try read("family_id", as: UUID?.self).map(FamilyID.init(uuid:)),
             authorization: try read("authorization_id", as: UUID?.self).map(AuthorizationID.init(uuid:)),
+            audience: try read.audience("audience"),
             state: revokedAt.map { .revoked(at: $0) } ?? .active)
     }
 }

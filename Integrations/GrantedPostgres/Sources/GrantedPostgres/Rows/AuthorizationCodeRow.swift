@@ -3,10 +3,11 @@ import Granted
 import PostgresNIO
 
 /// `authorization_codes`: one row per code, keyed by `digest`. `state_at` is the date the state
-/// carries: when an issued code expires, or when it was redeemed or revoked.
+/// carries: when an issued code expires, or when it was redeemed or revoked. `resources` is a
+/// sorted `text[]`.
 enum AuthorizationCodeRow {
     static let columns = [
-        "client_id", "redirect_uri", "scopes", "subject", "auth_time", "nonce", "code_challenge",
+        "client_id", "redirect_uri", "scopes", "resources", "subject", "auth_time", "nonce", "code_challenge",
         "code_challenge_method", "authorization_id", "family_id", "issued_at", "state", "state_at", "dead_since",
     ]
 
@@ -14,6 +15,7 @@ enum AuthorizationCodeRow {
         binds.append(code.client.rawValue)
         binds.append(code.redirectURI)
         binds.append(scopes: code.scopes)
+        binds.append(audience: code.resources)
         binds.append(code.subject.rawValue)
         binds.append(code.authTime)
         binds.append(code.nonce)
@@ -63,6 +65,7 @@ enum AuthorizationCodeRow {
             authorization: AuthorizationID(uuid: try read("authorization_id")),
             family: FamilyID(uuid: try read("family_id")),
             issuedAt: try read("issued_at"),
-            state: state)
+            state: state,
+            resources: try read.audience("resources"))
     }
 }

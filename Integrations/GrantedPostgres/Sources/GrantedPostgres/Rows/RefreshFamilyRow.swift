@@ -4,9 +4,10 @@ import PostgresNIO
 
 /// `refresh_families`: one row per family, keyed by `id`. The current and previous generations
 /// are digests; the previous one's rotation time and retry flag are NULL exactly when it is.
+/// `resources` is a sorted `text[]`.
 enum RefreshFamilyRow {
     static let columns = [
-        "client_id", "subject", "scopes", "authorization_id", "auth_time", "created_at", "expires_at",
+        "client_id", "subject", "scopes", "resources", "authorization_id", "auth_time", "created_at", "expires_at",
         "current_digest", "previous_digest", "previous_rotated_at", "previous_retried", "last_used_at",
         "access_tokens_expire_by", "state", "revoked_at", "dead_since",
     ]
@@ -15,6 +16,7 @@ enum RefreshFamilyRow {
         binds.append(family.client.rawValue)
         binds.append(family.subject.rawValue)
         binds.append(scopes: family.scopes)
+        binds.append(audience: family.resources)
         binds.append(family.authorization.uuid)
         binds.append(family.authTime)
         binds.append(family.createdAt)
@@ -54,6 +56,7 @@ enum RefreshFamilyRow {
             accessTokensExpireBy: try read("access_tokens_expire_by"),
             state: revokedAt.map { .revoked(at: $0) } ?? .active,
             previous: previous,
-            lastUsedAt: try read("last_used_at"))
+            lastUsedAt: try read("last_used_at"),
+            resources: try read.audience("resources"))
     }
 }

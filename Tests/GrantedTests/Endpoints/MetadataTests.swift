@@ -118,6 +118,18 @@ struct MetadataTests {
         #expect(metadata["authorization_response_iss_parameter_supported"] as? Bool == true)
     }
 
+    @Test("protected_resources lists the registry, sorted, and is absent without one (RFC 9728 §4)", arguments: documents)
+    func protectedResources(path: String) async throws {
+        let bare = try await Self.document(try OIDCProvider().server, path)
+        #expect(bare["protected_resources"] == nil)
+        var policy = Policy()
+        policy.resources = ResourceRegistry(
+            [ProtectedResource("https://tools.example/mcp", tokenFormat: .jwt), ProtectedResource("https://api.example")],
+            defaults: ["https://api.example"])
+        let metadata = try await Self.document(try OIDCProvider(policy: policy).server, path)
+        #expect(Self.strings(metadata["protected_resources"]) == ["https://api.example", "https://tools.example/mcp"])
+    }
+
     @Test(
         "code_challenge_methods_supported is S256, plus plain only when the policy allows it (RFC 8414 §2; RFC 7636 §4.2)",
         arguments: [false, true])

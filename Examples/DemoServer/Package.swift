@@ -39,6 +39,7 @@ let package = Package(
             name: "DemoServerCommand",
             dependencies: [
                 "DemoServer",
+                .product(name: "Granted", package: "Granted"),
                 .product(name: "GrantedPostgres", package: "GrantedPostgres"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -28,6 +28,7 @@ from joserfc.jwk import KeySet  # noqa: E402
 WEB_CALLBACK = "http://127.0.0.1:8765/callback"
 SPA_CALLBACK = "http://127.0.0.1:8765/spa-callback"
 ALICE = {"username": "alice", "password": "wonderland"}
+TOOLS = "https://tools.demo.example/mcp"
 ALICE_SUB = "32a9a4d0-cb6e-463f-a0ab-63d0a0418bc7"
 
 
@@ -169,6 +170,59 @@ def run(base):
     check(info.get("sub") == ALICE_SUB and info.get("email") == "alice@example.com", "userinfo is wrong")
     yield (f"hybrid code id_token: RS256 id_token (kid {verified.header.get('kid')}) verified against "
            "the JWKS with nonce and c_hash; code exchanged; userinfo -> alice")
+
+
+    # Resource discovery as an MCP client does it (RFC 9728 §5.1, §3): a 401 names the API's
+    # metadata, which names the authorization server.
+    anonymous = requests.get(f"{base}/user", timeout=10)
+    challenge = anonymous.headers.get("WWW-Authenticate", "")
+    check(anonymous.status_code == 401 and 'resource_metadata="' in challenge, f"no resource_metadata in {challenge!r}")
+    metadata_url = challenge.split('resource_metadata="', 1)[1].split('"', 1)[0]
+    resource_metadata = requests.get(metadata_url, timeout=10).json()
+    check(resource_metadata.get("resource") == base, f"resource metadata names {resource_metadata.get('resource')}")
+    check(issuer in resource_metadata.get("authorization_servers", []), "the issuer is not an authorization server")
+    resources = requests.get(f"{issuer}/.well-known/oauth-authorization-server", timeout=10).json().get(
+        "protected_resources", [])
+    check(TOOLS in resources, f"protected_resources lacks {TOOLS}: {resources}")
+    yield f"resource metadata: the 401 named {metadata_url}, whose authorization server is the issuer"
+
+    # Resource indicators (RFC 8707) and a JWT access token (RFC 9068) for the tools resource,
+    # verified offline with the JWKS as a resource server elsewhere would.
+    agent = OAuth2Session(
+        "demo-spa", token_endpoint_auth_method="none", redirect_uri=SPA_CALLBACK,
+        scope="public", code_challenge_method="S256")
+    verifier = generate_token(64)
+    url, _ = agent.create_authorization_url(authorization_endpoint, code_verifier=verifier, resource=TOOLS)
+    location, _ = authorize(browser, url)
+    token = agent.fetch_token(token_endpoint, authorization_response=location, code_verifier=verifier, resource=TOOLS)
+    access = jwt.decode(token["access_token"], keys, algorithms=["RS256"])
+    check(access.header.get("typ") == "at+jwt", f"typ is {access.header.get('typ')}")
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": issuer}, aud={"essential": True, "value": TOOLS},
+        sub={"essential": True, "value": ALICE_SUB}, client_id={"essential": True, "value": "demo-spa"},
+        exp={"essential": True}, iat={"essential": True}, jti={"essential": True},
+    ).validate(access.claims)
+    refused = requests.get(f"{base}/user", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10)
+    check(refused.status_code == 401, f"the demo's API accepted a token for {TOOLS}: {refused.status_code}")
+    yield f"resource indicators: demo-spa's at+jwt for {TOOLS} verified against the JWKS; /user refuses it (401)"
+
+    # The same for an app (client credentials), whose token it may introspect and revoke itself.
+    service = OAuth2Session("demo-service", "demo-service-secret", scope="public")
+    token = service.fetch_token(token_endpoint, grant_type="client_credentials", resource=TOOLS)
+    jwt.decode(token["access_token"], keys, algorithms=["RS256"])
+    owner = ("demo-service", "demo-service-secret")
+    introspected = requests.post(
+        discovery["introspection_endpoint"], data={"token": token["access_token"]}, auth=owner, timeout=10).json()
+    audience = introspected.get("aud")
+    audience = audience if isinstance(audience, list) else [audience]
+    check(introspected.get("active") is True and audience == [TOOLS], f"introspection: {introspected}")
+    revoked = requests.post(
+        discovery["revocation_endpoint"], data={"token": token["access_token"]}, auth=owner, timeout=10)
+    check(revoked.status_code == 200, f"revocation answered {revoked.status_code}")
+    after = requests.post(
+        discovery["introspection_endpoint"], data={"token": token["access_token"]}, auth=owner, timeout=10).json()
+    check(after.get("active") is False, "a revoked JWT access token is still active")
+    yield "resource indicators: demo-service's JWT access token introspects with aud, and revocation kills it"
 
 
 def main():

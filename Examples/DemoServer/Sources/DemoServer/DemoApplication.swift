@@ -14,7 +14,7 @@ public struct Demo: Sendable {
     public init(_ configuration: DemoConfiguration) async throws {
         let fixtures = configuration.fixtures
         let server = AuthorizationServer(
-            issuer: configuration.issuer, policy: configuration.policy, clients: fixtures.clients,
+            issuer: configuration.issuer, policy: try configuration.policy(), clients: fixtures.clients,
             store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
             signingKeys: try SigningKeys(active: configuration.signer))
         for user in fixtures.users.all {
@@ -28,13 +28,15 @@ public struct Demo: Sendable {
             secureCookie: configuration.issuer.hasPrefix("https:"))
         pages = AuthorizationPages(server: server, users: fixtures.users, sessions: sessions)
         api = ResourceAPI(
-            resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key"), users: fixtures.users,
+            resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key", resource: try configuration.apiResource),
+            users: fixtures.users,
             messages: MessageBoard(clock: configuration.clock))
         maxBodyBytes = configuration.maxBodyBytes
     }
 
     /// Every route: Granted's endpoints (token, revocation, introspection, userinfo, JWKS and both
-    /// metadata documents, at the paths the metadata names), `/authorize`, `/user`, `/messages`.
+    /// metadata documents, at the paths the metadata names), `/authorize`, `/user`, `/messages` and
+    /// the API's protected resource metadata.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -50,6 +52,12 @@ public struct Demo: Sendable {
         // Granted answers other methods on /authorize itself (400, a page for the user).
         router.serve(paths.authorization, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
             await pages.respond(to: $0)
+        }
+        // RFC 9728 §3: the API's metadata, where its 401 challenges point (§5.1).
+        if let metadata = api.resourceGuard.metadata, let document = api.resourceGuard.metadataResponse {
+            router.serve(metadata.path, maxBodyBytes: maxBodyBytes) { request in
+                request.method == .get || request.method == .head ? document : ResourceAPI.methodNotAllowed(allow: "GET")
+            }
         }
         router.serve("/user", maxBodyBytes: maxBodyBytes) { await api.user($0) }
         router.serve("/messages", maxBodyBytes: maxBodyBytes) { await api.postMessage($0) }

@@ -19,6 +19,26 @@ public struct DemoConfiguration: Sendable {
     public var random: any RandomSource = SystemRandom()
     /// Largest request body read, on every route (413 beyond).
     public var maxBodyBytes = 64 * 1024
+    /// More resource servers elsewhere (`--resource`), given JWT access tokens like the fixtures'.
+    public var extraResources: [ResourceIdentifier] = []
+
+    public enum Problem: Error, CustomStringConvertible {
+        case issuerNotAResource(String)
+        public var description: String {
+            switch self {
+            case .issuerNotAResource(let issuer):
+                "the issuer \(issuer) must be an absolute URI without a fragment: it names the demo's API (RFC 8707)"
+            }
+        }
+    }
+
+    /// The demo's own API (`/user`, `/messages`) as a resource (RFC 8707 §2): the issuer URL.
+    public var apiResource: ResourceIdentifier {
+        get throws(Problem) {
+            guard let identifier = ResourceIdentifier(rawValue: issuer) else { throw .issuerNotAResource(issuer) }
+            return identifier
+        }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, issuer: String? = nil, fixtures: DemoFixtures,
@@ -36,9 +56,15 @@ public struct DemoConfiguration: Sendable {
         "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 
-    /// Granted's policy: the contract's lifetimes, and the fixtures' scopes (`message.send`) known.
-    var policy: Policy {
+    /// Granted's policy: the contract's lifetimes, the fixtures' scopes (`message.send`) known,
+    /// and the resources: the demo's API (opaque tokens, the default audience) and those elsewhere.
+    func policy() throws(Problem) -> Policy {
         var policy = Policy()
+        var resources = ResourceRegistry()
+        resources.register(ProtectedResource(try apiResource), isDefault: true)
+        for resource in fixtures.resources { resources.register(resource) }
+        for identifier in extraResources { resources.register(ProtectedResource(identifier, tokenFormat: .jwt)) }
+        policy.resources = resources
         policy.accessTokenLifetime = accessTokenLifetime
         policy.authorizationCodeLifetime = authorizationCodeLifetime
         policy.idTokenLifetime = idTokenLifetime

@@ -65,6 +65,9 @@ public struct DemoFixtures: Sendable {
     public let clients: InMemoryClientStore
     public let users: DemoUsers
     public let scopes: ScopeSet
+    /// The resource servers elsewhere that tokens are issued for (RFC 8707), from `resources`:
+    /// `{"resource": "<absolute URI>", "access_token_format": "jwt" | "opaque"}` (default `jwt`).
+    public let resources: [ProtectedResource]
 
     public enum Problem: Error, CustomStringConvertible {
         case malformed(String)
@@ -77,6 +80,15 @@ public struct DemoFixtures: Sendable {
         struct File: Decodable {
             var users: [DemoUsers.User]
             var scopes: [String]?
+            var resources: [Resource]?
+        }
+        struct Resource: Decodable {
+            var resource: String
+            var format: String?
+            enum CodingKeys: String, CodingKey {
+                case resource
+                case format = "access_token_format"
+            }
         }
         do {
             let file = try JSONDecoder().decode(File.self, from: json)
@@ -84,6 +96,16 @@ public struct DemoFixtures: Sendable {
             users = DemoUsers(file.users)
             let names = file.scopes ?? []
             scopes = names.isEmpty ? .empty : try ScopeSet.parse(names.joined(separator: " "))
+            resources = try (file.resources ?? []).map { entry in
+                guard let identifier = ResourceIdentifier(rawValue: entry.resource) else {
+                    throw Problem.malformed("resource \(entry.resource) is not an absolute URI without a fragment")
+                }
+                switch entry.format ?? "jwt" {
+                case "jwt": return ProtectedResource(identifier, tokenFormat: .jwt)
+                case "opaque": return ProtectedResource(identifier, tokenFormat: .opaque)
+                case let other: throw Problem.malformed("access_token_format \(other) is neither jwt nor opaque")
+                }
+            }
         } catch let problem as Problem {
             throw problem
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoServer
 import Foundation
+import Granted
 import GrantedPostgres
 import Hummingbird
 import Logging
@@ -36,6 +37,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "PEM RSA private key that signs ID tokens (default: a new 2048-bit key at every start).")
     var signingKey: String?
 
+    @Option(help: "A resource server elsewhere that gets JWT access tokens (RFC 8707 identifier); repeatable.")
+    var resource: [String] = []
+
     @Option(help: "Where grants live: memory (default), or a postgres:// URL that several demo servers share.")
     var storage = "memory"
 
@@ -51,6 +55,9 @@ struct DemoServerCommand: AsyncParsableCommand {
             throw ValidationError("\(flag) must be a positive number of seconds")
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
+        for value in resource where ResourceIdentifier(rawValue: value) == nil {
+            throw ValidationError("--resource \(value) is not an absolute URI without a fragment")
+        }
     }
 
     func run() async throws {
@@ -68,6 +75,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         configuration.accessTokenLifetime = TimeInterval(accessTokenLifetime)
         configuration.authorizationCodeLifetime = TimeInterval(authorizationCodeLifetime)
         configuration.idTokenLifetime = TimeInterval(idTokenLifetime)
+        configuration.extraResources = resource.compactMap(ResourceIdentifier.init(rawValue:))
 
         // Logs go to standard error: standard output carries the one `listening on` line.
         var standardErrorLogger = Logger(label: "demo-server", factory: { StreamLogHandler.standardError(label: $0) })

@@ -50,12 +50,14 @@ struct ResourceTests {
         }
     }
 
-    @Test("no credentials: 401 with a bare Bearer challenge (RFC 6750 §3.1)", arguments: ["/user", "/messages"])
+    @Test("no credentials: 401 with a bare Bearer challenge naming the API's metadata (RFC 6750 §3.1; RFC 9728 §5.1)", arguments: ["/user", "/messages"])
     func anonymous(_ path: String) async throws {
         try await DemoHarness.run { client in
             let response = try await client.request(path == "/user" ? .get : .post, path)
             #expect(response.status == .unauthorized)
-            #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="api""#)
+            #expect(
+                response.headers[.wwwAuthenticate]
+                    == #"Bearer realm="api", resource_metadata="http://127.0.0.1:8080/.well-known/oauth-protected-resource""#)
         }
     }
 
@@ -81,7 +83,8 @@ struct ResourceTests {
             #expect(response.status == .forbidden)
             let challenge = try #require(response.headers[.wwwAuthenticate])
             #expect(challenge.contains(#"error="insufficient_scope""#))
-            #expect(challenge.contains(#"scope="message.send""#))
+            // RFC 6750 §3.1: the scope needed, with what the token has, so one step-up does both.
+            #expect(challenge.contains(#"scope="message.send public""#))
             // The same token reads /user (scope public).
             #expect(try await client.get("/user", headers: client.bearer(token)).status == .ok)
         }

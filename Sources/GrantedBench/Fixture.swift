@@ -16,7 +16,7 @@ struct Fixture {
     ///   - prefill: live access tokens inserted straight into the store (not through an endpoint).
     ///   - willIssue: tokens the scenario will add, so the store reserves room for them too and
     ///     never rehashes in a timed run.
-    init(prefill: Int, willIssue: Int = 0) {
+    init(prefill: Int, willIssue: Int = 0, policy: Policy = Policy(), signingKeys: SigningKeys? = nil) {
         let clients = InMemoryClientStore([
             Client(
                 id: Self.clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(Self.clientSecret)),
@@ -25,7 +25,8 @@ struct Fixture {
         let start = nanoseconds()
         let rssBefore = Machine.residentBytes
         store = InMemoryGrantStore(expectedTokens: prefill + willIssue)
-        server = AuthorizationServer(issuer: Self.issuer, clients: clients, store: store)
+        server = AuthorizationServer(
+            issuer: Self.issuer, policy: policy, clients: clients, store: store, signingKeys: signingKeys)
         Self.fill(store, count: prefill, now: Date(), policy: server.policy)
         prefilled = prefill
         var rss = ""

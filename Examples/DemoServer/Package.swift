@@ -7,12 +7,14 @@ let settings: [SwiftSetting] = [
 ]
 
 /// Granted linked into a Hummingbird 2 server: the host a newcomer runs first
-/// (`swift run --package-path Examples/DemoServer demo-server`).
+/// (`swift run --package-path Examples/DemoServer demo-server`), and an MCP server that the
+/// demo authorizes (`mcp-server`, a resource server only). One package, so one Hummingbird build.
 let package = Package(
     name: "DemoServer",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "demo-server", targets: ["DemoServerCommand"]),
+        .executable(name: "mcp-server", targets: ["MCPServerCommand"]),
     ],
     dependencies: [
         .package(name: "Granted", path: "../.."),
@@ -22,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         .target(
@@ -44,6 +47,41 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "DemoServer",
+                .product(name: "Granted", package: "Granted"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
+        .executableTarget(
+            name: "MCPServerCommand",
+            dependencies: [
+                "MCPServer",
+                .product(name: "Granted", package: "Granted"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: [
+                "MCPServer",
+                "DemoServer",
+                .product(name: "Granted", package: "Granted"),
+                .product(name: "GrantedTesting", package: "Granted"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: settings),
         .testTarget(

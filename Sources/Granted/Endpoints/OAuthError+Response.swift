@@ -38,7 +38,8 @@ extension OAuthError {
 
     /// What every challenge of one guard carries (RFC 6750 §3; RFC 9728 §5.1).
     struct Challenge: Sendable {
-        var realm: String
+        /// `realm` (RFC 6750 §3), optional: nil leaves it out.
+        var realm: String?
         /// `resource_metadata`: the URL of the guarded resource's metadata (RFC 9728 §5.1).
         var resourceMetadata: String?
     }
@@ -51,24 +52,27 @@ extension OAuthError {
     }
 
     static func bearerChallengeResponse(_ error: OAuthError?, _ parameters: Challenge) -> OAuthResponse {
-        var challenge = #"Bearer realm=""# + parameters.realm + #"""#
-        if let url = parameters.resourceMetadata {
-            challenge += #", resource_metadata=""# + url + #"""#
+        // RFC 6750 §3: auth-params after the scheme, comma-separated; every one is optional.
+        var challenge = "Bearer"
+        var separator = " "
+        func append(_ name: String, _ value: String) {
+            challenge += separator + name + #"=""# + value + #"""#
+            separator = ", "
         }
+        if let realm = parameters.realm { append("realm", realm) }
+        if let url = parameters.resourceMetadata { append("resource_metadata", url) }
         guard let error else {
             return OAuthResponse(
                 status: 401,
                 headers: ["WWW-Authenticate": challenge, "Cache-Control": "no-store", "Pragma": "no-cache"])
         }
-        challenge += #", error=""# + error.code + #"""#
-        if let description = error.description {
-            challenge += #", error_description=""# + description + #"""#
-        }
+        append("error", error.code)
+        if let description = error.description { append("error_description", description) }
         var json = JSONWriter(capacity: 128)
         json.field("error", error.code)
         json.field("error_description", error.description)
         if case .insufficientScope(let required) = error {
-            challenge += #", scope=""# + required.description + #"""#
+            append("scope", required.description)
             json.field("scope", required.description)
         }
         var response = OAuthResponse.json(json.finish(), status: error.status)

@@ -45,8 +45,9 @@ public struct ResourceGuard: Sendable {
     public let limits: InputLimits
     /// The header that carries a per-user API key, e.g. `X-API-Key`; nil: API keys are off.
     public var apiKeyHeader: String?
-    /// The `realm` of the challenges (RFC 6750 §3).
-    public var realm: String
+    /// The `realm` of the challenges (RFC 6750 §3); nil leaves it out, as an MCP server's
+    /// `Bearer resource_metadata="…"` challenge does.
+    public var realm: String?
 
     /// Also accept `access_token` in a form-encoded POST body (RFC 6750 §2.2), as OpenID Connect
     /// userinfo must; never in the query.
@@ -70,7 +71,7 @@ public struct ResourceGuard: Sendable {
     /// authorization server, a clock and input limits, not an issuer.
     public init(
         store: (any GrantStore)?, clock: any WallClock = SystemClock(), limits: InputLimits = InputLimits(),
-        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false,
+        apiKeyHeader: String? = nil, realm: String? = "api", acceptsFormBodyToken: Bool = false,
         metadata: ProtectedResourceMetadata? = nil, jwtVerifier: JWTAccessToken.Verifier? = nil
     ) {
         self.store = store
@@ -261,7 +262,7 @@ extension AuthorizationServer {
     ///   audiences are refused, and the guard describes it (RFC 9728) with this server as its
     ///   authorization server and the resource's scopes (or every known scope).
     public func resourceGuard(
-        apiKeyHeader: String? = nil, realm: String = "api", acceptsFormBodyToken: Bool = false,
+        apiKeyHeader: String? = nil, realm: String? = "api", acceptsFormBodyToken: Bool = false,
         resource: ResourceIdentifier? = nil
     ) -> ResourceGuard {
         let metadata = resource.map { identifier in

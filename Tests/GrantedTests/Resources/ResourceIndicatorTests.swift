@@ -187,6 +187,22 @@ struct ResourceIndicatorTests {
                 == #"Bearer realm="api", resource_metadata="https://tools.example.com/.well-known/oauth-protected-resource/mcp""#)
     }
 
+    @Test(
+        "RFC 6750 §3: realm is optional; without it the challenge starts with the next parameter",
+        arguments: [
+            (nil, #"Bearer resource_metadata="https://tools.example.com/.well-known/oauth-protected-resource/mcp""#),
+            ("tools", #"Bearer realm="tools", resource_metadata="https://tools.example.com/.well-known/oauth-protected-resource/mcp""#),
+        ] as [(String?, String)])
+    func optionalRealm(realm: String?, expected: String) async throws {
+        let flow = ResourceFlow()
+        let resourceGuard = flow.server.resourceGuard(realm: realm, resource: ResourceFlow.tools)
+        let anonymous = try #require(await resourceGuard.check(TestServer.resourceRequest(), requiring: []).deniedResponse)
+        #expect(anonymous.headers["WWW-Authenticate"] == expected)
+        let bad = try #require(
+            await resourceGuard.check(TestServer.resourceRequest(["Authorization": "Bearer gat_unknown"]), requiring: []).deniedResponse)
+        #expect(bad.headers["WWW-Authenticate"]?.hasPrefix(expected + #", error="invalid_token""#) == true)
+    }
+
     @Test("RFC 6750 §3.1: a 403 names the missing scope with the token's own, and the metadata")
     func stepUpChallenge() async throws {
         let flow = ResourceFlow()

@@ -9,7 +9,7 @@ extension OAuthRequest {
     /// Hummingbird's request as Granted's value: method, raw path and query, every header field
     /// in order, and the body collected up to `maxBodyBytes` (beyond it this throws Hummingbird's
     /// 413 error, which `serve` answers with a body of its own).
-    init(_ request: Request, maxBodyBytes: Int) async throws {
+    public init(_ request: Request, maxBodyBytes: Int) async throws {
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
         var headers = HeaderFields()
@@ -24,7 +24,7 @@ extension OAuthRequest {
 
 extension Response {
     /// Granted's answer written out as is.
-    init(_ response: OAuthResponse) {
+    public init(_ response: OAuthResponse) {
         var headers = HTTPFields()
         for field in response.headers {
             guard let name = HTTPField.Name(field.name) else { continue }
@@ -40,7 +40,7 @@ extension Router {
     /// Serves `path` for every common method with a handler of Granted's values; the handler
     /// answers 405 itself for the methods it does not take. A body over `maxBodyBytes` gets
     /// `tooLarge`: by default a JSON `invalid_request` (RFC 6749 §5.2), never an empty 413.
-    func serve(
+    public func serve(
         _ path: String, maxBodyBytes: Int, tooLarge: OAuthResponse = OAuthError.contentTooLargeResponse,
         with handler: @escaping @Sendable (OAuthRequest) async -> OAuthResponse
     ) {

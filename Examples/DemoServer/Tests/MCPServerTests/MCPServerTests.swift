@@ -5,6 +5,7 @@ import GrantedTesting
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MCP
 import MCPServer
 import Synchronization
 import Testing
@@ -223,6 +224,42 @@ struct MCPServerTests {
             let later = try await Self.post(client, Self.call("whoami"), token: stranger)
             #expect(later.status == .unauthorized)
             #expect(setup.fetches.count == 4, "after the interval, an unknown kid fetches the keys again")
+        }
+    }
+
+    @Test("the Swift MCP SDK's client, over a socket with the Bearer token: initialize, tools/list, tools/call")
+    func swiftSDKClient() async throws {
+        let setup = try await Setup()
+        let token = try await setup.token(scope: "public message.send")
+        let app = setup.server.application(host: "127.0.0.1", port: 0)
+        try await app.test(.live) { live in
+            let port = try #require(live.port)
+            let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)/mcp"))
+            // The SDK's own OAuthAuthorizer refuses an authorization server over plain http
+            // (loopback included) outside its package, so the token comes from the demo here.
+            let transport = HTTPClientTransport(
+                endpoint: endpoint, streaming: false,
+                requestModifier: { request in
+                    var request = request
+                    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                    return request
+                })
+            let client = MCP.Client(name: "granted-tests", version: "1.0.0")
+            let initialized = try await client.connect(transport: transport)
+            #expect(initialized.serverInfo.name == "granted-mcp-example")
+            let tools = try await client.listTools().tools.map(\.name)
+            #expect(Set(tools) == ["whoami", "send_message", "list_messages"])
+            let (content, isError) = try await client.callTool(name: "whoami")
+            #expect(isError != true)
+            guard case .text(let text, _, _) = try #require(content.first) else {
+                Issue.record("whoami answered \(content)")
+                return
+            }
+            let me = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])
+            #expect(me == ["sub": "demo-service", "client_id": "demo-service", "scope": "message.send public"])
+            let sent = try await client.callTool(name: "send_message", arguments: ["to": "bob", "text": "hi"])
+            #expect(sent.isError != true)
+            await client.disconnect()
         }
     }
 }

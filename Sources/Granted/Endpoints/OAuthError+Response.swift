@@ -42,6 +42,9 @@ extension OAuthError {
         var realm: String?
         /// `resource_metadata`: the URL of the guarded resource's metadata (RFC 9728 §5.1).
         var resourceMetadata: String?
+        /// `scope` on a 401 (RFC 6750 §3): what a client should ask for to be let in; empty
+        /// leaves it out. A 403 names the scope its error needs instead.
+        var scope: ScopeSet = .empty
     }
 
     /// A protected resource's refusal (RFC 6750 §3): 401 `invalid_token`, 403
@@ -61,6 +64,8 @@ extension OAuthError {
         }
         if let realm = parameters.realm { append("realm", realm) }
         if let url = parameters.resourceMetadata { append("resource_metadata", url) }
+        let namesScope = !parameters.scope.isEmpty && error.map { $0.status == 401 } ?? true
+        if namesScope { append("scope", parameters.scope.description) }
         guard let error else {
             return OAuthResponse(
                 status: 401,

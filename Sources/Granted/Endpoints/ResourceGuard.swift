@@ -67,6 +67,12 @@ public struct ResourceGuard: Sendable {
     /// seen when it expires.
     public var jwtVerifier: JWTAccessToken.Verifier?
 
+    /// The scopes a 401 challenge names (RFC 6750 §3 `scope`), joined by those the request needs:
+    /// what a client that knows nothing yet should ask for first. An MCP client takes its scopes
+    /// from this attribute before `scopes_supported`, and steps up on a 403 for the rest. Empty
+    /// (the default) leaves the attribute out.
+    public var challengeScope: ScopeSet = .empty
+
     /// A guard that stands alone: a resource server needs the grant store it shares with the
     /// authorization server, a clock and input limits, not an issuer.
     public init(
@@ -95,9 +101,12 @@ public struct ResourceGuard: Sendable {
     /// RFC 6750 §2.1 always, §2.2 when the form body is accepted; never the query (§2.3).
     private var bearerMethods: [String] { acceptsFormBodyToken ? ["header", "body"] : ["header"] }
 
-    /// The challenge parameters every 401 and 403 of this guard carries.
-    private var challenge: OAuthError.Challenge {
-        OAuthError.Challenge(realm: realm, resourceMetadata: metadata?.url)
+    /// The challenge parameters every 401 and 403 of this guard carries; a 401 names the scopes
+    /// `required` by this request beside `challengeScope`.
+    private func challenge(requiring required: ScopeSet) -> OAuthError.Challenge {
+        OAuthError.Challenge(
+            realm: realm, resourceMetadata: metadata?.url,
+            scope: challengeScope.isEmpty ? .empty : challengeScope.union(required))
     }
 
     /// Verifies the request's credential and that it carries every scope in `required`.
@@ -108,12 +117,14 @@ public struct ResourceGuard: Sendable {
     ) async -> Decision {
         do {
             let grant = try await verify(request, requiring: required)
+            let challenge = challenge(requiring: required)
             if requiresUser && grant.subject == nil {
                 let error = OAuthError.insufficientScope(required: required)
                 return .denied(OAuthError.bearerChallengeResponse(error, challenge), error)
             }
             return .allowed(grant)
         } catch {
+            let challenge = challenge(requiring: required)
             switch error {
             case .anonymous:
                 return .denied(OAuthError.bearerChallengeResponse(nil, challenge), nil)

@@ -95,6 +95,34 @@ struct ResourceGuardTests {
     }
 
     @Test(
+        "a 401 names the challenge scope with what the request needs; a 403 only what its error needs (RFC 6750 §3)",
+        arguments: [
+            (ScopeSet.empty, ScopeSet([.public]), #"Bearer realm="api""#),
+            ([.public], [.public], #"Bearer realm="api", scope="public""#),
+            ([.public], ["message.send"], #"Bearer realm="api", scope="message.send public""#),
+        ] as [(ScopeSet, ScopeSet, String)])
+    func challengeScope(base: ScopeSet, required: ScopeSet, expected: String) async throws {
+        var guarded = resourceGuard
+        guarded.challengeScope = base
+        let anonymous = try #require(await guarded.check(TestServer.resourceRequest(), requiring: required).response)
+        #expect(anonymous.headers["WWW-Authenticate"] == expected)
+        let unknown = try #require(
+            await guarded.check(
+                TestServer.resourceRequest(["Authorization": "Bearer not-a-token"]), requiring: required
+            ).response)
+        #expect(unknown.status == 401)
+        #expect(unknown.headers["WWW-Authenticate"]?.contains(#"error="invalid_token""#) == true)
+        #expect(unknown.headers["WWW-Authenticate"]?.contains("scope=") == !base.isEmpty)
+        let token = try await TestServer.issueToken(server, scope: "public")
+        let narrow = try #require(
+            await guarded.check(
+                TestServer.resourceRequest(["Authorization": "Bearer " + token]), requiring: ["message.send"]
+            ).response)
+        #expect(narrow.status == 403)
+        #expect(narrow.headers["WWW-Authenticate"]?.hasSuffix(#"scope="message.send public""#) == true)
+    }
+
+    @Test(
         "an unknown, revoked or expired token is 401 invalid_token (RFC 6750 §3.1)", arguments: TokenFate.allCases)
     func invalidToken(fate: TokenFate) async throws {
         var token = try await TestServer.issueToken(server)

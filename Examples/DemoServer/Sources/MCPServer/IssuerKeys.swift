@@ -93,3 +93,18 @@ public actor IssuerKeys {
         knownKeyIDs = Set(fresh.compactMap(\.keyID))
     }
 }
+
+extension IssuerKeys {
+    /// The `kid` of a Bearer JWT's header, to notice a key the server has not fetched yet.
+    public static func keyID(of request: OAuthRequest) -> String? {
+        guard let header = request.headers["authorization"], header.count > 7,
+            header.prefix(7).lowercased() == "bearer "
+        else { return nil }
+        let token = header.dropFirst(7)
+        guard let first = token.split(separator: ".", omittingEmptySubsequences: false).first,
+            let bytes = Base64URL.decode(first),
+            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        else { return nil }
+        return object["kid"] as? String
+    }
+}

@@ -11,23 +11,6 @@ import MCP
 /// (RFC 8707). Its metadata (RFC 9728 §3) and every challenge (§5.1) lead a client that knows
 /// only the URL to the authorization server.
 public struct MCPResourceServer: Sendable {
-    /// The tools, each with the scope a `tools/call` of it needs.
-    static let tools: [(tool: Tool, scope: Scope)] = [
-        (Tool(name: "whoami", description: "Who the access token acts for: sub, client_id and scope.",
-              inputSchema: .object(["type": "object", "properties": .object([:])])), .public),
-        (Tool(name: "send_message", description: "Sends a message to a user as the token's user.",
-              inputSchema: .object([
-                  "type": "object",
-                  "properties": .object([
-                      "to": .object(["type": "string", "description": "a username"]),
-                      "text": .object(["type": "string"]),
-                  ]),
-                  "required": .array(["to", "text"]),
-              ])), "message.send"),
-        (Tool(name: "list_messages", description: "The messages the token's user sent, oldest first.",
-              inputSchema: .object(["type": "object", "properties": .object([:])])), .public),
-    ]
-
     public let resource: ResourceIdentifier
     public let keys: IssuerKeys
     let metadata: ProtectedResourceMetadata
@@ -48,7 +31,7 @@ public struct MCPResourceServer: Sendable {
         self.leeway = leeway
         metadata = ProtectedResourceMetadata(
             resource: resource, authorizationServers: [keys.issuer],
-            scopesSupported: ScopeSet(Self.tools.map(\.scope)), resourceName: "Granted's MCP example")
+            scopesSupported: ScopeSet(MCPTools.all.map(\.scope)), resourceName: "Granted's MCP example")
     }
 
     /// The path clients post to: the identifier's path (`/mcp` by default).
@@ -57,31 +40,49 @@ public struct MCPResourceServer: Sendable {
     }
 
     /// A guard for the keys known now: no store (nothing is looked up per request), this
-    /// resource's audience, no realm (the challenge is `Bearer resource_metadata="…"`).
+    /// resource's audience, no realm (the challenge is `Bearer resource_metadata="…"`), and a 401
+    /// that names `scope="public"`, what every tool but `send_message` needs: the MCP
+    /// authorization specification's clients ask for the challenge's scope first and step up on
+    /// a 403 for the rest.
     func resourceGuard(_ verifiers: [any SignatureVerifier]) -> ResourceGuard {
-        ResourceGuard(
+        var resourceGuard = ResourceGuard(
             store: nil, clock: clock, realm: nil, metadata: metadata,
             jwtVerifier: JWTAccessToken.Verifier(
                 issuer: keys.issuer, resource: resource, verifiers: verifiers, leeway: leeway))
+        resourceGuard.challengeScope = [.public]
+        return resourceGuard
     }
 
+    /// Every route: the metadata (RFC 9728 §3.1) and the MCP endpoint, each through `handle`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         let server = self
-        let document = resourceGuard([]).metadataResponse ?? OAuthResponse(status: 404)
-        router.serve(metadata.path, maxBodyBytes: maxBodyBytes) { request in
-            request.method == .get || request.method == .head
-                ? document : OAuthResponse(status: 405, headers: ["Allow": "GET"])
+        for path in [metadata.path, endpointPath] {
+            router.serve(path, maxBodyBytes: maxBodyBytes) { await server.handle($0) ?? OAuthResponse(status: 404) }
         }
-        router.serve(endpointPath, maxBodyBytes: maxBodyBytes) { await server.respond(to: $0) }
         return router
+    }
+
+    /// Answers a request for one of the server's two paths; nil for any other path.
+    public func handle(_ request: OAuthRequest) async -> OAuthResponse? {
+        switch request.path {
+        case metadata.path:
+            guard request.method == .get || request.method == .head else {
+                return OAuthResponse(status: 405, headers: ["Allow": "GET"])
+            }
+            return resourceGuard([]).metadataResponse
+        case endpointPath:
+            return await respond(to: request)
+        default:
+            return nil
+        }
     }
 
     /// `/mcp`: the token first (401 without a good one, 403 for a tool whose scope it lacks),
     /// then the MCP message, answered by a server made for this request.
     func respond(to request: OAuthRequest) async -> OAuthResponse {
-        let verifiers = await keys.verifiers(forKeyID: Self.keyID(of: request))
-        let required = Self.requiredScopes(request.body)
+        let verifiers = await keys.verifiers(forKeyID: IssuerKeys.keyID(of: request))
+        let required = MCPTools.requiredScopes(request.body)
         let grant: AccessGrant
         switch await resourceGuard(verifiers).check(request, requiring: required) {
         case .denied(let response, _): return response
@@ -90,42 +91,18 @@ public struct MCPResourceServer: Sendable {
         return await answer(request, for: grant)
     }
 
-    /// The scope a `tools/call` of a known tool needs (the contract's table); none for any other
-    /// message, which a valid token for this resource may send.
-    static func requiredScopes(_ body: [UInt8]) -> ScopeSet {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-            object["method"] as? String == "tools/call",
-            let name = (object["params"] as? [String: Any])?["name"] as? String,
-            let scope = tools.first(where: { $0.tool.name == name })?.scope
-        else { return .empty }
-        return [scope]
-    }
-
-    /// The `kid` of a Bearer JWT's header, to notice a key the server has not fetched yet.
-    static func keyID(of request: OAuthRequest) -> String? {
-        guard let header = request.headers["authorization"], header.count > 7,
-            header.prefix(7).lowercased() == "bearer "
-        else { return nil }
-        let token = header.dropFirst(7)
-        guard let first = token.split(separator: ".", omittingEmptySubsequences: false).first,
-            let bytes = Base64URL.decode(first),
-            let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        else { return nil }
-        return object["kid"] as? String
-    }
-
     /// One stateless MCP exchange: a fresh SDK server whose tools act for `grant`.
     func answer(_ request: OAuthRequest, for grant: AccessGrant) async -> OAuthResponse {
         let server = Server(
             name: "granted-mcp-example", version: "1.0.0",
             capabilities: .init(tools: .init(listChanged: false)))
         let messages = messages
-        let caller = Caller(grant)
+        let caller = MCPTools.Caller(grant)
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: Self.tools.map(\.tool))
+            ListTools.Result(tools: MCPTools.all.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { parameters in
-            try await Self.call(parameters, as: caller, messages: messages)
+            try await MCPTools.call(parameters, as: caller, messages: messages)
         }
         let transport = StatelessHTTPServerTransport()
         do { try await server.start(transport: transport) } catch {
@@ -143,52 +120,6 @@ public struct MCPResourceServer: Sendable {
         return response
     }
 
-    /// Who the verified token acts for.
-    struct Caller: Sendable {
-        /// The user, or for an app-only token the client (RFC 9068 §2.2: `sub` is the client).
-        let subject: String
-        let client: String
-        let scopes: ScopeSet
-
-        init(_ grant: AccessGrant) {
-            client = grant.client?.rawValue ?? ""
-            subject = grant.subject?.rawValue ?? client
-            scopes = grant.scopes ?? .empty
-        }
-    }
-
-    static func call(_ parameters: CallTool.Parameters, as caller: Caller, messages: MCPMessages) async throws
-        -> CallTool.Result
-    {
-        switch parameters.name {
-        case "whoami":
-            return try result(["sub": caller.subject, "client_id": caller.client, "scope": caller.scopes.description])
-        case "send_message":
-            guard let to = parameters.arguments?["to"]?.stringValue, (1...64).contains(to.count),
-                let text = parameters.arguments?["text"]?.stringValue, (1...4096).contains(text.count)
-            else {
-                return CallTool.Result(
-                    content: [
-                        .text(
-                            text: "send_message takes to (a username) and text (1 to 4096 characters)",
-                            annotations: nil, _meta: nil)
-                    ],
-                    isError: true)
-            }
-            return try result(await messages.post(from: caller.subject, to: to, text: text).json)
-        case "list_messages":
-            return try result(await messages.sent(by: caller.subject).map(\.json))
-        default:
-            throw MCPError.invalidParams("unknown tool \(parameters.name)")
-        }
-    }
-
-    /// JSON text content, keys sorted.
-    static func result(_ value: Any) throws -> CallTool.Result {
-        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
-        return CallTool.Result(content: [.text(text: String(decoding: data, as: UTF8.self), annotations: nil, _meta: nil)])
-    }
-
     /// The Hummingbird application; `onServerRunning` learns the bound port.
     public func application(
         host: String, port: Int, logger: Logger? = nil,
@@ -200,26 +131,4 @@ public struct MCPResourceServer: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
-}
-
-/// The messages sent through `send_message`, in memory.
-actor MCPMessages {
-    struct Message: Sendable {
-        let id: String
-        let from: String
-        let to: String
-        let text: String
-        var json: [String: String] { ["id": id, "from": from, "to": to, "text": text] }
-    }
-
-    private var messages: [Message] = []
-
-    func post(from: String, to: String, text: String) -> Message {
-        let message = Message(id: UUID().uuidString.lowercased(), from: from, to: to, text: text)
-        messages.append(message)
-        if messages.count > 1_000 { messages.removeFirst(messages.count - 1_000) }
-        return message
-    }
-
-    func sent(by sender: String) -> [Message] { messages.filter { $0.from == sender } }
 }

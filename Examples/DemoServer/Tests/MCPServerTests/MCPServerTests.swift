@@ -116,13 +116,14 @@ struct MCPServerTests {
         }
     }
 
-    @Test("no token: 401 with exactly Bearer resource_metadata (RFC 9728 §5.1)")
+    @Test("no token: 401 with exactly Bearer resource_metadata and the scope to ask for first (RFC 9728 §5.1, RFC 6750 §3)")
     func anonymous() async throws {
         let setup = try await Setup()
         try await setup.run { client in
             let response = try await Self.post(client, Self.initialize, token: nil)
             #expect(response.status == .unauthorized)
-            #expect(response.headers[.wwwAuthenticate] == #"Bearer resource_metadata="\#(Self.metadataURL)""#)
+            #expect(
+                response.headers[.wwwAuthenticate] == #"Bearer resource_metadata="\#(Self.metadataURL)", scope="public""#)
         }
     }
 

@@ -258,3 +258,17 @@ final class InProcessHTTPS: URLProtocol {
         return data
     }
 }
+
+@Suite("MCP example: the README")
+struct MCPReadmeTests {
+    @Test("\"Protect an MCP server\" shows the glue file whole, as it is")
+    func glueFileInReadme() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../..").standardizedFileURL
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let glue = try String(
+            contentsOf: root.appendingPathComponent("Examples/DemoServer/Sources/MCPServer/MCPResourceServer.swift"),
+            encoding: .utf8)
+        #expect(readme.contains("```swift\n" + glue + "```"))
+    }
+}

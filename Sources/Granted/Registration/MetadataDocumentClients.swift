@@ -53,6 +53,8 @@ public final class MetadataDocumentClients: ClientStore {
     public let clock: any WallClock
     public let rules: Rules
     private let cache: Locked<[String: Entry]>
+    /// The URLs being fetched, each with the lookups waiting for its answer.
+    private let pending: Locked<[String: [CheckedContinuation<Result<Client, Failure>?, Never>]]>
 
     private struct Entry {
         var client: Client
@@ -68,6 +70,7 @@ public final class MetadataDocumentClients: ClientStore {
         self.clock = clock
         self.rules = rules
         self.cache = Locked([:])
+        self.pending = Locked([:])
     }
 
     public func client(_ id: ClientID) async throws -> Client? {
@@ -77,12 +80,39 @@ public final class MetadataDocumentClients: ClientStore {
     }
 
     /// The client at `url`: from the cache while fresh, else fetched and validated. Does not
-    /// consult `registered`.
+    /// consult `registered`. One fetch per URL at a time: lookups that arrive meanwhile wait for
+    /// its answer instead of fetching too.
     public func resolve(_ url: ClientIdentifierURL) async -> Result<Client, Failure> {
-        let now = clock.now
-        if let cached = cache.withLock({ $0[url.rawValue] }), now < cached.expiresAt {
-            return .success(cached.client)
+        while true {
+            if let cached = cache.withLock({ $0[url.rawValue] }), clock.now < cached.expiresAt {
+                return .success(cached.client)
+            }
+            let leads = pending.withLock { pending in
+                guard pending[url.rawValue] == nil else { return false }
+                pending[url.rawValue] = []
+                return true
+            }
+            if leads {
+                let result = await fetch(url)
+                let waiting = pending.withLock { $0.removeValue(forKey: url.rawValue) } ?? []
+                for waiter in waiting { waiter.resume(returning: result) }
+                return result
+            }
+            // Nil: the fetch ended before this lookup could wait for it; look again.
+            let answer: Result<Client, Failure>? = await withCheckedContinuation { continuation in
+                let waits = pending.withLock { pending in
+                    guard pending[url.rawValue] != nil else { return false }
+                    pending[url.rawValue, default: []].append(continuation)
+                    return true
+                }
+                if !waits { continuation.resume(returning: nil) }
+            }
+            if let answer { return answer }
         }
+    }
+
+    /// Asks the source, validates, and caches a valid document as its freshness allows (§5.2).
+    private func fetch(_ url: ClientIdentifierURL) async -> Result<Client, Failure> {
         let fetched: FetchedClientMetadataDocument
         do {
             fetched = try await source.document(at: url, limit: rules.documentSizeLimit)
@@ -101,6 +131,9 @@ public final class MetadataDocumentClients: ClientStore {
         store(client, at: url, expiresAt: rules.expiry(of: fetched.freshness, at: clock.now))
         return .success(client)
     }
+
+    /// How many lookups wait for a fetch another lookup started.
+    var waitingCount: Int { pending.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 
     /// Drops the cached document at `url`, so the next lookup fetches it (the host learnt it changed).
     public func forget(_ url: ClientIdentifierURL) {

@@ -154,3 +154,50 @@ struct MetadataDocumentClientsTests {
         #expect(setup.source.fetches.isEmpty)
     }
 }
+
+/// A source that holds every fetch until `release()`, so lookups can be made to overlap.
+private struct GatedSource: ClientMetadataDocumentSource {
+    actor Gate {
+        private var isOpen = false
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+        func pass() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        func release() {
+            isOpen = true
+            for continuation in waiting { continuation.resume() }
+            waiting = []
+        }
+    }
+
+    let gate = Gate()
+    let documents = StaticClientMetadataDocuments()
+
+    func document(at url: ClientIdentifierURL, limit: Int) async throws -> FetchedClientMetadataDocument {
+        await gate.pass()
+        return try await documents.document(at: url, limit: limit)
+    }
+}
+
+@Suite("Metadata document clients: overlapping lookups")
+struct OverlappingLookupTests {
+    @Test("lookups of one URL while it is being fetched wait for that fetch instead of fetching again", arguments: [.noStore, .lifetime(600)] as [FetchedClientMetadataDocument.Freshness])
+    func oneFetch(_ freshness: FetchedClientMetadataDocument.Freshness) async throws {
+        let source = GatedSource()
+        let id = MetadataDocumentClientsTests.id
+        source.documents.serve(
+            FetchedClientMetadataDocument(status: 200, body: Array(MetadataDocumentClientsTests.json.utf8), freshness: freshness), at: id)
+        let clients = MetadataDocumentClients(source: source, clock: ManualClock())
+        let found = try await withThrowingTaskGroup(of: Client?.self) { group in
+            for _ in 0..<5 { group.addTask { try await clients.client(ClientID(id)) } }
+            for _ in 0..<5000 where clients.waitingCount < 4 { try await Task.sleep(for: .milliseconds(1)) }
+            #expect(clients.waitingCount == 4)
+            await source.gate.release()
+            return try await group.reduce(into: [Client?]()) { $0.append($1) }
+        }
+        #expect(found.count == 5 && found.allSatisfy { $0?.name == "Agent" })
+        #expect(source.documents.fetches == [id])
+        #expect(clients.waitingCount == 0)
+    }
+}

@@ -46,6 +46,10 @@ extension AuthorizationServer {
             "introspection_endpoint_auth_methods_supported", ClientAuthenticationMethod.secretBased.map(\.rawValue))
         json.field("code_challenge_methods_supported", codeChallengeMethods.map(\.rawValue))
         json.field("authorization_response_iss_parameter_supported", true)
+        if supportsClientMetadataDocuments {
+            // draft-ietf-oauth-client-id-metadata-document §6.
+            json.field("client_id_metadata_document_supported", true)
+        }
         if !policy.resources.isEmpty {
             // RFC 9728 §4: the resources this server issues tokens for (RFC 8707 identifiers).
             json.field("protected_resources", policy.resources.resources.keys.sorted().map(\.rawValue))

@@ -13,8 +13,12 @@ public struct Demo: Sendable {
     /// Builds the server and imports the fixtures' API keys.
     public init(_ configuration: DemoConfiguration) async throws {
         let fixtures = configuration.fixtures
+        // A client_id that is an https URL names its own metadata document, fetched and cached.
+        let clients: any ClientStore = configuration.clientMetadataDocuments.map {
+            MetadataDocumentClients(registered: fixtures.clients, source: $0, clock: configuration.clock)
+        } ?? fixtures.clients
         let server = AuthorizationServer(
-            issuer: configuration.issuer, policy: try configuration.policy(), clients: fixtures.clients,
+            issuer: configuration.issuer, policy: try configuration.policy(), clients: clients,
             store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
             signingKeys: try SigningKeys(active: configuration.signer))
         for user in fixtures.users.all {

@@ -21,6 +21,9 @@ public struct DemoConfiguration: Sendable {
     public var maxBodyBytes = 64 * 1024
     /// More resource servers elsewhere (`--resource`), given JWT access tokens like the fixtures'.
     public var extraResources: [ResourceIdentifier] = []
+    /// Fetches the documents of clients whose `client_id` is an https URL
+    /// (`--client-metadata-documents`); nil: only the fixtures' clients exist.
+    public var clientMetadataDocuments: (any ClientMetadataDocumentSource)?
 
     public enum Problem: Error, CustomStringConvertible {
         case issuerNotAResource(String)

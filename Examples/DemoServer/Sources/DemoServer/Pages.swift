@@ -37,6 +37,10 @@ enum Pages {
         var body = "<h1>Authorize \(HTML.escape(client.name))</h1>"
         body += "<p>Signed in as <strong>\(HTML.escape(username))</strong>.</p>"
         if let error { body += #"<p class="error" role="alert">\#(HTML.escape(error))</p>"# }
+        if let url = ClientIdentifierURL(client.id.rawValue) {
+            // draft-ietf-oauth-client-id-metadata-document §8.5: the site, whatever the document's name says.
+            body += "<p class=\"hint\">This application describes itself at <strong>\(HTML.escape(url.host))</strong>.</p>"
+        }
         body += "<p><strong>\(HTML.escape(client.name))</strong> (<code>\(HTML.escape(client.id.rawValue))</code>) asks to:</p><ul>"
         for scope in scopes {
             let what = scopeDescriptions[scope].map { " — " + HTML.escape($0) } ?? ""

@@ -43,6 +43,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Where grants live: memory (default), or a postgres:// URL that several demo servers share.")
     var storage = "memory"
 
+    @Flag(help: "Accept https client_id URLs: fetch the client's metadata document (draft-ietf-oauth-client-id-metadata-document).")
+    var clientMetadataDocuments = false
+
     func validate() throws {
         if storage != "memory", !storage.hasPrefix("postgres://"), !storage.hasPrefix("postgresql://") {
             throw ValidationError("--storage takes memory or a postgres:// URL")
@@ -76,6 +79,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         configuration.authorizationCodeLifetime = TimeInterval(authorizationCodeLifetime)
         configuration.idTokenLifetime = TimeInterval(idTokenLifetime)
         configuration.extraResources = resource.compactMap(ResourceIdentifier.init(rawValue:))
+        if clientMetadataDocuments { configuration.clientMetadataDocuments = HTTPClientMetadataDocuments() }
 
         // Logs go to standard error: standard output carries the one `listening on` line.
         var standardErrorLogger = Logger(label: "demo-server", factory: { StreamLogHandler.standardError(label: $0) })

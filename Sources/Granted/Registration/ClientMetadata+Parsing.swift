@@ -76,7 +76,8 @@ extension ClientMetadata {
         let jwksURI = try members.string("jwks_uri")
         if members.isPresent("jwks") {
             guard jwksURI == nil else { throw .invalidClientMetadata("jwks and jwks_uri must not both be present") }
-            guard let value = members.values["jwks"],
+            // `data(withJSONObject:)` traps on anything but a valid container: check first.
+            guard let value = members.values["jwks"] as? [String: Any], JSONSerialization.isValidJSONObject(value),
                 let data = try? JSONSerialization.data(withJSONObject: value),
                 let keys = try? JWKSet(json: Array(data)), !keys.keys.isEmpty
             else { throw .invalidClientMetadata("jwks must be a JWK Set of public keys") }

@@ -104,7 +104,8 @@ public struct PostgresClientStore: ClientStore {
         }
     }
 
-    /// Adds the client, or replaces the one registered under its id.
+    /// Adds the client, or replaces the one registered under its id; a configured client has no
+    /// dynamic registration (RFC 7591), so one under that id is dropped, as in memory.
     public func register(_ registered: Client) async throws {
         let query = PostgresQuery(
             unsafeSQL: """
@@ -116,7 +117,16 @@ public struct PostgresClientStore: ClientStore {
                 binds.append(registered.id.rawValue)
                 Self.bindColumns(of: registered, to: &binds)
             })
-        _ = try await rows(query)
+        let dropRegistration = PostgresQuery(
+            unsafeSQL: "DELETE FROM \(registrations) WHERE client_id = $1",
+            binds: PostgresGrantStore.binds { $0.append(registered.id.rawValue) })
+        let (client, logger) = (client, logger)
+        try await withTimeout(timeout) {
+            try await client.transaction(logger: logger) { connection in
+                try await connection.query(query, logger: logger)
+                try await connection.query(dropRegistration, logger: logger)
+            }
+        }
     }
 
     /// Removes the client; its grants stay until they expire or are revoked.

@@ -92,12 +92,15 @@ extension ClientMetadata {
             throw .invalidClientMetadata("private_key_jwt needs jwks or jwks_uri")
         }
 
-        // scope (§2): unknown scopes are dropped, as §3.2.1 lets the server replace values.
+        // scope (§2): unknown scopes are dropped, as §3.2.1 lets the server replace values; a
+        // scope with none left is refused rather than widened to every scope.
         if let text = try members.string("scope") {
             guard let parsed = try? ScopeSet.parse(text) else {
                 throw .invalidClientMetadata("scope is malformed")
             }
-            scope = parsed.intersection(policy.knownScopes)
+            let known = parsed.intersection(policy.knownScopes)
+            guard !known.isEmpty else { throw .invalidClientMetadata("scope names no scope this server knows") }
+            scope = known
         }
 
         // Logout URIs (RP-Initiated Logout §3.1; Back-Channel Logout §2.2).

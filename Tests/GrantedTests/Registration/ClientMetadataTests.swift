@@ -81,6 +81,9 @@ struct ClientMetadataTests {
             #"{"redirect_uris":["https://a.example.com/cb"],"grant_types":"authorization_code"}"#,
             #"{"redirect_uris":["https://a.example.com/cb"],"contacts":[1]}"#,
             #"{"redirect_uris":["https://a.example.com/cb"],"scope":"bad\"scope"}"#,
+            // Nothing known left in scope (found by the fuzzer: an empty scope did not read back).
+            #"{"redirect_uris":["https://a.example.com/cb"],"scope":"payroll"}"#,
+            #"{"redirect_uris":["https://a.example.com/cb"],"scope":""}"#,
             // Logout URIs.
             #"{"redirect_uris":["https://a.example.com/cb"],"post_logout_redirect_uris":["http://evil.example.com/"]}"#,
             #"{"redirect_uris":["https://a.example.com/cb"],"backchannel_logout_uri":"com.example.app:/logout"}"#,

@@ -53,6 +53,10 @@ public struct Policy: Sendable {
     public var refreshTokenPrefix = "grt_"
     public var authorizationCodePrefix = "gac_"
     public var apiKeyPrefix = "gak_"
+    /// Client secrets issued at registration (RFC 7591 §3.2.1).
+    public var clientSecretPrefix = "gcs_"
+    /// Registration access tokens (RFC 7592 §1.2).
+    public var registrationAccessTokenPrefix = "grg_"
 
     // MARK: Resources (RFC 8707)
     /// The protected resources tokens are issued for, and the default audience. Empty: no
@@ -60,6 +64,15 @@ public struct Policy: Sendable {
     public var resources = ResourceRegistry()
 
     // MARK: Endpoints
+    /// Who may register clients dynamically (RFC 7591 §3); the endpoint needs a `ClientRegistry`
+    /// as the server's client store (the in-memory default is one). Closed by default.
+    public var registration: RegistrationAccess = .closed
+    /// What a dynamically registered client may ask for, whatever its `scope` member says: the
+    /// server replaces the value and the response shows it (RFC 7591 §2, §3.2.1). Nil keeps the
+    /// registered `scope` as the client's limit. An MCP client registers with the scope of its
+    /// first challenge and steps up for more later (MCP authorization specification, scope
+    /// challenge handling), which a registered limit would refuse.
+    public var registrationScopes: ScopeSet?
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
     public var introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer
 

@@ -32,6 +32,7 @@ extension AuthorizationServer {
         json.field("token_endpoint", issuer + paths.token)
         json.field("revocation_endpoint", issuer + paths.revocation)
         json.field("introspection_endpoint", issuer + paths.introspection)
+        if clientRegistry != nil { json.field("registration_endpoint", issuer + paths.registration) }
         if canSignIDTokens {
             json.field("userinfo_endpoint", issuer + paths.userInfo)
             json.field("jwks_uri", issuer + paths.jwks)

@@ -10,10 +10,14 @@ public struct EndpointPaths: Sendable, Hashable {
     public var openIDConfiguration = "/.well-known/openid-configuration"
     /// RFC 8414 §3 (for an issuer without a path component).
     public var authorizationServerMetadata = "/.well-known/oauth-authorization-server"
+    /// The client registration endpoint (RFC 7591 §3); each client's configuration endpoint
+    /// (RFC 7592 §2) is under it, `<registration>/<client_id>`.
+    public var registration = "/register"
     public init() {}
 
     /// Every path `AuthorizationServer.handle(_:)` answers (all but the authorization endpoint,
-    /// which needs the host's pages), for registering routes.
+    /// which needs the host's pages), for registering routes. Registration adds `registration`
+    /// and every path under `registration + "/"` when `Policy.registration` is not closed.
     public var handled: [String] {
         [token, revocation, introspection, userInfo, jwks, openIDConfiguration, authorizationServerMetadata]
     }

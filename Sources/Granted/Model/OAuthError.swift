@@ -25,6 +25,12 @@ public enum OAuthError: Error, Sendable, Hashable {
     case consentRequired
     case requestNotSupported
     case requestURINotSupported
+    // RFC 7591 §3.2.2
+    /// A redirect URI that is malformed or not allowed (fragment, non-loopback `http`, a scheme
+    /// RFC 8252 §7.1 does not allow).
+    case invalidRedirectURI(String)
+    /// Client metadata that is malformed, unknown or inconsistent.
+    case invalidClientMetadata(String)
 }
 
 extension OAuthError {
@@ -50,6 +56,8 @@ extension OAuthError {
         case .consentRequired: "consent_required"
         case .requestNotSupported: "request_not_supported"
         case .requestURINotSupported: "request_uri_not_supported"
+        case .invalidRedirectURI: "invalid_redirect_uri"
+        case .invalidClientMetadata: "invalid_client_metadata"
         }
     }
 
@@ -64,7 +72,7 @@ extension OAuthError {
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
             .invalidScope, .invalidTarget, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
             .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
-            .requestURINotSupported:
+            .requestURINotSupported, .invalidRedirectURI, .invalidClientMetadata:
             400
         }
     }
@@ -73,7 +81,8 @@ extension OAuthError {
     public var description: String? {
         switch self {
         case .invalidRequest(let text), .invalidGrant(let text), .unauthorizedClient(let text),
-            .invalidScope(let text), .invalidTarget(let text):
+            .invalidScope(let text), .invalidTarget(let text), .invalidRedirectURI(let text),
+            .invalidClientMetadata(let text):
             text
         case .invalidClient: "client authentication failed"
         case .unsupportedGrantType: "the grant type is not supported"

@@ -25,11 +25,18 @@ public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, 
     public static let clientSecretPost = ClientAuthenticationMethod(rawValue: "client_secret_post")
     /// A public client: `client_id` only (RFC 6749 §2.1, §3.2.1).
     public static let none = ClientAuthenticationMethod(rawValue: "none")
+    /// A JWT assertion MACed with the client secret (RFC 7523 §2.2; OpenID Connect Core §9).
+    public static let clientSecretJWT = ClientAuthenticationMethod(rawValue: "client_secret_jwt")
+    /// A JWT assertion signed with the client's private key (RFC 7523 §2.2; OpenID Connect Core §9).
+    public static let privateKeyJWT = ClientAuthenticationMethod(rawValue: "private_key_jwt")
 
     /// The methods that carry a client secret (RFC 6749 §2.3.1): what introspection accepts.
     public static let secretBased: [ClientAuthenticationMethod] = [.clientSecretBasic, .clientSecretPost]
     /// What the token and revocation endpoints accept: a secret, or a public client's id alone.
     public static let tokenEndpoint: [ClientAuthenticationMethod] = secretBased + [.none]
+    /// What dynamic registration accepts as `token_endpoint_auth_method` (RFC 7591 §2): the
+    /// token endpoint's methods and the two JWT assertion methods, held until they are accepted.
+    public static let registrable: [ClientAuthenticationMethod] = tokenEndpoint + [.clientSecretJWT, .privateKeyJWT]
 }
 
 /// PKCE code challenge methods (RFC 7636 §4.2).

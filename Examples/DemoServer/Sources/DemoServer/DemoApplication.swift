@@ -38,15 +38,21 @@ public struct Demo: Sendable {
         maxBodyBytes = configuration.maxBodyBytes
     }
 
-    /// Every route: Granted's endpoints (token, revocation, introspection, userinfo, JWKS and both
-    /// metadata documents, at the paths the metadata names), `/authorize`, `/user`, `/messages` and
-    /// the API's protected resource metadata.
+    /// Every route: Granted's endpoints (token, revocation, introspection, userinfo, JWKS, both
+    /// metadata documents, registration and each client's configuration URI, at the paths the
+    /// metadata names), `/authorize`, `/user`, `/messages` and the API's protected resource metadata.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
         let paths = server.paths
         let server = server
         for path in paths.handled {
+            router.serve(path, maxBodyBytes: maxBodyBytes) { request in
+                await server.handle(request) ?? OAuthResponse(status: 404)
+            }
+        }
+        // RFC 7591 §3 and RFC 7592 §2: the registration endpoint and `<registration>/<client_id>`.
+        for path in [paths.registration, paths.registration + "/:client_id"] {
             router.serve(path, maxBodyBytes: maxBodyBytes) { request in
                 await server.handle(request) ?? OAuthResponse(status: 404)
             }

@@ -60,7 +60,8 @@ public struct DemoConfiguration: Sendable {
     }
 
     /// Granted's policy: the contract's lifetimes, the fixtures' scopes (`message.send`) known,
-    /// and the resources: the demo's API (opaque tokens, the default audience) and those elsewhere.
+    /// the resources: the demo's API (opaque tokens, the default audience) and those elsewhere,
+    /// and open dynamic registration (RFC 7591 §3) into the fixtures' in-memory client store.
     func policy() throws(Problem) -> Policy {
         var policy = Policy()
         var resources = ResourceRegistry()
@@ -72,6 +73,10 @@ public struct DemoConfiguration: Sendable {
         policy.authorizationCodeLifetime = authorizationCodeLifetime
         policy.idTokenLifetime = idTokenLifetime
         policy.knownScopes = policy.knownScopes.union(fixtures.scopes).union([ResourceAPI.sendScope])
+        policy.registration = .open
+        // Open registration limits nothing a registered scope could: every client may ask for
+        // every scope, and the user's consent decides (an MCP client steps up later).
+        policy.registrationScopes = policy.knownScopes
         return policy
     }
 }

@@ -5,6 +5,7 @@ extension AuthorizationServer {
     public func handle(_ request: OAuthRequest) async -> OAuthResponse? {
         switch request.path {
         case paths.token: await token(request)
+        case paths.deviceAuthorization: await deviceAuthorization(request)
         case paths.revocation: await revoke(request)
         case paths.introspection: await introspect(request)
         case paths.userInfo where canSignIDTokens: await userInfo(request)

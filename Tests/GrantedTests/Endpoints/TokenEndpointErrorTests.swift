@@ -144,9 +144,9 @@ struct TokenEndpointErrorTests {
             name: "grant types are case-sensitive",
             request: post([("grant_type", "CLIENT_CREDENTIALS")], basic: service), code: "unsupported_grant_type"),
         ErrorCase(
-            name: "device code grant",
+            name: "device code grant for a client not registered for it",
             request: post([("grant_type", "urn:ietf:params:oauth:grant-type:device_code")], basic: service),
-            code: "unsupported_grant_type"),
+            code: "unauthorized_client"),
         ErrorCase(
             name: "confidential client not registered for client credentials",
             request: post([grant], basic: TestServer.webApp), code: "unauthorized_client"),

@@ -52,6 +52,10 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(version: 1, name: "0001_grants", sql: String(decoding: PackageResources._001_grants_sql, as: UTF8.self)),
         Migration(version: 2, name: "0002_clients", sql: String(decoding: PackageResources._002_clients_sql, as: UTF8.self)),
         Migration(version: 3, name: "0003_resources", sql: String(decoding: PackageResources._003_resources_sql, as: UTF8.self)),
+        // Version 4 is taken by another change; 5 may be applied before it (each runs once).
+        Migration(
+            version: 5, name: "0005_device_authorizations",
+            sql: String(decoding: PackageResources._005_device_authorizations_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

@@ -13,7 +13,7 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 
 /// Every input surface Granted reads, each with the invariants that must hold for any bytes.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case form, headers, token, authorize, revoke, introspect, jws, jwk, clients, jwtat
+    case form, headers, token, authorize, revoke, introspect, jws, jwk, clients, jwtat, device
 
     /// Runs the target on one input. - Throws: `FuzzFailure` when an invariant breaks.
     public func check(_ bytes: [UInt8]) async throws {
@@ -28,6 +28,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jwk: try JWKChecks.check(bytes)
         case .clients: try ClientFileChecks.check(bytes)
         case .jwtat: try JWTAccessTokenChecks.check(bytes)
+        case .device: try await DeviceChecks.check(bytes)
         }
     }
 }

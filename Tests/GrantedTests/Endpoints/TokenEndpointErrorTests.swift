@@ -229,4 +229,21 @@ struct TokenEndpointErrorTests {
                 $0 == 0x20 || $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0)
             })
     }
+    @Test(
+        "the device grant's errors: 400 JSON, not cached, no challenge, descriptions within §5.2's characters (RFC 8628 §3.5)",
+        arguments: [OAuthError.authorizationPending, .slowDown, .expiredToken, .accessDenied])
+    func deviceErrors(_ error: OAuthError) throws {
+        let response = error.tokenEndpointResponse
+        #expect(response.status == 400)
+        #expect(response.isNotCacheable)
+        #expect(response.headers["WWW-Authenticate"] == nil)
+        let json = try response.jsonObject()
+        #expect(json["error"] as? String == error.code)
+        let description = json["error_description"] as? String ?? ""
+        #expect(
+            description.utf8.allSatisfy {
+                $0 == 0x20 || $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0)
+            })
+        #expect(["authorization_pending", "slow_down", "expired_token", "access_denied"].contains(error.code))
+    }
 }

@@ -1,5 +1,5 @@
 /// Every error Granted answers on the wire (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1;
-/// RFC 7009 §2.2.1; OpenID Connect Core §3.1.2.6). The `String` of `invalidRequest` and its kin
+/// RFC 7009 §2.2.1; OpenID Connect Core §3.1.2.6; RFC 8628 §3.5). The `String` of `invalidRequest` and its kin
 /// is always a literal written in Granted, never client input, so it is safe to send back.
 public enum OAuthError: Error, Sendable, Hashable {
     case invalidRequest(String)
@@ -31,6 +31,10 @@ public enum OAuthError: Error, Sendable, Hashable {
     case invalidRedirectURI(String)
     /// Client metadata that is malformed, unknown or inconsistent.
     case invalidClientMetadata(String)
+    // RFC 8628 §3.5: what a device polling the token endpoint is told
+    case authorizationPending
+    case slowDown
+    case expiredToken
 }
 
 extension OAuthError {
@@ -58,6 +62,9 @@ extension OAuthError {
         case .requestURINotSupported: "request_uri_not_supported"
         case .invalidRedirectURI: "invalid_redirect_uri"
         case .invalidClientMetadata: "invalid_client_metadata"
+        case .authorizationPending: "authorization_pending"
+        case .slowDown: "slow_down"
+        case .expiredToken: "expired_token"
         }
     }
 
@@ -72,7 +79,8 @@ extension OAuthError {
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
             .invalidScope, .invalidTarget, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
             .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
-            .requestURINotSupported, .invalidRedirectURI, .invalidClientMetadata:
+            .requestURINotSupported, .invalidRedirectURI, .invalidClientMetadata,
+            .authorizationPending, .slowDown, .expiredToken:
             400
         }
     }
@@ -98,6 +106,9 @@ extension OAuthError {
         case .consentRequired: "the user must consent"
         case .requestNotSupported: "request objects are not supported"
         case .requestURINotSupported: "request_uri is not supported"
+        case .authorizationPending: "the user has not decided yet"
+        case .slowDown: "polling too fast: add 5 seconds to the interval"
+        case .expiredToken: "the device code has expired"
         }
     }
 }

@@ -7,10 +7,12 @@ public struct GrantType: RawRepresentable, Sendable, Hashable, Codable {
     public static let refreshToken = GrantType(rawValue: "refresh_token")
     /// The implicit grant has no `grant_type` on the wire; this value lets a client be allowed it.
     public static let implicit = GrantType(rawValue: "implicit")
+    /// The device authorization grant (RFC 8628 §3.4).
+    public static let deviceCode = GrantType(rawValue: "urn:ietf:params:oauth:grant-type:device_code")
 
-    /// What the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6), in the order the metadata
-    /// lists them; the endpoint dispatches on exactly these.
-    public static let tokenEndpoint: [GrantType] = [.authorizationCode, .clientCredentials, .refreshToken]
+    /// What the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6; RFC 8628 §3.4), in the order
+    /// the metadata lists them; the endpoint dispatches on exactly these.
+    public static let tokenEndpoint: [GrantType] = [.authorizationCode, .clientCredentials, .refreshToken, .deviceCode]
     /// Everything Granted implements: the token endpoint's grants and the implicit grant (§4.2).
     public static let supported: [GrantType] = tokenEndpoint + [.implicit]
 }

@@ -10,6 +10,10 @@ public struct DemoConfiguration: Sendable {
     public var accessTokenLifetime: TimeInterval = 14 * 24 * 3600
     public var authorizationCodeLifetime: TimeInterval = 30
     public var idTokenLifetime: TimeInterval = 3600
+    /// How long a device code and its user code live (RFC 8628 §3.2 `expires_in`).
+    public var deviceCodeLifetime: TimeInterval = 600
+    /// The seconds a device waits between polls (RFC 8628 §3.2 `interval`).
+    public var devicePollInterval: TimeInterval = 5
     public var fixtures: DemoFixtures
     /// Signs ID tokens; its public key is in the JWK Set.
     public var signer: any Signer
@@ -72,6 +76,8 @@ public struct DemoConfiguration: Sendable {
         policy.accessTokenLifetime = accessTokenLifetime
         policy.authorizationCodeLifetime = authorizationCodeLifetime
         policy.idTokenLifetime = idTokenLifetime
+        policy.deviceCodeLifetime = deviceCodeLifetime
+        policy.devicePollingInterval = devicePollInterval
         policy.knownScopes = policy.knownScopes.union(fixtures.scopes).union([ResourceAPI.sendScope])
         policy.registration = .open
         // Open registration limits nothing a registered scope could: every client may ask for

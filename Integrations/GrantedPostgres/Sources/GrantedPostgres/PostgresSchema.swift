@@ -55,6 +55,9 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(
             version: 4, name: "0004_client_registrations",
             sql: String(decoding: PackageResources._004_client_registrations_sql, as: UTF8.self)),
+        Migration(
+            version: 5, name: "0005_device_authorizations",
+            sql: String(decoding: PackageResources._005_device_authorizations_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

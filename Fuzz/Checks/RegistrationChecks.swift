@@ -72,10 +72,18 @@ enum RegistrationChecks {
         let read = await server.handle(OAuthRequest(method: .get, path: path, headers: bearer))
         try require(read?.status == 200, "the registration cannot be read with its token")
         try require(read.map { !$0.bodyText.contains("\"client_secret\"") } ?? false, "the secret is shown again")
-        let deleted = await server.handle(OAuthRequest(method: .delete, path: path, headers: bearer))
+        // RFC 7592 §3: the read answers a new token, and the one it replaced stops working.
+        guard let readBody = read?.body,
+            let readDocument = try? JSONSerialization.jsonObject(with: Data(readBody)) as? [String: Any],
+            let rotated = readDocument["registration_access_token"] as? String, rotated != token
+        else { throw FuzzFailure("a read without a new registration_access_token") }
+        let stale = await server.handle(OAuthRequest(method: .get, path: path, headers: bearer))
+        try require(stale?.status == 401, "a replaced registration token still reads")
+        let current: HeaderFields = ["Authorization": "Bearer " + rotated]
+        let deleted = await server.handle(OAuthRequest(method: .delete, path: path, headers: current))
         try require(deleted?.status == 204, "the registration cannot be deleted with its token")
         try require(try await server.clients.client(ClientID(id)) == nil, "a deleted client is still stored")
-        let after = await server.handle(OAuthRequest(method: .get, path: path, headers: bearer))
+        let after = await server.handle(OAuthRequest(method: .get, path: path, headers: current))
         try require(after?.status == 401, "a deleted registration still answers")
     }
 }

@@ -85,6 +85,10 @@ def run(base):
     read = requests.get(uri, headers=bearer, timeout=10)
     check(read.status_code == 200 and read.json()["client_id"] == client_id, f"read answered {read.status_code}")
     check("client_secret" not in read.json(), "the secret was shown again")
+    rotated = read.json().get("registration_access_token")
+    check(rotated and rotated != registered["registration_access_token"], "the read carried no new token (RFC 7592 §3)")
+    check(requests.get(uri, headers=bearer, timeout=10).status_code == 401, "the token a read replaced still works")
+    bearer = {"Authorization": f"Bearer {rotated}"}
     replaced = requests.put(uri, headers=bearer, json={
         "client_id": client_id, "client_secret": secret, "client_name": "Python service, renamed",
         "grant_types": ["client_credentials"], "scope": "public",
@@ -92,7 +96,7 @@ def run(base):
     check(replaced.status_code == 200 and replaced.json().get("client_name") == "Python service, renamed",
           f"replace answered {replaced.status_code} {replaced.text}")
     bearer = {"Authorization": f"Bearer {replaced.json()['registration_access_token']}"}
-    yield "management: GET 200 (no secret), 401 without or with a wrong token, PUT 200 (renamed)"
+    yield "management: GET 200 (no secret, a new registration token), 401 without or with a wrong or replaced token, PUT 200 (renamed)"
 
     deleted = requests.delete(uri, headers=bearer, timeout=10)
     check(deleted.status_code == 204, f"delete answered {deleted.status_code}")

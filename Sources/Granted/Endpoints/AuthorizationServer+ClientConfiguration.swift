@@ -27,12 +27,27 @@ extension AuthorizationServer {
                 guard deleted else { throw .unauthorized(.invalidToken) }
                 return OAuthResponse(status: 204, headers: ["Cache-Control": "no-store", "Pragma": "no-cache"])
             default:
-                // §2.1: the secret cannot be shown again (only its hash is kept), nor the token.
-                return .json(registrationDocument(stored, secret: nil, accessToken: nil))
+                return try await read(stored, presented: digest, in: registry)
             }
         } catch {
             return error.response
         }
+    }
+
+    /// §2.1, §3: the response carries `registration_access_token` (REQUIRED), and only the old
+    /// one's digest is kept, so a read rotates it: one atomic replace conditional on the token
+    /// presented, after which the client must use the new one (§2.1). The secret is not shown
+    /// again (only its hash is kept; §2.1 lets the response differ from the registration's).
+    private func read(
+        _ stored: RegisteredClient, presented digest: Digest256, in registry: any ClientRegistry
+    ) async throws(RegistrationFailure) -> OAuthResponse {
+        let accessToken = random.mintSecret(prefix: policy.registrationAccessTokenPrefix)
+        var rotated = stored
+        rotated.accessTokenDigest = accessToken.digest
+        let replaced: Bool
+        do { replaced = try await registry.replace(rotated, expecting: digest) } catch { throw .oauth(.serverError) }
+        guard replaced else { throw .unauthorized(.invalidToken) }
+        return .json(registrationDocument(rotated, secret: nil, accessToken: accessToken.value))
     }
 
     /// The client id of a configuration URI path, `<registration>/<client_id>`.

@@ -7,7 +7,7 @@ import GrantedTesting
 struct ClientConfigurationTests {
     typealias H = RegistrationHarness
 
-    @Test("GET reads the registration: the same document, without the secret (§2.1)")
+    @Test("GET reads the registration: the same document, without the secret, with a new registration token (§2.1, §3)")
     func read() async throws {
         let harness = H()
         let registered = try await harness.register(H.confidentialClient)
@@ -17,6 +17,13 @@ struct ClientConfigurationTests {
         let document = try response.jsonObject()
         #expect(document["client_id"] as? String == registered.clientID)
         #expect(document["client_secret"] == nil)
+        // §3: registration_access_token is REQUIRED; only digests are kept, so the read rotates it.
+        let rotated = try #require(document["registration_access_token"] as? String)
+        #expect(rotated != registered.accessToken && rotated.hasPrefix("grg_"))
+        let stale = await harness.server.clientConfiguration(H.configuration(.get, registered.uri, token: registered.accessToken))
+        #expect(stale.status == 401)
+        let again = await harness.server.clientConfiguration(H.configuration(.get, registered.uri, token: rotated))
+        #expect(again.status == 200)
         #expect(document["registration_client_uri"] as? String == registered.uri)
         for name in ["client_id_issued_at", "client_secret_expires_at", "redirect_uris", "grant_types", "response_types",
             "token_endpoint_auth_method", "scope"]

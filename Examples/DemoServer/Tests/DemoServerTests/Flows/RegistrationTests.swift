@@ -97,8 +97,12 @@ struct RegistrationTests {
             #expect(read.status == .ok)
             #expect(try read.string("client_id") == id)
             #expect(try read.json()["client_secret"] == nil)
+            // RFC 7592 §2.1, §3: the read answers a new token; the one it replaced is dead.
+            let readToken = try read.string("registration_access_token")
+            #expect(readToken != token)
+            #expect(try await client.request(.get, path, headers: client.bearer(token)).status == .unauthorized)
 
-            var headers = client.bearer(token)
+            var headers = client.bearer(readToken)
             headers[.contentType] = "application/json"
             let replaced = try await client.request(
                 .put, path, headers: headers,

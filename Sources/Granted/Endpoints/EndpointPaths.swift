@@ -18,6 +18,8 @@ public struct EndpointPaths: Sendable, Hashable {
     /// The client registration endpoint (RFC 7591 §3); each client's configuration endpoint
     /// (RFC 7592 §2) is under it, `<registration>/<client_id>`.
     public var registration = "/register"
+    /// The end-session endpoint (RP-Initiated Logout 1.0 §2), the host's: it ends its own session.
+    public var endSession = "/logout"
     public init() {}
 
     /// Every path `AuthorizationServer.handle(_:)` answers (all but the authorization endpoint,

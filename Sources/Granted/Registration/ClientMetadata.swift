@@ -52,6 +52,8 @@ public struct ClientMetadata: Sendable, Hashable {
         }
         return Client(
             id: id, name: clientName, authentication: authentication, redirectURIs: redirectURIs,
-            grantTypes: Set(grantTypes), allowedScopes: scope)
+            grantTypes: Set(grantTypes), allowedScopes: scope, postLogoutRedirectURIs: postLogoutRedirectURIs ?? [],
+            backchannelLogoutURI: backchannelLogoutURI,
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false)
     }
 }

@@ -34,6 +34,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
+    private let sessions = Locked<[SessionID: SignInSession]>([:])
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -267,6 +268,7 @@ public final class InMemoryGrantStore: GrantStore {
             table.digestByUserCode = table.digestByUserCode.filter { table.byDigest[$0.value] != nil }
             return count
         }
+        removed += sessions.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))
@@ -274,6 +276,14 @@ public final class InMemoryGrantStore: GrantStore {
             return count
         }
         return removed
+    }
+
+    // MARK: Sessions
+
+    public func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome {
+        sessions.withLock { transition(&$0[id]) }
     }
 
     // MARK: Helpers

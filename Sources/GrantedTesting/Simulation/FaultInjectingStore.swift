@@ -138,6 +138,11 @@ public final class FaultInjectingStore: GrantStore {
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateDeviceAuthorization(userCode: lookup, transition) }
     }
+    public func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome {
+        try await call { try await wrapped.updateSession(id, transition) }
+    }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }
     }

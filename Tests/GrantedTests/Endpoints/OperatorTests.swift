@@ -116,5 +116,8 @@ private struct FailingStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { throw Down() }
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome { throw Down() }
     func purge(before cutoff: Date) async throws -> Int { throw Down() }
 }

@@ -90,5 +90,8 @@ final class NonAtomicCodeStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome { try await inner.updateSession(id, transition) }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

@@ -32,6 +32,14 @@ public enum EndSessionDecision: Sendable, Hashable {
     /// The request is bad (a hint this server did not issue, a `client_id` that is not the
     /// hint's, a repeated parameter): show an error, redirect nowhere (§2, §4).
     case refuse(OAuthError)
+
+    /// The validated request; nil when refused.
+    public var request: EndSessionRequest? {
+        switch self {
+        case .signOutAndRedirect(let request, _), .signOut(let request), .confirm(let request): request
+        case .refuse: nil
+        }
+    }
 }
 
 extension AuthorizationServer {

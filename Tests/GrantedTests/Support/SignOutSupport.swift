@@ -130,12 +130,6 @@ extension EndSessionDecision {
     var redirectLocation: String? {
         if case .signOutAndRedirect(_, let response) = self { response.headers["Location"] } else { nil }
     }
-    var request: EndSessionRequest? {
-        switch self {
-        case .signOutAndRedirect(let request, _), .signOut(let request), .confirm(let request): request
-        case .refuse: nil
-        }
-    }
     var isRefusal: Bool { if case .refuse = self { true } else { false } }
     var isConfirmation: Bool { if case .confirm = self { true } else { false } }
     var isSignedOutPage: Bool { if case .signOut = self { true } else { false } }

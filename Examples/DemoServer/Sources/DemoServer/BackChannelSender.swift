@@ -32,8 +32,8 @@ struct BackChannelSender: Sendable {
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
         for attempt in 0..<max(1, attempts) {
-            if let (_, response) = try? await session.data(for: request),
-                let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status)
+            if let answer = try? await session.data(for: request),
+                let status = (answer.1 as? HTTPURLResponse)?.statusCode, (200..<300).contains(status)
             {
                 return true
             }

@@ -14,7 +14,7 @@ struct SignOutPages: Sendable {
         let browser = await sessions.browser(of: request)
         let ended = await sessions.signOut(browser)
         // The browser's own session; failing that, the one the verified hint was issued in.
-        if let id = ended?.id ?? decisionRequest(decision)?.sessionID,
+        if let id = ended?.id ?? decision.request?.sessionID,
             let signOut = try? await server.signOut(id)
         {
             await sender.send(signOut.deliveries)
@@ -30,13 +30,6 @@ struct SignOutPages: Sendable {
         }
         response.headers.append("Set-Cookie", sessions.clearCookie)
         return response
-    }
-
-    private func decisionRequest(_ decision: EndSessionDecision) -> EndSessionRequest? {
-        switch decision {
-        case .signOutAndRedirect(let request, _), .signOut(let request), .confirm(let request): request
-        case .refuse: nil
-        }
     }
 }
 

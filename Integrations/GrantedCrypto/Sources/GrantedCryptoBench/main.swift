@@ -1,0 +1,2 @@
+// Filled in by the benchmark commit.
+print("granted-crypto-bench: not yet")

@@ -25,7 +25,7 @@ public struct CryptoKeyVerification: PublicKeyVerification {
     }
 }
 
-extension CryptoKeyVerification {
+extension PublicKeyVerification {
     /// The verifiers for every signing key of a JWK Set, each with the algorithm its `alg` names
     /// (keys without `alg` are skipped: an algorithm is never guessed from the token).
     public func verifiers(for set: JWKSet) -> [any SignatureVerifier] {

@@ -118,3 +118,13 @@ extension KeyRing.Entry {
         if case .removed = phase { false } else { true }
     }
 }
+
+extension KeyRing {
+    /// The longest lifetime of a token `policy` has signed: ID tokens, and JWT access tokens
+    /// (RFC 9068), whose lifetime is the access token's; infinite when access tokens never
+    /// expire, so that a retired key is then never removed.
+    public static func longestSignedTokenLifetime(_ policy: Policy) -> TimeInterval {
+        guard let accessTokenLifetime = policy.accessTokenLifetime else { return .infinity }
+        return max(policy.idTokenLifetime, accessTokenLifetime)
+    }
+}

@@ -45,6 +45,18 @@ struct KeyRingTests {
         #expect(throws: KeyRing.RotationError.noNextKey) { try ring.rotate(at: rotation + 2 * Self.lifetime) }
     }
 
+    @Test("the longest signed token lifetime comes from the policy: ID tokens and JWT access tokens")
+    func lifetimeFromPolicy() {
+        var policy = Policy()
+        policy.idTokenLifetime = 3600
+        policy.accessTokenLifetime = 600
+        #expect(KeyRing.longestSignedTokenLifetime(policy) == 3600)
+        policy.accessTokenLifetime = 7200
+        #expect(KeyRing.longestSignedTokenLifetime(policy) == 7200)
+        policy.accessTokenLifetime = nil
+        #expect(KeyRing.longestSignedTokenLifetime(policy) == .infinity)
+    }
+
     struct Token {
         let compact: String
         let algorithm: JWSAlgorithm

@@ -27,6 +27,7 @@ final class FuzzServer: Sendable {
                 redirectURIs: ["https://web.example/cb", "http://127.0.0.1:8765/cb"],
                 grantTypes: [.authorizationCode, .refreshToken, .implicit]),
             Client(id: "spa", redirectURIs: ["https://spa.example/cb"], grantTypes: [.authorizationCode, .refreshToken]),
+            Client(id: "tv", grantTypes: [.deviceCode, .refreshToken]),
         ])
         var policy = Policy()
         policy.knownScopes = ["public", "profile", "openid", "email", "message.send"]

@@ -15,8 +15,18 @@ public struct Policy: Sendable {
     /// A refresh token unused this long stops working; nil: no idle expiry.
     public var refreshTokenIdleLifetime: TimeInterval? = nil
 
+    // MARK: Device authorization (RFC 8628)
+    /// Device codes and user codes live 10 minutes (`expires_in`, §3.2).
+    public var deviceCodeLifetime: TimeInterval = 600
+    /// The seconds a device waits between polls (`interval`, §3.2); each `slow_down` adds 5 (§3.5).
+    public var devicePollingInterval: TimeInterval = 5
+    /// Wrong entries of one user code before its device authorization is burned (§5.1). The
+    /// per-session limit across codes is the host's (its session knows the user agent).
+    public var maxFailedUserCodeEntries = 5
+
     // MARK: Refresh tokens
-    /// Issue refresh tokens with the authorization code grant (never with others, §4.2, §4.4.3).
+    /// Issue refresh tokens with the authorization code and device code grants (never with
+    /// others, §4.2, §4.4.3).
     public var issuesRefreshTokens = true
     /// Rotate refresh tokens of confidential clients too (public clients always rotate, RFC 9700 §2.2.2).
     public var rotatesRefreshTokens = true
@@ -53,6 +63,11 @@ public struct Policy: Sendable {
     public var refreshTokenPrefix = "grt_"
     public var authorizationCodePrefix = "gac_"
     public var apiKeyPrefix = "gak_"
+    /// Client secrets issued at registration (RFC 7591 §3.2.1).
+    public var clientSecretPrefix = "gcs_"
+    /// Registration access tokens (RFC 7592 §1.2).
+    public var registrationAccessTokenPrefix = "grg_"
+    public var deviceCodePrefix = "gdc_"
 
     // MARK: Resources (RFC 8707)
     /// The protected resources tokens are issued for, and the default audience. Empty: no
@@ -60,6 +75,15 @@ public struct Policy: Sendable {
     public var resources = ResourceRegistry()
 
     // MARK: Endpoints
+    /// Who may register clients dynamically (RFC 7591 §3); the endpoint needs a `ClientRegistry`
+    /// as the server's client store (the in-memory default is one). Closed by default.
+    public var registration: RegistrationAccess = .closed
+    /// What a dynamically registered client may ask for, whatever its `scope` member says: the
+    /// server replaces the value and the response shows it (RFC 7591 §2, §3.2.1). Nil keeps the
+    /// registered `scope` as the client's limit. An MCP client registers with the scope of its
+    /// first challenge and steps up for more later (MCP authorization specification, scope
+    /// challenge handling), which a registered limit would refuse.
+    public var registrationScopes: ScopeSet?
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
     public var introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer
 

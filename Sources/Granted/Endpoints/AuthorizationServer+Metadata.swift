@@ -30,8 +30,11 @@ extension AuthorizationServer {
         json.field("issuer", issuer)
         json.field("authorization_endpoint", issuer + paths.authorization)
         json.field("token_endpoint", issuer + paths.token)
+        // RFC 8628 §4.
+        json.field("device_authorization_endpoint", issuer + paths.deviceAuthorization)
         json.field("revocation_endpoint", issuer + paths.revocation)
         json.field("introspection_endpoint", issuer + paths.introspection)
+        if clientRegistry != nil { json.field("registration_endpoint", issuer + paths.registration) }
         if canSignIDTokens {
             json.field("userinfo_endpoint", issuer + paths.userInfo)
             json.field("jwks_uri", issuer + paths.jwks)

@@ -41,6 +41,9 @@ extension AuthorizationServer {
         case .refreshToken:
             plan = try await refreshPlan(
                 RefreshTokenGrant.Request(form), client: client, resources: resources, now: now)
+        case .deviceCode:
+            plan = try await deviceCodePlan(
+                DeviceCodeGrant.Request(form), client: client, resources: resources, now: now)
         default:
             throw .unsupportedGrantType
         }

@@ -85,6 +85,22 @@ extension OAuthError {
         return response
     }
 
+    /// An error from the registration or client configuration endpoint (RFC 7591 §3.2.2;
+    /// RFC 7592 §2): a JSON body, 400 for bad metadata; a bad registration or initial access
+    /// token is a Bearer challenge (RFC 6750 §3), a bare one when none was sent.
+    static func registrationResponse(_ error: OAuthError?, bearer: Bool) -> OAuthResponse {
+        guard bearer, error != .serverError else {
+            return OAuthResponse.json((error ?? .serverError).jsonBody, status: (error ?? .serverError).status)
+        }
+        return bearerChallengeResponse(error, Challenge(realm: nil, resourceMetadata: nil))
+    }
+
+    /// A registration the host's policy refused (`RegistrationDecision.deny`, or closed
+    /// registration): 403 with `access_denied` (RFC 6749 §4.1.2.1's code; RFC 7591 leaves it open).
+    static var registrationRefusedResponse: OAuthResponse {
+        OAuthResponse.json(OAuthError.accessDenied.jsonBody, status: 403)
+    }
+
     /// The parameters of an error sent to the client's redirect URI (RFC 6749 §4.1.2.1).
     var redirectParameters: [(String, String?)] {
         [("error", code), ("error_description", description)]

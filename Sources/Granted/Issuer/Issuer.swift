@@ -81,9 +81,14 @@ struct Issuer: Sendable {
     /// Revokes the family a replayed code's redemption created (RFC 6749 §4.1.2), or leaves a
     /// revoked one in its place if the redemption has not stored it yet.
     func revokeFamily(of code: AuthorizationCode, now: Date) async throws(OAuthError) {
-        let tombstone = AuthorizationCodeGrant.revokedFamily(of: code, at: now)
+        try await revokeFamily(AuthorizationCodeGrant.revokedFamily(of: code, at: now), now: now)
+    }
+
+    /// Revokes the family `tombstone` names, or stores the tombstone (already revoked) when the
+    /// family is not stored yet: a replayed code or device code (RFC 8628 §3.5 reuses §4.1.2's rule).
+    func revokeFamily(_ tombstone: RefreshFamily, now: Date) async throws(OAuthError) {
         try await seam {
-            try await store.updateFamily(code.family) { family in
+            try await store.updateFamily(tombstone.id) { family in
                 if family == nil { family = tombstone } else { family?.revoke(at: now) }
             }
         }

@@ -9,6 +9,17 @@ public struct Client: Sendable, Hashable {
         /// A confidential client with a shared secret, kept only as its hash, sent by the methods
         /// it may use (§2.3.1).
         case clientSecret(SecretHash, methods: SecretMethods = .all)
+        /// A confidential client that signs JWT assertions with its private key (`private_key_jwt`,
+        /// RFC 7523 §2.2; RFC 7591 §2): registered with its public keys. Stored for now; the token
+        /// endpoint does not yet accept assertions, so it cannot authenticate until it does.
+        case privateKeyJWT(PublicKeys)
+    }
+
+    /// Where a `private_key_jwt` client's public keys are: given by value (`jwks`) or by
+    /// reference (`jwks_uri`), never both (RFC 7591 §2).
+    public enum PublicKeys: Sendable, Hashable {
+        case jwks(JWKSet)
+        case jwksURI(String)
     }
 
     /// Where a confidential client may send its secret (RFC 6749 §2.3.1; RFC 7591 §2).
@@ -19,6 +30,9 @@ public struct Client: Sendable, Hashable {
         public static let basic = SecretMethods(rawValue: 1)
         /// `client_secret_post`: in the form body.
         public static let post = SecretMethods(rawValue: 2)
+        /// `client_secret_jwt`: an HMAC-signed assertion (RFC 7523 §2.2); stored for registered
+        /// clients, not yet accepted by the token endpoint. Not in `.all`.
+        public static let jwt = SecretMethods(rawValue: 4)
         public static let all: SecretMethods = [.basic, .post]
     }
 
@@ -58,7 +72,7 @@ public struct Client: Sendable, Hashable {
     public var isConfidential: Bool {
         switch authentication {
         case .none: false
-        case .clientSecret: true
+        case .clientSecret, .privateKeyJWT: true
         }
     }
 
@@ -69,7 +83,7 @@ public struct Client: Sendable, Hashable {
     /// The secret's hash, for a confidential client.
     var secretHash: SecretHash? {
         switch authentication {
-        case .none: nil
+        case .none, .privateKeyJWT: nil
         case .clientSecret(let hash, _): hash
         }
     }
@@ -82,7 +96,9 @@ public struct Client: Sendable, Hashable {
             var names = Set<ClientAuthenticationMethod>()
             if methods.contains(.basic) { names.insert(.clientSecretBasic) }
             if methods.contains(.post) { names.insert(.clientSecretPost) }
+            if methods.contains(.jwt) { names.insert(.clientSecretJWT) }
             return names
+        case .privateKeyJWT: return [.privateKeyJWT]
         }
     }
 
@@ -94,6 +110,8 @@ public struct Client: Sendable, Hashable {
         case .clientSecret(_, let methods):
             (method == .clientSecretBasic && methods.contains(.basic))
                 || (method == .clientSecretPost && methods.contains(.post))
+                || (method == .clientSecretJWT && methods.contains(.jwt))
+        case .privateKeyJWT: method == .privateKeyJWT
         }
     }
 

@@ -1,5 +1,5 @@
 /// Every error Granted answers on the wire (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1;
-/// RFC 7009 §2.2.1; OpenID Connect Core §3.1.2.6). The `String` of `invalidRequest` and its kin
+/// RFC 7009 §2.2.1; OpenID Connect Core §3.1.2.6; RFC 8628 §3.5). The `String` of `invalidRequest` and its kin
 /// is always a literal written in Granted, never client input, so it is safe to send back.
 public enum OAuthError: Error, Sendable, Hashable {
     case invalidRequest(String)
@@ -25,6 +25,16 @@ public enum OAuthError: Error, Sendable, Hashable {
     case consentRequired
     case requestNotSupported
     case requestURINotSupported
+    // RFC 7591 §3.2.2
+    /// A redirect URI that is malformed or not allowed (fragment, non-loopback `http`, a scheme
+    /// RFC 8252 §7.1 does not allow).
+    case invalidRedirectURI(String)
+    /// Client metadata that is malformed, unknown or inconsistent.
+    case invalidClientMetadata(String)
+    // RFC 8628 §3.5: what a device polling the token endpoint is told
+    case authorizationPending
+    case slowDown
+    case expiredToken
 }
 
 extension OAuthError {
@@ -50,6 +60,11 @@ extension OAuthError {
         case .consentRequired: "consent_required"
         case .requestNotSupported: "request_not_supported"
         case .requestURINotSupported: "request_uri_not_supported"
+        case .invalidRedirectURI: "invalid_redirect_uri"
+        case .invalidClientMetadata: "invalid_client_metadata"
+        case .authorizationPending: "authorization_pending"
+        case .slowDown: "slow_down"
+        case .expiredToken: "expired_token"
         }
     }
 
@@ -64,7 +79,8 @@ extension OAuthError {
         case .invalidRequest, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
             .invalidScope, .invalidTarget, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
             .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
-            .requestURINotSupported:
+            .requestURINotSupported, .invalidRedirectURI, .invalidClientMetadata,
+            .authorizationPending, .slowDown, .expiredToken:
             400
         }
     }
@@ -73,7 +89,8 @@ extension OAuthError {
     public var description: String? {
         switch self {
         case .invalidRequest(let text), .invalidGrant(let text), .unauthorizedClient(let text),
-            .invalidScope(let text), .invalidTarget(let text):
+            .invalidScope(let text), .invalidTarget(let text), .invalidRedirectURI(let text),
+            .invalidClientMetadata(let text):
             text
         case .invalidClient: "client authentication failed"
         case .unsupportedGrantType: "the grant type is not supported"
@@ -89,6 +106,9 @@ extension OAuthError {
         case .consentRequired: "the user must consent"
         case .requestNotSupported: "request objects are not supported"
         case .requestURINotSupported: "request_uri is not supported"
+        case .authorizationPending: "the user has not decided yet"
+        case .slowDown: "polling too fast: add 5 seconds to the interval"
+        case .expiredToken: "the device code has expired"
         }
     }
 }

@@ -7,10 +7,12 @@ public struct GrantType: RawRepresentable, Sendable, Hashable, Codable {
     public static let refreshToken = GrantType(rawValue: "refresh_token")
     /// The implicit grant has no `grant_type` on the wire; this value lets a client be allowed it.
     public static let implicit = GrantType(rawValue: "implicit")
+    /// The device authorization grant (RFC 8628 §3.4).
+    public static let deviceCode = GrantType(rawValue: "urn:ietf:params:oauth:grant-type:device_code")
 
-    /// What the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6), in the order the metadata
-    /// lists them; the endpoint dispatches on exactly these.
-    public static let tokenEndpoint: [GrantType] = [.authorizationCode, .clientCredentials, .refreshToken]
+    /// What the token endpoint answers (RFC 6749 §4.1.3, §4.4.2, §6; RFC 8628 §3.4), in the order
+    /// the metadata lists them; the endpoint dispatches on exactly these.
+    public static let tokenEndpoint: [GrantType] = [.authorizationCode, .clientCredentials, .refreshToken, .deviceCode]
     /// Everything Granted implements: the token endpoint's grants and the implicit grant (§4.2).
     public static let supported: [GrantType] = tokenEndpoint + [.implicit]
 }
@@ -25,11 +27,18 @@ public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, 
     public static let clientSecretPost = ClientAuthenticationMethod(rawValue: "client_secret_post")
     /// A public client: `client_id` only (RFC 6749 §2.1, §3.2.1).
     public static let none = ClientAuthenticationMethod(rawValue: "none")
+    /// A JWT assertion MACed with the client secret (RFC 7523 §2.2; OpenID Connect Core §9).
+    public static let clientSecretJWT = ClientAuthenticationMethod(rawValue: "client_secret_jwt")
+    /// A JWT assertion signed with the client's private key (RFC 7523 §2.2; OpenID Connect Core §9).
+    public static let privateKeyJWT = ClientAuthenticationMethod(rawValue: "private_key_jwt")
 
     /// The methods that carry a client secret (RFC 6749 §2.3.1): what introspection accepts.
     public static let secretBased: [ClientAuthenticationMethod] = [.clientSecretBasic, .clientSecretPost]
     /// What the token and revocation endpoints accept: a secret, or a public client's id alone.
     public static let tokenEndpoint: [ClientAuthenticationMethod] = secretBased + [.none]
+    /// What dynamic registration accepts as `token_endpoint_auth_method` (RFC 7591 §2): the
+    /// token endpoint's methods and the two JWT assertion methods, held until they are accepted.
+    public static let registrable: [ClientAuthenticationMethod] = tokenEndpoint + [.clientSecretJWT, .privateKeyJWT]
 }
 
 /// PKCE code challenge methods (RFC 7636 §4.2).

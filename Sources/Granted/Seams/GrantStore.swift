@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where grants live: codes, tokens, refresh families, user authorizations and API keys.
+/// Where grants live: codes, tokens, refresh families, user authorizations, API keys and device
+/// authorizations.
 ///
 /// Every state change is one call that hands the store a pure transition; the store applies it
 /// atomically (under its lock, or in one transaction with the row locked) and never holds a
@@ -133,6 +134,29 @@ public protocol GrantStore: Sendable {
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
     ) async throws -> Outcome?
 
+    // MARK: Device authorizations (RFC 8628)
+
+    /// Stores a new device authorization under the digest of its device code, findable by its
+    /// `userCodeLookup`. Answers false, storing nothing, when a stored one (live or not yet
+    /// purged) has that lookup digest already: the engine then mints another user code, so one
+    /// entry never finds two devices. [`deviceRoundTrip`, `deviceUserCodeUnique`]
+    @discardableResult
+    func insert(_ device: DeviceAuthorization, at digest: Digest256) async throws -> Bool
+
+    /// Applies `transition` to the authorization with this device code digest atomically; nil
+    /// when none is stored. Of concurrent polls of an approved one, exactly one redeems it.
+    /// [`deviceTransitions`, `deviceRedeemedOnce`]
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome?
+
+    /// The same, finding the authorization by `userCodeLookup` (the verification page). Both
+    /// keys reach one record: a change made through one is seen through the other.
+    /// [`deviceTransitions`, `deviceRoundTrip`]
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome?
+
     // MARK: Housekeeping
 
     /// Deletes what can never work again and answers how many records it deleted (access
@@ -140,9 +164,10 @@ public protocol GrantStore: Sendable {
     ///
     /// - A record goes when its `deadSince` is strictly before `cutoff` (dead exactly at the
     ///   cutoff stays): expired or revoked access tokens, expired, redeemed or revoked codes,
-    ///   revoked API keys and user authorizations, and families whose `deadSince` has passed
-    ///   (revoked, or both their refresh token and access tokens ended). [`purgeDeadRecords`,
-    ///   `purgeCutoffIsExclusive`]
+    ///   revoked API keys and user authorizations, families whose `deadSince` has passed
+    ///   (revoked, or both their refresh token and access tokens ended), and device
+    ///   authorizations (expired, or redeemed; freeing their user code's lookup digest), which
+    ///   hang from nothing. [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`]
     /// - **Cascades.** With a user authorization go its families, their refresh token digests,
     ///   every access token hanging from it (through a family or directly) and its codes, though
     ///   each of those is live by itself. With a family go its refresh token digests and its

@@ -21,6 +21,11 @@ public final class InMemoryGrantStore: GrantStore {
         var digestByID: [APIKeyID: Digest256] = [:]
     }
 
+    private struct Devices: Sendable {
+        var byDigest: [Digest256: DeviceAuthorization] = [:]
+        var digestByUserCode: [Digest256: Digest256] = [:]
+    }
+
     private static let shardCount = 16
     private let tokens: [Shard]
     private let codes = Locked<[Digest256: AuthorizationCode]>([:])
@@ -28,6 +33,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let families = Locked<[FamilyID: RefreshFamily]>([:])
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
+    private let devices = Locked(Devices())
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -175,6 +181,34 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
+    // MARK: Device authorizations
+
+    @discardableResult
+    public func insert(_ device: DeviceAuthorization, at digest: Digest256) async throws -> Bool {
+        devices.withLock { table in
+            guard table.digestByUserCode[device.userCodeLookup] == nil else { return false }
+            if let replaced = table.byDigest[digest] { table.digestByUserCode[replaced.userCodeLookup] = nil }
+            table.byDigest[digest] = device
+            table.digestByUserCode[device.userCodeLookup] = digest
+            return true
+        }
+    }
+
+    public func updateDeviceAuthorization<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? {
+        devices.withLock { Self.update(&$0.byDigest, digest, transition) }
+    }
+
+    public func updateDeviceAuthorization<Outcome: Sendable>(
+        userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? {
+        devices.withLock { table in
+            guard let digest = table.digestByUserCode[lookup] else { return nil }
+            return Self.update(&table.byDigest, digest, transition)
+        }
+    }
+
     // MARK: Housekeeping
 
     public func purge(before cutoff: Date) async throws -> Int {
@@ -227,6 +261,11 @@ public final class InMemoryGrantStore: GrantStore {
                 removed += shard.map.withLock { $0.removeAll { $0.family.map(orphans.contains) ?? false } }
             }
             removed += refreshTokens.withLock { Self.removeAll(from: &$0) { orphans.contains($0) } }
+        }
+        removed += devices.withLock { table in
+            let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
+            table.digestByUserCode = table.digestByUserCode.filter { table.byDigest[$0.value] != nil }
+            return count
         }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }

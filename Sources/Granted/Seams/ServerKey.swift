@@ -33,6 +33,11 @@ public struct ServerKey: Sendable {
         let value = prefix + Base64URL.encode(code.bytes)
         return MintedSecret(value: value, digest: SHA256.hash(value))
     }
+
+    /// The HMAC-SHA256 of `message` under the key, for digests a database copy must not reverse.
+    func mac(_ message: String) -> Digest256 {
+        mac.authenticationCode(for: message)
+    }
 }
 
 /// The key is a secret: never print it.

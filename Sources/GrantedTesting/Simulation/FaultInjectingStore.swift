@@ -125,6 +125,19 @@ public final class FaultInjectingStore: GrantStore {
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateAPIKey(id, transition) }
     }
+    public func insert(_ device: DeviceAuthorization, at digest: Digest256) async throws -> Bool {
+        try await call { try await wrapped.insert(device, at: digest) }
+    }
+    public func updateDeviceAuthorization<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? {
+        try await call { try await wrapped.updateDeviceAuthorization(at: digest, transition) }
+    }
+    public func updateDeviceAuthorization<Outcome: Sendable>(
+        userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? {
+        try await call { try await wrapped.updateDeviceAuthorization(userCode: lookup, transition) }
+    }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }
     }

@@ -19,6 +19,7 @@ extension GrantSimulation {
         case 17: await introspect()
         case 18: await revokeAuthorization()
         case 19: await purge()
+        case 20: await deviceFlow()
         default: advanceClock()
         }
     }

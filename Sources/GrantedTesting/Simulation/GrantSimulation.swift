@@ -4,7 +4,8 @@ import Granted
 /// A deterministic simulation of an authorization server over any `GrantStore`.
 ///
 /// From one seed it draws a sequence of steps (authorize, approve, deny, exchange, replay,
-/// refresh, revoke, introspect, user revocation, purge, clock jumps), some of them racing
+/// refresh, revoke, introspect, user revocation, purge, clock jumps, a device authorization
+/// approved and redeemed (RFC 8628)), some of them racing
 /// (two to four exchanges of one code, or refreshes of one token, at once), and drives the
 /// server's public endpoints with `OAuthRequest` values. Every answer is checked against a
 /// reference model of the rules: which codes are issued, redeemed or purged, which refresh

@@ -1,7 +1,8 @@
 import Granted
 
 /// A client the simulation acts as: its registration, how it authenticates, and the redirect
-/// URI it uses. It must allow the authorization code and refresh token grants.
+/// URI it uses. It must allow the authorization code and refresh token grants; those that also
+/// allow the device code grant (the public ones below) run device authorizations too.
 public struct SimulatedClient: Sendable {
     public let client: Client
     public let authentication: ClientAuth
@@ -25,10 +26,12 @@ public struct SimulatedClient: Sendable {
             authentication: inBody ? .body(credentials) : .basic(credentials), redirectURI: redirectURI)
     }
 
-    /// A public client (RFC 6749 §2.1): PKCE on every code, refresh tokens always rotate.
+    /// A public client (RFC 6749 §2.1): PKCE on every code, refresh tokens always rotate; it may
+    /// also sign in as a device (RFC 8628).
     public static func publicClient(_ id: ClientID, redirectURI: String) -> SimulatedClient {
         SimulatedClient(
-            client: Client(id: id, redirectURIs: [redirectURI], grantTypes: [.authorizationCode, .refreshToken]),
+            client: Client(
+                id: id, redirectURIs: [redirectURI], grantTypes: [.authorizationCode, .refreshToken, .deviceCode]),
             authentication: .publicClient(id), redirectURI: redirectURI)
     }
 

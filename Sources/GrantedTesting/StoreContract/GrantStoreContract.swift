@@ -39,11 +39,17 @@ public enum GrantStoreContract {
         // API keys
         ("apiKeys", { try await apiKeys($0) }),
         ("apiKeyReimportKeepsStored", { try await apiKeyReimportKeepsStored($0) }),
+        // Device authorizations (RFC 8628)
+        ("deviceRoundTrip", { try await deviceRoundTrip($0) }),
+        ("deviceUserCodeUnique", { try await deviceUserCodeUnique($0) }),
+        ("deviceTransitions", { try await deviceTransitions($0) }),
+        ("deviceRedeemedOnce", { try await deviceRedeemedOnce($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),
         ("purgeCascadesFromFamily", { try await purgeCascadesFromFamily($0) }),
         ("purgeCutoffIsExclusive", { try await purgeCutoffIsExclusive($0) }),
+        ("purgeDeviceAuthorizations", { try await purgeDeviceAuthorizations($0) }),
         // Housekeeping, through the engine
         ("housekeepingExpiredAccessToken", { try await housekeepingExpiredAccessToken($0) }),
         ("housekeepingCount", { try await housekeepingCount($0) }),

@@ -63,6 +63,23 @@ enum Records {
         APIKey(id: APIKeyID(uuid: UUID()), subject: subject, name: name, createdAt: createdAt)
     }
 
+    static let approval = DeviceAuthorization.Approval(
+        subject: "alice", scopes: [.openid, .profile], authTime: t0 - 5,
+        authorization: AuthorizationID(uuid: UUID(uuidString: "6f1d2c3b-4a59-4e68-8a7b-9c0d1e2f3a4b") ?? UUID()),
+        approvedAt: t0 + 1)
+
+    /// A device authorization whose user code lookup digest is the digest of `lookup`.
+    static func device(
+        lookup: String, client: ClientID = "tv", lifetime: TimeInterval = 600, resources: Audience = Records.resources,
+        state: DeviceAuthorization.State = .pending, polled: Bool = false, failures: Int = 0
+    ) -> DeviceAuthorization {
+        DeviceAuthorization(
+            client: client, scopes: [.openid, .profile, .public], resources: resources, userCodeLookup: digest(lookup),
+            userCodeCheck: digest("check \(lookup)"), family: FamilyID(uuid: UUID()), issuedAt: t0,
+            expiresAt: t0 + lifetime, interval: polled ? 10 : 5, lastPolledAt: polled ? t0 + 1 : nil,
+            failedEntries: failures, state: state)
+    }
+
     /// Stores `authorization` as the active one of its user and client.
     static func store(_ authorization: UserAuthorization, in store: any GrantStore) async throws {
         try await store.updateAuthorization(subject: authorization.subject, client: authorization.client) {

@@ -110,6 +110,7 @@ struct MetadataTests {
         #expect(
             Set(Self.strings(metadata["grant_types_supported"])) == [
                 "authorization_code", "implicit", "refresh_token", "client_credentials",
+                "urn:ietf:params:oauth:grant-type:device_code",
             ])
         #expect(
             Self.strings(metadata["token_endpoint_auth_methods_supported"]) == [
@@ -246,6 +247,16 @@ struct MetadataTests {
             case "client_credentials":
                 let response = await op.server.token(
                     TestServer.tokenRequest([("grant_type", "client_credentials")], basic: OIDCProvider.service))
+                #expect(response.status == 200, "\(response.bodyText)")
+            case "urn:ietf:params:oauth:grant-type:device_code":
+                let device = OIDCProvider.device
+                let start = await op.server.deviceAuthorization(
+                    RequestBuilder.form("/device_authorization", [("scope", "openid")], as: .publicClient(device)))
+                let userCode = try #require(try start.jsonObject()["user_code"] as? String)
+                let deviceCode = try #require(try start.jsonObject()["device_code"] as? String)
+                try await op.server.approveDevice(userCode: userCode, subject: OIDCProvider.alice, authTime: op.clock.now)
+                let response = await op.server.token(
+                    RequestBuilder.form("/token", [("grant_type", grant), ("device_code", deviceCode)], as: .publicClient(device)))
                 #expect(response.status == 200, "\(response.bodyText)")
             default:
                 Issue.record("advertised and untested: \(grant)")

@@ -109,5 +109,12 @@ private struct FailingStore: GrantStore {
     func updateAPIKey<Outcome: Sendable>(
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
     ) async throws -> Outcome? { throw Down() }
+    func insert(_ device: DeviceAuthorization, at digest: Digest256) async throws -> Bool { throw Down() }
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? { throw Down() }
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? { throw Down() }
     func purge(before cutoff: Date) async throws -> Int { throw Down() }
 }

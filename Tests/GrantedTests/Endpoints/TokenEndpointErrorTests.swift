@@ -144,9 +144,9 @@ struct TokenEndpointErrorTests {
             name: "grant types are case-sensitive",
             request: post([("grant_type", "CLIENT_CREDENTIALS")], basic: service), code: "unsupported_grant_type"),
         ErrorCase(
-            name: "device code grant",
+            name: "device code grant for a client not registered for it",
             request: post([("grant_type", "urn:ietf:params:oauth:grant-type:device_code")], basic: service),
-            code: "unsupported_grant_type"),
+            code: "unauthorized_client"),
         ErrorCase(
             name: "confidential client not registered for client credentials",
             request: post([grant], basic: TestServer.webApp), code: "unauthorized_client"),
@@ -228,5 +228,22 @@ struct TokenEndpointErrorTests {
             description.utf8.allSatisfy {
                 $0 == 0x20 || $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0)
             })
+    }
+    @Test(
+        "the device grant's errors: 400 JSON, not cached, no challenge, descriptions within §5.2's characters (RFC 8628 §3.5)",
+        arguments: [OAuthError.authorizationPending, .slowDown, .expiredToken, .accessDenied])
+    func deviceErrors(_ error: OAuthError) throws {
+        let response = error.tokenEndpointResponse
+        #expect(response.status == 400)
+        #expect(response.isNotCacheable)
+        #expect(response.headers["WWW-Authenticate"] == nil)
+        let json = try response.jsonObject()
+        #expect(json["error"] as? String == error.code)
+        let description = json["error_description"] as? String ?? ""
+        #expect(
+            description.utf8.allSatisfy {
+                $0 == 0x20 || $0 == 0x21 || (0x23...0x5B).contains($0) || (0x5D...0x7E).contains($0)
+            })
+        #expect(["authorization_pending", "slow_down", "expired_token", "access_denied"].contains(error.code))
     }
 }

@@ -36,7 +36,7 @@ struct RegistryTests {
 
     @Test("the metadata lists come from the registries, and the token endpoint answers exactly its list")
     func metadataLists() async throws {
-        #expect(GrantType.tokenEndpoint == [.authorizationCode, .clientCredentials, .refreshToken])
+        #expect(GrantType.tokenEndpoint == [.authorizationCode, .clientCredentials, .refreshToken, .deviceCode])
         #expect(GrantType.supported == GrantType.tokenEndpoint + [.implicit])
         #expect(ClientAuthenticationMethod.tokenEndpoint == [.clientSecretBasic, .clientSecretPost, .none])
         let op = try OIDCProvider()

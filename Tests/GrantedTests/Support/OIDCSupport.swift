@@ -36,6 +36,8 @@ struct OIDCProvider: Sendable {
     /// Public; the implicit grant only.
     static let spa: ClientID = "spa-rp"
     static let spaRedirect = "https://spa.example.com/callback"
+    /// Public; the device authorization grant (RFC 8628) and refresh.
+    static let device: ClientID = "device-rp"
     /// Confidential; client credentials only.
     static let service = BasicCredentials(clientID: "oidc-service", secret: "oidc-service-secret")
 
@@ -53,6 +55,7 @@ struct OIDCProvider: Sendable {
                 grantTypes: [.authorizationCode, .refreshToken]),
             Client(id: native, redirectURIs: [nativeRedirect], grantTypes: [.authorizationCode, .refreshToken]),
             Client(id: spa, redirectURIs: [spaRedirect], grantTypes: [.implicit]),
+            Client(id: device, grantTypes: [.deviceCode, .refreshToken]),
             Client(id: service.clientID, authentication: .clientSecret(hasher.hash(service.secret)), grantTypes: [.clientCredentials]),
         ])
     }

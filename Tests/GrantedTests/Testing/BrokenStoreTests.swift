@@ -81,5 +81,14 @@ final class NonAtomicCodeStore: GrantStore {
     func updateAPIKey<Outcome: Sendable>(
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
     ) async throws -> Outcome? { try await inner.updateAPIKey(id, transition) }
+    func insert(_ device: DeviceAuthorization, at digest: Digest256) async throws -> Bool {
+        try await inner.insert(device, at: digest)
+    }
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(at: digest, transition) }
+    func updateDeviceAuthorization<Outcome: Sendable>(
+        userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
+    ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

@@ -23,7 +23,12 @@ actor BrowserSessions {
     /// A sign-in is kept this long.
     static let lifetime: TimeInterval = 12 * 3600
 
+    /// Wrong user codes one browser may enter before the verification page stops asking
+    /// Granted (RFC 8628 §5.1); Granted burns a device authorization after its own limit.
+    static let maxWrongUserCodes = 10
+
     private var sessions: [String: UserSession] = [:]
+    private var wrongUserCodes: [String: Int] = [:]
     private let random: any RandomSource
     private let clock: any WallClock
     private let csrfKey: SymmetricKey
@@ -52,6 +57,7 @@ actor BrowserSessions {
     /// Signs `subject` in under a new id (the old one, if any, is forgotten).
     func signIn(_ subject: Subject, replacing old: Browser) -> Browser {
         sessions[old.id] = nil
+        let wrong = wrongUserCodes.removeValue(forKey: old.id)
         if sessions.count >= Self.capacity,
             let oldest = sessions.min(by: { $0.value.authTime < $1.value.authTime })?.key
         {
@@ -60,7 +66,18 @@ actor BrowserSessions {
         let session = UserSession(subject: subject, authTime: clock.now)
         let id = newID()
         sessions[id] = session
+        wrongUserCodes[id] = wrong
         return Browser(id: id, setsCookie: true, session: session)
+    }
+
+    /// How many wrong user codes this browser entered.
+    func wrongUserCodes(of browser: Browser) -> Int { wrongUserCodes[browser.id] ?? 0 }
+
+    /// Counts a wrong user code against this browser (a bounded table: past `capacity`
+    /// browsers it starts afresh, as a real host's rate limiter by address would not).
+    func recordWrongUserCode(for browser: Browser) {
+        if wrongUserCodes.count >= Self.capacity { wrongUserCodes.removeAll() }
+        wrongUserCodes[browser.id, default: 0] += 1
     }
 
     nonisolated func csrfToken(for browser: Browser) -> String {

@@ -7,6 +7,7 @@ import Logging
 public struct Demo: Sendable {
     public let server: AuthorizationServer
     let pages: AuthorizationPages
+    let devicePages: DevicePages
     let api: ResourceAPI
     let maxBodyBytes: Int
 
@@ -31,6 +32,7 @@ public struct Demo: Sendable {
             random: configuration.random, clock: configuration.clock,
             secureCookie: configuration.issuer.hasPrefix("https:"))
         pages = AuthorizationPages(server: server, users: fixtures.users, sessions: sessions)
+        devicePages = DevicePages(server: server, users: fixtures.users, sessions: sessions)
         api = ResourceAPI(
             resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key", resource: try configuration.apiResource),
             users: fixtures.users,
@@ -38,9 +40,10 @@ public struct Demo: Sendable {
         maxBodyBytes = configuration.maxBodyBytes
     }
 
-    /// Every route: Granted's endpoints (token, revocation, introspection, userinfo, JWKS and both
-    /// metadata documents, at the paths the metadata names), `/authorize`, `/user`, `/messages` and
-    /// the API's protected resource metadata.
+    /// Every route: Granted's endpoints (token, device authorization, revocation, introspection,
+    /// userinfo, JWKS, both metadata documents, registration and each client's configuration URI,
+    /// at the paths the metadata names), `/authorize`, the device verification page `/device`,
+    /// `/user`, `/messages` and the API's protected resource metadata.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
@@ -51,11 +54,22 @@ public struct Demo: Sendable {
                 await server.handle(request) ?? OAuthResponse(status: 404)
             }
         }
+        // RFC 7591 §3 and RFC 7592 §2: the registration endpoint and `<registration>/<client_id>`.
+        for path in [paths.registration, paths.registration + "/:client_id"] {
+            router.serve(path, maxBodyBytes: maxBodyBytes) { request in
+                await server.handle(request) ?? OAuthResponse(status: 404)
+            }
+        }
         let pages = pages
         let api = api
         // Granted answers other methods on /authorize itself (400, a page for the user).
         router.serve(paths.authorization, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
             await pages.respond(to: $0)
+        }
+        // RFC 8628 §3.3: the verification page the device authorization response names.
+        let devicePages = devicePages
+        router.serve(paths.deviceVerification, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
+            await devicePages.respond(to: $0)
         }
         // RFC 9728 §3: the API's metadata, where its 401 challenges point (§5.1).
         if let metadata = api.resourceGuard.metadata, let document = api.resourceGuard.metadataResponse {

@@ -10,6 +10,10 @@ public struct DemoConfiguration: Sendable {
     public var accessTokenLifetime: TimeInterval = 14 * 24 * 3600
     public var authorizationCodeLifetime: TimeInterval = 30
     public var idTokenLifetime: TimeInterval = 3600
+    /// How long a device code and its user code live (RFC 8628 §3.2 `expires_in`).
+    public var deviceCodeLifetime: TimeInterval = 600
+    /// The seconds a device waits between polls (RFC 8628 §3.2 `interval`).
+    public var devicePollInterval: TimeInterval = 5
     public var fixtures: DemoFixtures
     /// Signs ID tokens; its public key is in the JWK Set.
     public var signer: any Signer
@@ -60,7 +64,8 @@ public struct DemoConfiguration: Sendable {
     }
 
     /// Granted's policy: the contract's lifetimes, the fixtures' scopes (`message.send`) known,
-    /// and the resources: the demo's API (opaque tokens, the default audience) and those elsewhere.
+    /// the resources: the demo's API (opaque tokens, the default audience) and those elsewhere,
+    /// and open dynamic registration (RFC 7591 §3) into the fixtures' in-memory client store.
     func policy() throws(Problem) -> Policy {
         var policy = Policy()
         var resources = ResourceRegistry()
@@ -71,7 +76,13 @@ public struct DemoConfiguration: Sendable {
         policy.accessTokenLifetime = accessTokenLifetime
         policy.authorizationCodeLifetime = authorizationCodeLifetime
         policy.idTokenLifetime = idTokenLifetime
+        policy.deviceCodeLifetime = deviceCodeLifetime
+        policy.devicePollingInterval = devicePollInterval
         policy.knownScopes = policy.knownScopes.union(fixtures.scopes).union([ResourceAPI.sendScope])
+        policy.registration = .open
+        // Open registration limits nothing a registered scope could: every client may ask for
+        // every scope, and the user's consent decides (an MCP client steps up later).
+        policy.registrationScopes = policy.knownScopes
         return policy
     }
 }

@@ -68,7 +68,7 @@ enum Pages {
         page(title: "Request too large", body: "<h1>This request is too large</h1><p>Please go back and try again.</p>", status: 413)
     }
 
-    private static func hiddenInputs(_ carried: [(name: String, value: String)], csrfToken: String) -> String {
+    static func hiddenInputs(_ carried: [(name: String, value: String)], csrfToken: String) -> String {
         var html = #"<input type="hidden" name="csrf_token" value="\#(HTML.escape(csrfToken))">"#
         for (name, value) in carried {
             html += #"<input type="hidden" name="\#(HTML.escape(name))" value="\#(HTML.escape(value))">"#
@@ -76,7 +76,7 @@ enum Pages {
         return html
     }
 
-    private static func page(title: String, body: String, status: Int) -> OAuthResponse {
+    static func page(title: String, body: String, status: Int) -> OAuthResponse {
         let html = """
             <!doctype html><html lang="en"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width, initial-scale=1">\

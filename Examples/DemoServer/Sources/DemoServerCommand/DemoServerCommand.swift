@@ -32,6 +32,12 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "ID token lifetime in seconds.")
     var idTokenLifetime = 3600
 
+    @Option(help: "Device code lifetime in seconds (RFC 8628 expires_in).")
+    var deviceCodeLifetime = 600
+
+    @Option(help: "Seconds a device waits between polls (RFC 8628 interval).")
+    var devicePollInterval = 5
+
     @Option(help: "Clients, users and scopes (default: the repository's Fixtures/demo.json).")
     var fixtures: String?
 
@@ -55,6 +61,8 @@ struct DemoServerCommand: AsyncParsableCommand {
             ("--access-token-lifetime", accessTokenLifetime),
             ("--authorization-code-lifetime", authorizationCodeLifetime),
             ("--id-token-lifetime", idTokenLifetime),
+            ("--device-code-lifetime", deviceCodeLifetime),
+            ("--device-poll-interval", devicePollInterval),
         ] where value <= 0 {
             throw ValidationError("\(flag) must be a positive number of seconds")
         }
@@ -79,6 +87,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         configuration.accessTokenLifetime = TimeInterval(accessTokenLifetime)
         configuration.authorizationCodeLifetime = TimeInterval(authorizationCodeLifetime)
         configuration.idTokenLifetime = TimeInterval(idTokenLifetime)
+        configuration.deviceCodeLifetime = TimeInterval(deviceCodeLifetime)
+        configuration.devicePollInterval = TimeInterval(devicePollInterval)
         configuration.extraResources = resource.compactMap(ResourceIdentifier.init(rawValue:))
         if clientMetadataDocuments { configuration.clientMetadataDocuments = HTTPClientMetadataDocuments() }
 

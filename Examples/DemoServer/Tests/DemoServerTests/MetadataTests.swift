@@ -21,8 +21,12 @@ struct MetadataTests {
             #expect(document["introspection_endpoint"] as? String == issuer + "/introspect")
             #expect(document["userinfo_endpoint"] as? String == issuer + "/userinfo")
             #expect(document["jwks_uri"] as? String == issuer + "/.well-known/jwks.json")
+            #expect(document["device_authorization_endpoint"] as? String == issuer + "/device_authorization")
             let list = { (name: String) in Set(document[name] as? [String] ?? []) }
-            #expect(list("grant_types_supported").isSuperset(of: ["authorization_code", "client_credentials", "refresh_token", "implicit"]))
+            #expect(list("grant_types_supported").isSuperset(of: [
+                "authorization_code", "client_credentials", "refresh_token", "implicit",
+                "urn:ietf:params:oauth:grant-type:device_code",
+            ]))
             #expect(list("response_types_supported").isSuperset(of: ["code", "token", "code id_token", "id_token", "id_token token"]))
             #expect(list("scopes_supported").isSuperset(of: ["public", "message.send", "openid", "profile", "email"]))
             #expect(list("token_endpoint_auth_methods_supported") == ["client_secret_basic", "client_secret_post", "none"])
@@ -30,7 +34,7 @@ struct MetadataTests {
             #expect(list("id_token_signing_alg_values_supported") == ["RS256"])
             #expect(list("response_modes_supported").isSuperset(of: ["query", "fragment", "form_post"]))
             // Every endpoint named there answers at that path (none is a 404).
-            for name in ["token_endpoint", "revocation_endpoint", "introspection_endpoint", "userinfo_endpoint", "jwks_uri", "authorization_endpoint"] {
+            for name in ["token_endpoint", "revocation_endpoint", "introspection_endpoint", "userinfo_endpoint", "jwks_uri", "authorization_endpoint", "device_authorization_endpoint"] {
                 let url = try #require(document[name] as? String)
                 let answer = try await client.get(String(url.dropFirst(issuer.count)))
                 #expect(answer.status != .notFound, "\(name)")

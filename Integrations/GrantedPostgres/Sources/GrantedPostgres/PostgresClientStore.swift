@@ -31,7 +31,7 @@ public struct PostgresClientStore: ClientStore {
 
     static let columns = [
         "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
-        "requires_pkce",
+        "requires_pkce", "jwks", "jwks_uri",
     ]
 
     public func client(_ id: ClientID) async throws -> Client? {
@@ -39,7 +39,10 @@ public struct PostgresClientStore: ClientStore {
             unsafeSQL: "SELECT \(SQL.list(Self.columns)) FROM \(table) WHERE client_id = $1",
             binds: PostgresGrantStore.binds { $0.append(id.rawValue) })
         guard let row = try await rows(query).first else { return nil }
-        let read = RowReader(row: row.makeRandomAccess(), table: table)
+        return try decodeClient(id, RowReader(row: row.makeRandomAccess(), table: table))
+    }
+
+    func decodeClient(_ id: ClientID, _ read: RowReader) throws -> Client {
         var secretHash: SecretHash?
         if let text = try read("secret_hash", as: String?.self) {
             guard let hash = SecretHash(encoded: text) else { throw read.corrupt("secret_hash") }
@@ -49,10 +52,20 @@ public struct PostgresClientStore: ClientStore {
         let methods = Set(
             try read("authentication_methods", as: [String].self).map(ClientAuthenticationMethod.init(rawValue:)))
         let authentication: Client.Authentication
-        if let secretHash, !methods.contains(.none) {
+        if methods.contains(.privateKeyJWT) {
+            if let jwks = try read("jwks", as: String?.self) {
+                guard let keys = try? JWKSet(json: Array(jwks.utf8)) else { throw read.corrupt("jwks") }
+                authentication = .privateKeyJWT(.jwks(keys))
+            } else if let uri = try read("jwks_uri", as: String?.self) {
+                authentication = .privateKeyJWT(.jwksURI(uri))
+            } else {
+                throw read.corrupt("jwks")
+            }
+        } else if let secretHash, !methods.contains(.none) {
             var secretMethods: Client.SecretMethods = []
             if methods.contains(.clientSecretBasic) { secretMethods.insert(.basic) }
             if methods.contains(.clientSecretPost) { secretMethods.insert(.post) }
+            if methods.contains(.clientSecretJWT) { secretMethods.insert(.jwt) }
             guard !secretMethods.isEmpty else { throw read.corrupt("authentication_methods") }
             authentication = .clientSecret(secretHash, methods: secretMethods)
         } else {
@@ -65,29 +78,55 @@ public struct PostgresClientStore: ClientStore {
             requiresPKCE: try read("requires_pkce"))
     }
 
-    /// Adds the client, or replaces the one registered under its id.
+    /// The client's columns, after its id, in `columns` order.
+    static func bindColumns(of registered: Client, to binds: inout PostgresBindings) {
+        binds.append(registered.name)
+        if case .clientSecret(let hash, _) = registered.authentication {
+            binds.append(hash.description)
+        } else {
+            binds.append(String?.none)
+        }
+        binds.append(registered.redirectURIs)
+        binds.append(registered.grantTypes.map(\.rawValue).sorted())
+        binds.append(registered.allowedScopes?.description)
+        binds.append(registered.authenticationMethods.map(\.rawValue).sorted())
+        binds.append(registered.registeredRequiresPKCE)
+        switch registered.authentication {
+        case .privateKeyJWT(.jwks(let keys)):
+            binds.append(String(decoding: keys.json, as: UTF8.self))
+            binds.append(String?.none)
+        case .privateKeyJWT(.jwksURI(let uri)):
+            binds.append(String?.none)
+            binds.append(uri)
+        case .none, .clientSecret:
+            binds.append(String?.none)
+            binds.append(String?.none)
+        }
+    }
+
+    /// Adds the client, or replaces the one registered under its id; a configured client has no
+    /// dynamic registration (RFC 7591), so one under that id is dropped, as in memory.
     public func register(_ registered: Client) async throws {
         let query = PostgresQuery(
             unsafeSQL: """
-                INSERT INTO \(table) (client_id, \(SQL.list(Self.columns))) VALUES (\(SQL.placeholders(8)))
+                INSERT INTO \(table) (client_id, \(SQL.list(Self.columns))) VALUES (\(SQL.placeholders(Self.columns.count + 1)))
                 ON CONFLICT (client_id) DO UPDATE SET \(
                     Self.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
                 """,
             binds: PostgresGrantStore.binds { binds in
                 binds.append(registered.id.rawValue)
-                binds.append(registered.name)
-                if case .clientSecret(let hash, _) = registered.authentication {
-                    binds.append(hash.description)
-                } else {
-                    binds.append(String?.none)
-                }
-                binds.append(registered.redirectURIs)
-                binds.append(registered.grantTypes.map(\.rawValue).sorted())
-                binds.append(registered.allowedScopes?.description)
-                binds.append(registered.authenticationMethods.map(\.rawValue).sorted())
-                binds.append(registered.registeredRequiresPKCE)
+                Self.bindColumns(of: registered, to: &binds)
             })
-        _ = try await rows(query)
+        let dropRegistration = PostgresQuery(
+            unsafeSQL: "DELETE FROM \(registrations) WHERE client_id = $1",
+            binds: PostgresGrantStore.binds { $0.append(registered.id.rawValue) })
+        let (client, logger) = (client, logger)
+        try await withTimeout(timeout) {
+            try await client.transaction(logger: logger) { connection in
+                try await connection.query(query, logger: logger)
+                try await connection.query(dropRegistration, logger: logger)
+            }
+        }
     }
 
     /// Removes the client; its grants stay until they expire or are revoked.

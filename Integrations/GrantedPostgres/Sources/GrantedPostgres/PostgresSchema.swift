@@ -52,6 +52,12 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(version: 1, name: "0001_grants", sql: String(decoding: PackageResources._001_grants_sql, as: UTF8.self)),
         Migration(version: 2, name: "0002_clients", sql: String(decoding: PackageResources._002_clients_sql, as: UTF8.self)),
         Migration(version: 3, name: "0003_resources", sql: String(decoding: PackageResources._003_resources_sql, as: UTF8.self)),
+        Migration(
+            version: 4, name: "0004_client_registrations",
+            sql: String(decoding: PackageResources._004_client_registrations_sql, as: UTF8.self)),
+        Migration(
+            version: 5, name: "0005_device_authorizations",
+            sql: String(decoding: PackageResources._005_device_authorizations_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

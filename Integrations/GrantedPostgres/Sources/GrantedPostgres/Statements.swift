@@ -1,7 +1,7 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices: String
 
     // Access tokens
     let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
@@ -15,6 +15,8 @@ struct Statements: Sendable {
     let authorization, authorizationsOfSubject: String
     // API keys
     let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
+    // Device authorizations
+    let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
     // Housekeeping
     let purge: String
 
@@ -25,12 +27,14 @@ struct Statements: Sendable {
         families = schema.table("refresh_families")
         authorizations = schema.table("user_authorizations")
         apiKeys = schema.table("api_keys")
+        devices = schema.table("device_authorizations")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns
         let family = RefreshFamilyRow.columns
         let authorization = UserAuthorizationRow.columns
         let keyColumns = APIKeyRow.columns
+        let device = DeviceAuthorizationRow.columns
 
         func insert(_ table: String, key: String, _ columns: [String]) -> String {
             "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
@@ -94,6 +98,13 @@ struct Statements: Sendable {
         apiKeyForUpdate = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE id = $1 FOR UPDATE"
         updateAPIKey = update(apiKeys, key: "id", keyColumns)
 
+        // No target: a conflict on the digest or on the user code's lookup digest stores nothing.
+        insertDevice = insert(devices, key: "digest", device) + " ON CONFLICT DO NOTHING RETURNING digest"
+        deviceForUpdate = "SELECT \(SQL.list(device)) FROM \(devices) WHERE digest = $1 FOR UPDATE"
+        deviceByUserCodeForUpdate =
+            "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = $1 FOR UPDATE"
+        updateDevice = update(devices, key: "digest", device)
+
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
         // same snapshot, hence the explicit `IN (… deleted …)` beside `NOT EXISTS`.
@@ -123,10 +134,13 @@ struct Statements: Sendable {
                 RETURNING 1
             ), dead_api_keys AS (
                 DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
+            ), dead_devices AS (
+                DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
             )
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
+                + (SELECT count(*) FROM dead_devices)
             """
     }
 }

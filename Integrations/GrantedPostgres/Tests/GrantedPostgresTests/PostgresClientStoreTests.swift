@@ -71,4 +71,49 @@ struct PostgresClientStoreTests {
             }
         }
     }
+
+    @Test("a server registers, reads and deletes a client in the database (RFC 7591 §3; RFC 7592 §2)")
+    func dynamicRegistration() async throws {
+        try await TestDatabase.withClient { client in
+            try await TestDatabase.withSchema(on: client) { schema in
+                let store = PostgresClientStore(client: client, schema: schema)
+                var policy = Policy()
+                policy.registration = .open
+                let server = AuthorizationServer(issuer: "https://as.example", policy: policy, clients: store)
+                let registered = await server.register(
+                    OAuthRequest(
+                        method: .post, path: "/register", headers: ["Content-Type": "application/json"],
+                        body: Array(#"{"grant_types":["client_credentials"],"scope":"public"}"#.utf8)))
+                #expect(registered.status == 201)
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(registered.body)) as? [String: Any])
+                let id = try #require(document["client_id"] as? String)
+                let secret = try #require(document["client_secret"] as? String)
+                let token = try #require(document["registration_access_token"] as? String)
+                let credentials = BasicCredentials(clientID: ClientID(id), secret: secret)
+                #expect(await server.token(RequestBuilder.clientCredentials(as: .basic(credentials))).status == 200)
+                let bearer: HeaderFields = ["Authorization": "Bearer \(token)"]
+                #expect(await server.handle(OAuthRequest(method: .get, path: "/register/\(id)", headers: bearer))?.status == 200)
+                #expect(await server.handle(OAuthRequest(method: .delete, path: "/register/\(id)", headers: bearer))?.status == 204)
+                #expect(await server.token(RequestBuilder.clientCredentials(as: .basic(credentials))).status == 401)
+            }
+        }
+    }
+
+    @Test("registering a configured client over a registered one drops the registration")
+    func configuredReplacesRegistered() async throws {
+        try await TestDatabase.withClient { client in
+            try await TestDatabase.withSchema(on: client) { schema in
+                let store = PostgresClientStore(client: client, schema: schema)
+                let metadata = try ClientMetadata(json: Array(#"{"grant_types":["client_credentials"]}"#.utf8), policy: Policy())
+                let registration = RegisteredClient(
+                    client: metadata.client(id: "both", secretHash: Self.hasher.hash("s")), metadata: metadata,
+                    issuedAt: Date(timeIntervalSince1970: 1_700_000_000), accessTokenDigest: Digest256(hashing: "t"))
+                #expect(try await store.insert(registration))
+                let configured = Client(id: "both", grantTypes: [.authorizationCode], requiresPKCE: true)
+                try await store.register(configured)
+                #expect(try await store.registration("both") == nil)
+                #expect(try await store.client("both") == configured)
+            }
+        }
+    }
 }

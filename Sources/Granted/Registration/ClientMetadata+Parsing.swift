@@ -1,0 +1,205 @@
+import Foundation
+
+/// Reading a registration request's JSON (RFC 7591 §2, §3.1) into checked `ClientMetadata`.
+extension ClientMetadata {
+    /// Parses and validates a client metadata document, filling in the §2 defaults. Members
+    /// Granted does not know are ignored (§2), and `null` counts as absent (RFC 7592 §2.2).
+    /// - Throws: `invalidRedirectURI` or `invalidClientMetadata` (§3.2.2); `invalidRequest` for a
+    ///   body that is not a JSON object.
+    public init(json bytes: [UInt8], policy: Policy) throws(OAuthError) {
+        try self.init(members: try Self.members(of: bytes), policy: policy)
+    }
+
+    /// The top-level object of a request body.
+    /// - Throws: `invalidRequest` for anything but a JSON object.
+    static func members(of bytes: [UInt8]) throws(OAuthError) -> JSONMembers {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)), let members = object as? [String: Any]
+        else { throw .invalidRequest("the body must be a JSON object") }
+        return JSONMembers(values: members)
+    }
+
+    init(members: JSONMembers, policy: Policy) throws(OAuthError) {
+        self.init()
+        let limit = policy.inputLimits.maxParameters
+
+        // token_endpoint_auth_method (§2): the default is client_secret_basic.
+        if let method = try members.string("token_endpoint_auth_method") {
+            let parsed = ClientAuthenticationMethod(rawValue: method)
+            guard ClientAuthenticationMethod.registrable.contains(parsed) else {
+                throw .invalidClientMetadata("token_endpoint_auth_method is not supported")
+            }
+            tokenEndpointAuthMethod = parsed
+        }
+
+        // grant_types and response_types, consistent with each other (§2.1).
+        let givenGrants = try members.strings("grant_types", limit: limit)
+        let givenResponses = try members.strings("response_types", limit: limit)
+        var responses: [ResponseType] = []
+        for text in givenResponses ?? [] {
+            guard let type = ResponseType(parsing: text) else {
+                throw .invalidClientMetadata("response_types names an unsupported response type")
+            }
+            if !responses.contains(type) { responses.append(type) }
+        }
+        var grants: [GrantType] = []
+        for text in givenGrants ?? [] {
+            let grant = GrantType(rawValue: text)
+            guard GrantType.supported.contains(grant) else {
+                throw .invalidClientMetadata("grant_types names an unsupported grant type")
+            }
+            if !grants.contains(grant) { grants.append(grant) }
+        }
+        // An omitted list defaults to what the other one implies, or to §2's defaults.
+        if givenGrants == nil {
+            grants = givenResponses == nil ? [.authorizationCode] : Self.grants(implying: responses)
+        }
+        if givenResponses == nil { responses = Self.responses(implying: grants) }
+        try Self.checkConsistency(grants: grants, responses: responses)
+        grantTypes = grants
+        responseTypes = responses
+        if tokenEndpointAuthMethod == .none && grants.contains(.clientCredentials) {
+            // RFC 6749 §4.4: only confidential clients use the client credentials grant.
+            throw .invalidClientMetadata("a public client cannot use the client_credentials grant")
+        }
+
+        // redirect_uris (§2; RFC 6749 §3.1.2; RFC 8252 §7.1, §7.3).
+        redirectURIs = try members.strings("redirect_uris", limit: limit) ?? []
+        if redirectURIs.isEmpty && (grants.contains(.authorizationCode) || grants.contains(.implicit)) {
+            throw .invalidRedirectURI("redirect_uris is required for redirect-based grants")
+        }
+        for uri in redirectURIs where !RedirectURIRules.isAcceptable(uri, policy: policy) {
+            throw .invalidRedirectURI(
+                "a redirect URI must be https, loopback http or a private-use scheme, without a fragment")
+        }
+
+        // jwks / jwks_uri (§2): one or the other; private_key_jwt needs one.
+        let jwksURI = try members.string("jwks_uri")
+        if members.isPresent("jwks") {
+            guard jwksURI == nil else { throw .invalidClientMetadata("jwks and jwks_uri must not both be present") }
+            // `data(withJSONObject:)` traps on anything but a valid container: check first.
+            guard let value = members.values["jwks"] as? [String: Any], JSONSerialization.isValidJSONObject(value),
+                let data = try? JSONSerialization.data(withJSONObject: value),
+                let keys = try? JWKSet(json: Array(data)), !keys.keys.isEmpty
+            else { throw .invalidClientMetadata("jwks must be a JWK Set of public keys") }
+            publicKeys = .jwks(keys)
+        } else if let jwksURI {
+            guard RedirectURIRules.kind(of: jwksURI) == .https else {
+                throw .invalidClientMetadata("jwks_uri must be an https URL")
+            }
+            publicKeys = .jwksURI(jwksURI)
+        }
+        if tokenEndpointAuthMethod == .privateKeyJWT && publicKeys == nil {
+            throw .invalidClientMetadata("private_key_jwt needs jwks or jwks_uri")
+        }
+
+        // scope (§2): unknown scopes are dropped, as §3.2.1 lets the server replace values; a
+        // scope with none left is refused rather than widened to every scope.
+        if let text = try members.string("scope") {
+            guard let parsed = try? ScopeSet.parse(text) else {
+                throw .invalidClientMetadata("scope is malformed")
+            }
+            let known = parsed.intersection(policy.knownScopes)
+            guard !known.isEmpty else { throw .invalidClientMetadata("scope names no scope this server knows") }
+            scope = known
+        }
+        if let replaced = policy.registrationScopes { scope = replaced }
+
+        // Logout URIs (RP-Initiated Logout §3.1; Back-Channel Logout §2.2).
+        postLogoutRedirectURIs = try members.strings("post_logout_redirect_uris", limit: limit)
+        for uri in postLogoutRedirectURIs ?? [] where !RedirectURIRules.isAcceptable(uri, policy: policy) {
+            throw .invalidClientMetadata("a post_logout_redirect_uri is not allowed")
+        }
+        backchannelLogoutURI = try members.string("backchannel_logout_uri")
+        if let uri = backchannelLogoutURI {
+            guard RedirectURIRules.kind(of: uri) != .privateUse, RedirectURIRules.isAcceptable(uri, policy: policy)
+            else { throw .invalidClientMetadata("backchannel_logout_uri must be https or loopback http") }
+        }
+        backchannelLogoutSessionRequired = try members.bool("backchannel_logout_session_required")
+
+        // Descriptive members, kept as given (§2).
+        clientName = try members.string("client_name")
+        clientURI = try members.string("client_uri")
+        logoURI = try members.string("logo_uri")
+        tosURI = try members.string("tos_uri")
+        policyURI = try members.string("policy_uri")
+        contacts = try members.strings("contacts", limit: limit)
+        softwareID = try members.string("software_id")
+        softwareVersion = try members.string("software_version")
+    }
+
+    /// §2.1: `code` goes with `authorization_code`, `token` and `id_token` with `implicit`.
+    static func checkConsistency(grants: [GrantType], responses: [ResponseType]) throws(OAuthError) {
+        let wantsCode = responses.contains { $0.contains(.code) }
+        let wantsImplicit = responses.contains { $0.contains(.token) || $0.contains(.idToken) }
+        guard wantsCode == grants.contains(.authorizationCode), wantsImplicit == grants.contains(.implicit) else {
+            throw .invalidClientMetadata("grant_types and response_types are inconsistent")
+        }
+    }
+
+    /// The response types the grants imply (§2.1).
+    static func responses(implying grants: [GrantType]) -> [ResponseType] {
+        var responses: [ResponseType] = []
+        if grants.contains(.authorizationCode) { responses.append(.code) }
+        if grants.contains(.implicit) { responses.append(.token) }
+        return responses
+    }
+
+    /// The grant types the response types imply (§2.1).
+    static func grants(implying responses: [ResponseType]) -> [GrantType] {
+        var grants: [GrantType] = []
+        if responses.contains(where: { $0.contains(.code) }) { grants.append(.authorizationCode) }
+        if responses.contains(where: { $0.contains(.token) || $0.contains(.idToken) }) { grants.append(.implicit) }
+        return grants
+    }
+}
+
+/// The members of a JSON object, read with type checks; `null` reads as absent.
+struct JSONMembers {
+    let values: [String: Any]
+
+    func isPresent(_ name: String) -> Bool {
+        guard let value = values[name] else { return false }
+        return !(value is NSNull)
+    }
+
+    /// - Throws: `invalidClientMetadata` when present but not a string.
+    func string(_ name: StaticString) throws(OAuthError) -> String? {
+        let key = name.description
+        guard isPresent(key) else { return nil }
+        guard let text = values[key] as? String else { throw .invalidClientMetadata("\(key) must be a string") }
+        return text
+    }
+
+    /// - Throws: `invalidClientMetadata` when present but not an array of at most `limit` strings.
+    func strings(_ name: StaticString, limit: Int) throws(OAuthError) -> [String]? {
+        let key = name.description
+        guard isPresent(key) else { return nil }
+        guard let array = values[key] as? [Any], array.count <= limit else {
+            throw .invalidClientMetadata("\(key) must be an array of strings")
+        }
+        var strings: [String] = []
+        for element in array {
+            guard let text = element as? String else { throw .invalidClientMetadata("\(key) must be an array of strings") }
+            strings.append(text)
+        }
+        return strings
+    }
+
+    /// - Throws: `invalidClientMetadata` when present but not a boolean.
+    func bool(_ name: StaticString) throws(OAuthError) -> Bool? {
+        let key = name.description
+        guard isPresent(key) else { return nil }
+        guard let flag = values[key] as? Bool else { throw .invalidClientMetadata("\(key) must be a boolean") }
+        return flag
+    }
+}
+
+extension JSONMembers {
+    /// - Throws: `invalidClientMetadata` when present but not an integer.
+    func integer(_ name: StaticString) throws(OAuthError) -> Int? {
+        let key = name.description
+        guard isPresent(key) else { return nil }
+        guard let number = values[key] as? Int else { throw .invalidClientMetadata("\(key) must be a number") }
+        return number
+    }
+}

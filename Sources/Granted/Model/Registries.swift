@@ -37,7 +37,7 @@ public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, 
     /// What the token and revocation endpoints accept: a secret, or a public client's id alone.
     public static let tokenEndpoint: [ClientAuthenticationMethod] = secretBased + [.none]
     /// What dynamic registration accepts as `token_endpoint_auth_method` (RFC 7591 §2): the
-    /// token endpoint's methods and the two JWT assertion methods, held until they are accepted.
+    /// token endpoint's methods and the two JWT assertion methods (RFC 7523 §2.2).
     public static let registrable: [ClientAuthenticationMethod] = tokenEndpoint + [.clientSecretJWT, .privateKeyJWT]
 }
 

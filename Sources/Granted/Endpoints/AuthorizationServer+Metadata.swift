@@ -24,8 +24,7 @@ extension AuthorizationServer {
     /// What every endpoint that authenticates clients accepts: the secret methods, a public
     /// client's id, `client_secret_jwt`, and `private_key_jwt` when public keys can be verified.
     var clientAuthenticationMethods: [ClientAuthenticationMethod] {
-        ClientAuthenticationMethod.tokenEndpoint + [.clientSecretJWT]
-            + (publicKeyVerification == nil ? [] : [.privateKeyJWT])
+        ClientAuthenticationMethod.tokenEndpoint.filter { $0 != .privateKeyJWT || publicKeyVerification != nil }
     }
 
     /// HS256 for `client_secret_jwt`, then what `publicKeyVerification` verifies.

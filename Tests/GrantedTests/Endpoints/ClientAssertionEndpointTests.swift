@@ -139,4 +139,24 @@ struct ClientAssertionEndpointTests {
         let basic = BasicCredentials(clientID: id, secret: secret)
         #expect(await server.token(TestServer.clientCredentials(basic: basic)).errorCode == "invalid_client")
     }
+
+    @Test("a registered client_secret_basic client switched to client_secret_jwt by PUT keeps its secret, which keys its assertions (RFC 7592 §2.2)")
+    func switchedToClientSecretJWT() async throws {
+        var policy = Policy()
+        policy.registration = .open
+        let server = AuthorizationServer(
+            issuer: F.issuer, policy: policy, clients: InMemoryClientStore(), clock: ManualClock(F.start),
+            serverKey: F.serverKey)
+        let body = #"{"token_endpoint_auth_method":"client_secret_basic","grant_types":["client_credentials"]}"#
+        let registered = RegistrationHarness.Registered(try await server.register(RegistrationHarness.registration(body)).jsonObject())
+        let secret = try #require(registered.secret)
+        let update = #"{"client_id":"\#(registered.clientID)","token_endpoint_auth_method":"client_secret_jwt","grant_types":["client_credentials"]}"#
+        let put = await server.clientConfiguration(
+            RegistrationHarness.configuration(.put, registered.uri, token: registered.accessToken, body: update))
+        #expect(put.status == 200, "\(put.bodyText)")
+        #expect(try put.jsonObject()["client_secret"] == nil, "the secret is kept, not reissued")
+        let id = ClientID(registered.clientID)
+        let assertion = F.sign(F.claims(id), try HS256Signer(key: Array(secret.utf8)))
+        #expect(await server.token(F.tokenRequest(assertion, as: id)).status == 200)
+    }
 }

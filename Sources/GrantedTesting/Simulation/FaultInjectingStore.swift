@@ -138,6 +138,9 @@ public final class FaultInjectingStore: GrantStore {
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateDeviceAuthorization(userCode: lookup, transition) }
     }
+    public func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
+        try await call { try await wrapped.insertOnce(digest, expiresAt: expiresAt) }
+    }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }
     }

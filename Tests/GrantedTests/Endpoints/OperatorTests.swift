@@ -116,5 +116,6 @@ private struct FailingStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { throw Down() }
+    func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool { throw Down() }
     func purge(before cutoff: Date) async throws -> Int { throw Down() }
 }

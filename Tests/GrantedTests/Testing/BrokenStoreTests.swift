@@ -90,5 +90,8 @@ final class NonAtomicCodeStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
+    func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
+        try await inner.insertOnce(digest, expiresAt: expiresAt)
+    }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

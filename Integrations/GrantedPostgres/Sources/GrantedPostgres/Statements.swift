@@ -1,7 +1,7 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, oneTimeUses: String
 
     // Access tokens
     let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
@@ -17,6 +17,8 @@ struct Statements: Sendable {
     let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
     // Device authorizations
     let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
+    // One-time uses
+    let insertOneTimeUse: String
     // Housekeeping
     let purge: String
 
@@ -28,6 +30,7 @@ struct Statements: Sendable {
         authorizations = schema.table("user_authorizations")
         apiKeys = schema.table("api_keys")
         devices = schema.table("device_authorizations")
+        oneTimeUses = schema.table("one_time_uses")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns
@@ -104,6 +107,8 @@ struct Statements: Sendable {
         deviceByUserCodeForUpdate =
             "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = $1 FOR UPDATE"
         updateDevice = update(devices, key: "digest", device)
+        insertOneTimeUse =
+            "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING digest"
 
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
@@ -136,11 +141,13 @@ struct Statements: Sendable {
                 DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
             ), dead_devices AS (
                 DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
+            ), dead_one_time_uses AS (
+                DELETE FROM \(oneTimeUses) WHERE expires_at < $1 RETURNING 1
             )
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
-                + (SELECT count(*) FROM dead_devices)
+                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_one_time_uses)
             """
     }
 }

@@ -29,6 +29,12 @@ public struct AuthorizationServer: Sendable {
     /// Derives what the server must answer again without storing it (a refresh grace retry);
     /// processes sharing a store must share it.
     public let serverKey: ServerKey
+    /// Turns a `private_key_jwt` client's registered JWK into a verifier (RFC 7523 §2.2); nil
+    /// leaves `private_key_jwt` off (not in the metadata, refused at every endpoint).
+    public let publicKeyVerification: (any PublicKeyVerification)?
+    /// Reads the JWK Set of a client registered with `jwks_uri`; nil: such clients cannot
+    /// authenticate.
+    public let jwkSets: (any JWKSetSource)?
 
     public init(
         issuer: String,
@@ -41,7 +47,9 @@ public struct AuthorizationServer: Sendable {
         claims: (any ClaimsSource)? = nil,
         signingKeys: SigningKeys? = nil,
         paths: EndpointPaths = EndpointPaths(),
-        serverKey: ServerKey = ServerKey()
+        serverKey: ServerKey = ServerKey(),
+        publicKeyVerification: (any PublicKeyVerification)? = nil,
+        jwkSets: (any JWKSetSource)? = nil
     ) {
         self.issuer = issuer
         self.policy = policy
@@ -58,6 +66,8 @@ public struct AuthorizationServer: Sendable {
         self.signingKeys = signingKeys
         self.paths = paths
         self.serverKey = serverKey
+        self.publicKeyVerification = publicKeyVerification
+        self.jwkSets = jwkSets
         self.issuing = Issuer(
             issuer: issuer, policy: policy, store: store, random: random, claims: claims,
             signingKeys: signingKeys, serverKey: serverKey)

@@ -87,6 +87,13 @@ public struct Policy: Sendable {
     /// Which clients may call the introspection endpoint (RFC 7662 §2.1, §4).
     public var introspectionAccess: IntrospectionAccess = .issuedToCallerOrResourceServer
 
+    // MARK: Client assertions (RFC 7523 §3)
+    /// Clock skew allowed for an assertion's `exp`, `nbf` and `iat` (§3 items 4-6).
+    public var clientAssertionLeeway: TimeInterval = 30
+    /// The longest an assertion may live, from now and from its `iat`: its `jti` is kept that
+    /// long (§3 item 7), so this bounds the store.
+    public var clientAssertionMaximumLifetime: TimeInterval = 3600
+
     // MARK: Input
     /// Bounds on what a request may carry, for every endpoint and the resource guard.
     public var inputLimits = InputLimits()

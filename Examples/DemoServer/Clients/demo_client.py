@@ -225,9 +225,11 @@ def run(base):
     yield "resource indicators: demo-service's JWT access token introspects with aud, and revocation kills it"
 
 
-def main():
+def run_steps(name, run):
+    """The command line every client here shares: BASE_URL in, one "ok N - …" line per step,
+    "not ok" and exit status 1 at the first failure."""
     if len(sys.argv) != 2:
-        print("usage: demo_client.py BASE_URL (e.g. http://127.0.0.1:8080)", file=sys.stderr)
+        print(f"usage: {name} BASE_URL (e.g. http://127.0.0.1:8080)", file=sys.stderr)
         return 2
     base = sys.argv[1].rstrip("/")
     steps = 0
@@ -238,9 +240,9 @@ def main():
     except Exception as error:  # any failure, ours or a library's, fails the run
         print(f"not ok {steps + 1} - {type(error).__name__}: {error}", flush=True)
         return 1
-    print(f"demo_client: all {steps} steps passed")
+    print(f"{name.removesuffix('.py')}: all {steps} steps passed")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("demo_client.py", run))

@@ -19,7 +19,7 @@ import requests
 from joserfc.jwk import KeySet
 from oauthlib.oauth2 import DeviceClient
 
-from demo_client import ALICE, check, parse_form, verify_id_token
+from demo_client import ALICE, check, parse_form, verify_id_token, run_steps
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code"
 CLIENT_ID = "demo-tv"
@@ -146,22 +146,5 @@ def run(base):
     yield "expiry: after expires_in the device is told expired_token"
 
 
-def main():
-    if len(sys.argv) != 2:
-        print("usage: device_client.py BASE_URL (e.g. http://127.0.0.1:8080)", file=sys.stderr)
-        return 2
-    base = sys.argv[1].rstrip("/")
-    steps = 0
-    try:
-        for line in run(base):
-            steps += 1
-            print(f"ok {steps} - {line}", flush=True)
-    except Exception as error:  # any failure, ours or a library's, fails the run
-        print(f"not ok {steps + 1} - {type(error).__name__}: {error}", flush=True)
-        return 1
-    print(f"device_client: all {steps} steps passed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("device_client.py", run))

@@ -17,7 +17,7 @@ import requests  # noqa: E402
 from authlib.common.security import generate_token  # noqa: E402
 from authlib.integrations.requests_client import OAuth2Session  # noqa: E402
 
-from demo_client import SPA_CALLBACK, authorize, check  # noqa: E402
+from demo_client import SPA_CALLBACK, authorize, check, run_steps  # noqa: E402
 
 
 def run(base):
@@ -108,22 +108,5 @@ def run(base):
     yield "management: DELETE 204, then the client is invalid_client at the token endpoint"
 
 
-def main():
-    if len(sys.argv) != 2:
-        print("usage: registration_client.py BASE_URL (e.g. http://127.0.0.1:8080)", file=sys.stderr)
-        return 2
-    base = sys.argv[1].rstrip("/")
-    steps = 0
-    try:
-        for line in run(base):
-            steps += 1
-            print(f"ok {steps} - {line}", flush=True)
-    except Exception as error:  # any failure, ours or a library's, fails the run
-        print(f"not ok {steps + 1} - {type(error).__name__}: {error}", flush=True)
-        return 1
-    print(f"registration_client: all {steps} steps passed")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("registration_client.py", run))

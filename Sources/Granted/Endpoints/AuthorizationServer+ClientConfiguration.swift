@@ -89,7 +89,7 @@ extension AuthorizationServer {
                 throw .invalidClientMetadata("client_secret_expires_at cannot be changed")
             }
             if let secret = try members.string("client_secret") {
-                guard let hash = stored.client.secretHash, secretHasher.verify(secret, against: hash) else {
+                guard let hash = stored.client.secretHash, verifySecret(secret, of: stored.id, against: hash) else {
                     throw .invalidClientMetadata("client_secret must be the current secret")
                 }
             }
@@ -98,15 +98,18 @@ extension AuthorizationServer {
         }
         let metadata: ClientMetadata
         do { metadata = try ClientMetadata(members: members, policy: policy) } catch { throw .oauth(error) }
-        var newSecret: MintedSecret?
+        var newSecret: String?
         var hash: SecretHash?
         if metadata.needsSecret {
-            if stored.metadata.needsSecret, let kept = stored.client.secretHash {
+            // A hashed secret (registered before derived ones) cannot key client_secret_jwt: replace it.
+            if stored.metadata.needsSecret, let kept = stored.client.secretHash,
+                kept.scheme == DerivedClientSecret.scheme || metadata.tokenEndpointAuthMethod != .clientSecretJWT
+            {
                 hash = kept
             } else {
-                let minted = random.mintSecret(prefix: policy.clientSecretPrefix)
-                newSecret = minted
-                hash = secretHasher.hash(minted.value)
+                let issued = issueDerivedClientSecret(for: stored.id)
+                newSecret = issued.secret
+                hash = issued.stored
             }
         }
         let accessToken = random.mintSecret(prefix: policy.registrationAccessTokenPrefix)
@@ -116,6 +119,6 @@ extension AuthorizationServer {
         let replaced: Bool
         do { replaced = try await registry.replace(replacement, expecting: digest) } catch { throw .oauth(.serverError) }
         guard replaced else { throw .unauthorized(.invalidToken) }
-        return .json(registrationDocument(replacement, secret: newSecret?.value, accessToken: accessToken.value))
+        return .json(registrationDocument(replacement, secret: newSecret, accessToken: accessToken.value))
     }
 }

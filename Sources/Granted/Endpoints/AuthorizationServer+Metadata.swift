@@ -21,9 +21,20 @@ extension AuthorizationServer {
             body: signingKeys?.jwks ?? Array(#"{"keys":[]}"#.utf8))
     }
 
+    /// What every endpoint that authenticates clients accepts: the secret methods, a public
+    /// client's id, `client_secret_jwt`, and `private_key_jwt` when public keys can be verified.
+    var clientAuthenticationMethods: [ClientAuthenticationMethod] {
+        ClientAuthenticationMethod.tokenEndpoint.filter { $0 != .privateKeyJWT || publicKeyVerification != nil }
+    }
+
+    /// HS256 for `client_secret_jwt`, then what `publicKeyVerification` verifies.
+    var assertionAlgorithms: [JWSAlgorithm] {
+        [.hs256] + (publicKeyVerification?.algorithms.filter { !$0.isSymmetric && !$0.isUnsecured } ?? [])
+    }
+
     var metadataDocument: [UInt8] {
         let supportedResponseTypes = ResponseType.known.filter(isSupported).map(\.description)
-        let tokenAuthMethods = ClientAuthenticationMethod.tokenEndpoint.map(\.rawValue)
+        let tokenAuthMethods = clientAuthenticationMethods.map(\.rawValue)
         var codeChallengeMethods: [CodeChallengeMethod] = [.s256]
         if policy.allowsPlainPKCE { codeChallengeMethods.append(.plain) }
         var json = JSONWriter(capacity: 2048)
@@ -46,7 +57,12 @@ extension AuthorizationServer {
         json.field("token_endpoint_auth_methods_supported", tokenAuthMethods)
         json.field("revocation_endpoint_auth_methods_supported", tokenAuthMethods)
         json.field(
-            "introspection_endpoint_auth_methods_supported", ClientAuthenticationMethod.secretBased.map(\.rawValue))
+            "introspection_endpoint_auth_methods_supported", clientAuthenticationMethods.filter { $0 != .none }.map(\.rawValue))
+        // RFC 8414 §2: the JWS algorithms of client assertions, the same list for each endpoint.
+        let assertionAlgorithms = assertionAlgorithms.map(\.rawValue)
+        json.field("token_endpoint_auth_signing_alg_values_supported", assertionAlgorithms)
+        json.field("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgorithms)
+        json.field("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms)
         json.field("code_challenge_methods_supported", codeChallengeMethods.map(\.rawValue))
         json.field("authorization_response_iss_parameter_supported", true)
         if supportsClientMetadataDocuments {

@@ -20,19 +20,21 @@ extension AuthorizationServer {
                 throw .refused
             }
             let issuedAt = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
-            let secret = metadata.needsSecret ? random.mintSecret(prefix: policy.clientSecretPrefix) : nil
             let accessToken = random.mintSecret(prefix: policy.registrationAccessTokenPrefix)
             // 128 random bits: a collision is never expected, and `insert` refuses one anyway.
             for _ in 0..<3 {
                 let id = ClientID(Base64URL.encode(random.bytes(16)))
+                // Derived, never stored, so that client_secret_jwt can check a MAC with it (RFC 7523
+                // §2.2) and a later switch to that method keeps working: see `DerivedClientSecret`.
+                let secret = metadata.needsSecret ? issueDerivedClientSecret(for: id) : nil
                 let registration = RegisteredClient(
-                    client: metadata.client(id: id, secretHash: secret.map { secretHasher.hash($0.value) }),
+                    client: metadata.client(id: id, secretHash: secret?.stored),
                     metadata: metadata, issuedAt: issuedAt, accessTokenDigest: accessToken.digest)
                 let inserted: Bool
                 do { inserted = try await registry.insert(registration) } catch { throw .oauth(.serverError) }
                 if inserted {
                     var response = OAuthResponse.json(
-                        registrationDocument(registration, secret: secret?.value, accessToken: accessToken.value),
+                        registrationDocument(registration, secret: secret?.secret, accessToken: accessToken.value),
                         status: 201)
                     response.headers.append("Location", registrationClientURI(id))
                     return response

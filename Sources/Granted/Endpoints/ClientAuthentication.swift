@@ -1,15 +1,30 @@
-/// Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3,
-/// §3.2.1): HTTP Basic, `client_secret` in the body, or `client_id` alone for a public client.
+/// Client authentication at the token, revocation, introspection and device authorization
+/// endpoints (RFC 6749 §2.3, §3.2.1): HTTP Basic, `client_secret` in the body, a JWT assertion
+/// (RFC 7523 §2.2), or `client_id` alone for a public client.
 extension AuthorizationServer {
     /// - Throws: `invalidRequest` when two methods are used or the body names another client
     ///   than the Basic header (§2.3); `invalidClient` when authentication fails (§5.2).
     func authenticateClient(_ request: OAuthRequest, form: FormParameters) async throws(OAuthError) -> Client {
         let bodyID = try form.single("client_id")
         let bodySecret = try form.single("client_secret")
+        let assertionType = try form.single("client_assertion_type")
+        let assertion = try form.single("client_assertion")
+        let authorizations = request.headers.count(of: "authorization")
+        if assertionType != nil || assertion != nil {
+            // §2.3: exactly one method per request.
+            guard bodySecret == nil, authorizations == 0 else {
+                throw .invalidRequest("more than one client authentication method was used")
+            }
+            guard let assertionType, let assertion else {
+                throw .invalidRequest("client_assertion and client_assertion_type go together")
+            }
+            guard assertionType == ClientAssertion.type else { throw .invalidClient(basicChallenge: false) }
+            return try await authenticateClient(assertion: assertion, formClientID: bodyID)
+        }
         let method: ClientAuthenticationMethod
         let id: String
         let secret: String?
-        switch request.headers.count(of: "authorization") {
+        switch authorizations {
         case 0:
             guard let bodyID else { throw .invalidClient(basicChallenge: false) }
             id = bodyID
@@ -41,7 +56,7 @@ extension AuthorizationServer {
             throw .invalidClient(basicChallenge: challenge)
         }
         if let secret {
-            guard let stored = client.secretHash, secretHasher.verify(secret, against: stored) else {
+            guard let stored = client.secretHash, verifySecret(secret, of: client.id, against: stored) else {
                 throw .invalidClient(basicChallenge: challenge)
             }
         }

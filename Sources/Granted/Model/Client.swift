@@ -10,8 +10,8 @@ public struct Client: Sendable, Hashable {
         /// it may use (§2.3.1).
         case clientSecret(SecretHash, methods: SecretMethods = .all)
         /// A confidential client that signs JWT assertions with its private key (`private_key_jwt`,
-        /// RFC 7523 §2.2; RFC 7591 §2): registered with its public keys. Stored for now; the token
-        /// endpoint does not yet accept assertions, so it cannot authenticate until it does.
+        /// RFC 7523 §2.2; RFC 7591 §2): registered with its public keys, checked through the
+        /// server's `PublicKeyVerification` (without one it cannot authenticate).
         case privateKeyJWT(PublicKeys)
     }
 
@@ -30,8 +30,8 @@ public struct Client: Sendable, Hashable {
         public static let basic = SecretMethods(rawValue: 1)
         /// `client_secret_post`: in the form body.
         public static let post = SecretMethods(rawValue: 2)
-        /// `client_secret_jwt`: an HMAC-signed assertion (RFC 7523 §2.2); stored for registered
-        /// clients, not yet accepted by the token endpoint. Not in `.all`.
+        /// `client_secret_jwt`: an HS256 assertion (RFC 7523 §2.2), which needs a secret the
+        /// server can derive (`DerivedClientSecret`); a hashed one never verifies. Not in `.all`.
         public static let jwt = SecretMethods(rawValue: 4)
         public static let all: SecretMethods = [.basic, .post]
     }

@@ -32,13 +32,15 @@ public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, 
     /// A JWT assertion signed with the client's private key (RFC 7523 §2.2; OpenID Connect Core §9).
     public static let privateKeyJWT = ClientAuthenticationMethod(rawValue: "private_key_jwt")
 
-    /// The methods that carry a client secret (RFC 6749 §2.3.1): what introspection accepts.
+    /// The methods that carry a client secret (RFC 6749 §2.3.1).
     public static let secretBased: [ClientAuthenticationMethod] = [.clientSecretBasic, .clientSecretPost]
-    /// What the token and revocation endpoints accept: a secret, or a public client's id alone.
-    public static let tokenEndpoint: [ClientAuthenticationMethod] = secretBased + [.none]
-    /// What dynamic registration accepts as `token_endpoint_auth_method` (RFC 7591 §2): the
-    /// token endpoint's methods and the two JWT assertion methods, held until they are accepted.
-    public static let registrable: [ClientAuthenticationMethod] = tokenEndpoint + [.clientSecretJWT, .privateKeyJWT]
+    /// What every endpoint that authenticates clients accepts, in the metadata's order: a secret,
+    /// a public client's id alone, and the JWT assertions (RFC 7523 §2.2); `private_key_jwt`
+    /// only on a server with a `PublicKeyVerification`, and introspection never `none`.
+    public static let tokenEndpoint: [ClientAuthenticationMethod] =
+        secretBased + [.none, .clientSecretJWT, .privateKeyJWT]
+    /// What dynamic registration accepts as `token_endpoint_auth_method` (RFC 7591 §2).
+    public static let registrable: [ClientAuthenticationMethod] = tokenEndpoint
 }
 
 /// PKCE code challenge methods (RFC 7636 §4.2).

@@ -167,6 +167,14 @@ public protocol GrantStore: Sendable {
     func updateSession<Outcome: Sendable>(
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome
+    // MARK: One-time uses (RFC 7523 §3 `jti`; RFC 9449 §11.1)
+
+    /// Records `digest` until `expiresAt` and answers true, or answers false, storing nothing,
+    /// when it is recorded already (expired or not, until `purge` deletes it). One atomic
+    /// insert-if-absent: of 50 concurrent calls with one digest exactly one answers true. What
+    /// makes a client assertion's `jti` single use; the digest is keyed by the engine (client
+    /// and `jti`), so the store knows nothing about assertions. [`oneTimeUse`, `oneTimeUseOnce`]
+    func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool
 
     // MARK: Housekeeping
 
@@ -178,7 +186,8 @@ public protocol GrantStore: Sendable {
     ///   revoked API keys and user authorizations, ended sessions, families whose `deadSince` has passed
     ///   (revoked, or both their refresh token and access tokens ended), and device
     ///   authorizations (expired, or redeemed; freeing their user code's lookup digest), which
-    ///   hang from nothing. [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`]
+    ///   hang from nothing, and one-time uses whose `expiresAt` is before the cutoff.
+    ///   [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`, `purgeOneTimeUses`]
     /// - **Cascades.** With a user authorization go its families, their refresh token digests,
     ///   every access token hanging from it (through a family or directly) and its codes, though
     ///   each of those is live by itself. With a family go its refresh token digests and its

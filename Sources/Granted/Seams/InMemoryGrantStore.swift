@@ -35,6 +35,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
     private let sessions = Locked<[SessionID: SignInSession]>([:])
+    private let oneTimeUses = Locked<[Digest256: Date]>([:])
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -210,6 +211,16 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
+    // MARK: One-time uses
+
+    public func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
+        oneTimeUses.withLock { map in
+            guard map[digest] == nil else { return false }
+            map[digest] = expiresAt
+            return true
+        }
+    }
+
     // MARK: Housekeeping
 
     public func purge(before cutoff: Date) async throws -> Int {
@@ -269,6 +280,7 @@ public final class InMemoryGrantStore: GrantStore {
             return count
         }
         removed += sessions.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
+        removed += oneTimeUses.withLock { map in Self.removeAll(from: &map) { $0 < cutoff } }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))

@@ -142,6 +142,8 @@ public final class FaultInjectingStore: GrantStore {
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome {
         try await call { try await wrapped.updateSession(id, transition) }
+    public func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
+        try await call { try await wrapped.insertOnce(digest, expiresAt: expiresAt) }
     }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }

@@ -49,12 +49,16 @@ public enum GrantStoreContract {
         ("sessionConcurrentSignIns", { try await sessionConcurrentSignIns($0) }),
         ("sessionEnd", { try await sessionEnd($0) }),
         ("purgeEndedSessions", { try await purgeEndedSessions($0) }),
+        // One-time uses (RFC 7523 §3 jti)
+        ("oneTimeUse", { try await oneTimeUse($0) }),
+        ("oneTimeUseOnce", { try await oneTimeUseOnce($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),
         ("purgeCascadesFromFamily", { try await purgeCascadesFromFamily($0) }),
         ("purgeCutoffIsExclusive", { try await purgeCutoffIsExclusive($0) }),
         ("purgeDeviceAuthorizations", { try await purgeDeviceAuthorizations($0) }),
+        ("purgeOneTimeUses", { try await purgeOneTimeUses($0) }),
         // Housekeeping, through the engine
         ("housekeepingExpiredAccessToken", { try await housekeepingExpiredAccessToken($0) }),
         ("housekeepingCount", { try await housekeepingCount($0) }),

@@ -479,7 +479,7 @@ struct IntrospectionTests {
             .jsonObject()
         #expect(json["introspection_endpoint"] as? String == TestServer.issuer + "/introspect")
         let methods = try #require(json["introspection_endpoint_auth_methods_supported"] as? [String])
-        #expect(Set(methods) == ["client_secret_basic", "client_secret_post"])
+        #expect(Set(methods) == ["client_secret_basic", "client_secret_post", "client_secret_jwt"])
     }
 }
 

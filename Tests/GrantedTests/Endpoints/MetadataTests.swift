@@ -114,7 +114,7 @@ struct MetadataTests {
             ])
         #expect(
             Self.strings(metadata["token_endpoint_auth_methods_supported"]) == [
-                "client_secret_basic", "client_secret_post", "none",
+                "client_secret_basic", "client_secret_post", "none", "client_secret_jwt",
             ])
         #expect(metadata["authorization_response_iss_parameter_supported"] as? Bool == true)
     }
@@ -224,6 +224,13 @@ struct MetadataTests {
                 let run = try await op.host(authentication, session: &session)
                 let outcome = try await op.finish(run.redirect, for: authentication, verifier: vector.verifier)
                 #expect(outcome.backIDToken?.audience == [OIDCProvider.native.rawValue])
+            case "client_secret_jwt", "private_key_jwt":
+                // The same `authenticateClient` path as a code exchange; every check is in
+                // `ClientAssertionTests`, over clients whose secret is derived or keys registered.
+                let kind: ClientAssertionTests.Kind = method == "client_secret_jwt" ? .clientSecretJWT : .privateKeyES256
+                let server = AssertionFixtures.make()
+                let response = await server.token(AssertionFixtures.tokenRequest(try kind.assertion(), as: kind.client))
+                #expect(response.status == 200, "\(response.bodyText)")
             default:
                 Issue.record("advertised and untested: \(method)")
             }

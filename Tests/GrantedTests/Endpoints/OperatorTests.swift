@@ -119,5 +119,6 @@ private struct FailingStore: GrantStore {
     func updateSession<Outcome: Sendable>(
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome { throw Down() }
+    func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool { throw Down() }
     func purge(before cutoff: Date) async throws -> Int { throw Down() }
 }

@@ -313,6 +313,6 @@ struct RevocationTests {
             .jsonObject()
         #expect(json["revocation_endpoint"] as? String == TestServer.issuer + "/revoke")
         let methods = try #require(json["revocation_endpoint_auth_methods_supported"] as? [String])
-        #expect(Set(methods) == ["client_secret_basic", "client_secret_post", "none"])
+        #expect(Set(methods) == ["client_secret_basic", "client_secret_post", "none", "client_secret_jwt"])
     }
 }

@@ -38,16 +38,18 @@ struct RegistryTests {
     func metadataLists() async throws {
         #expect(GrantType.tokenEndpoint == [.authorizationCode, .clientCredentials, .refreshToken, .deviceCode])
         #expect(GrantType.supported == GrantType.tokenEndpoint + [.implicit])
-        #expect(ClientAuthenticationMethod.tokenEndpoint == [.clientSecretBasic, .clientSecretPost, .none])
+        #expect(
+            ClientAuthenticationMethod.tokenEndpoint
+                == [.clientSecretBasic, .clientSecretPost, .none, .clientSecretJWT, .privateKeyJWT])
         let op = try OIDCProvider()
         let document = try #require(await op.server.handle(OAuthRequest(method: .get, path: MetadataTests.oauthMetadata)))
         let metadata = try document.jsonObject()
         #expect(MetadataTests.strings(metadata["grant_types_supported"]) == GrantType.supported.map(\.rawValue))
         #expect(
             MetadataTests.strings(metadata["token_endpoint_auth_methods_supported"])
-                == ClientAuthenticationMethod.tokenEndpoint.map(\.rawValue))
+                == ClientAuthenticationMethod.tokenEndpoint.filter { $0 != .privateKeyJWT }.map(\.rawValue))
         #expect(
             MetadataTests.strings(metadata["introspection_endpoint_auth_methods_supported"])
-                == ClientAuthenticationMethod.secretBased.map(\.rawValue))
+                == ["client_secret_basic", "client_secret_post", "client_secret_jwt"])
     }
 }

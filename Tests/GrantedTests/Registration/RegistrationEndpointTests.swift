@@ -41,7 +41,9 @@ struct RegistrationEndpointTests {
         #expect(stored.accessTokenDigest == Digest256(hashing: registered.accessToken))
         let hash = try #require(stored.client.secretHash)
         #expect(hash != SecretHash(scheme: "plain", value: Array((registered.secret ?? "").utf8)))
-        #expect(SHA256SecretHasher().verify(try #require(registered.secret), against: hash))
+        // Derived from the server key and a stored salt (`DerivedClientSecret`), never stored.
+        #expect(hash.scheme == DerivedClientSecret.scheme)
+        #expect(harness.server.verifySecret(try #require(registered.secret), of: stored.id, against: hash))
         #expect(!"\(stored)".contains(try #require(registered.secret)))
         #expect(!"\(stored)".contains(registered.accessToken))
     }

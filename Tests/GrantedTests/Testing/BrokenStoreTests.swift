@@ -93,5 +93,8 @@ final class NonAtomicCodeStore: GrantStore {
     func updateSession<Outcome: Sendable>(
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome { try await inner.updateSession(id, transition) }
+    func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
+        try await inner.insertOnce(digest, expiresAt: expiresAt)
+    }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

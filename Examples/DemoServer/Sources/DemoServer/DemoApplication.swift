@@ -1,4 +1,5 @@
 import Granted
+import GrantedCrypto
 import Hummingbird
 import Logging
 
@@ -22,7 +23,9 @@ public struct Demo: Sendable {
         let server = AuthorizationServer(
             issuer: configuration.issuer, policy: try configuration.policy(), clients: clients,
             store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
-            signingKeys: try SigningKeys(active: configuration.signer))
+            signingKeys: try SigningKeys(active: configuration.signer),
+            // private_key_jwt (RFC 7523 §2.2): clients' registered keys checked with swift-crypto.
+            publicKeyVerification: CryptoKeyVerification())
         for user in fixtures.users.all {
             if let key = user.apiKey {
                 try await server.importAPIKey(key, for: user.subject, name: "fixtures")

@@ -2,6 +2,7 @@ import ArgumentParser
 import DemoServer
 import Foundation
 import Granted
+import GrantedCrypto
 import GrantedPostgres
 import Hummingbird
 import Logging
@@ -40,7 +41,7 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Clients, users and scopes (default: the repository's Fixtures/demo.json).")
     var fixtures: String?
 
-    @Option(help: "PEM RSA private key that signs ID tokens (default: a new 2048-bit key at every start).")
+    @Option(help: "PEM private key that signs ID tokens and JWT access tokens: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA); default: a new 2048-bit RSA key at every start.")
     var signingKey: String?
 
     @Option(help: "A resource server elsewhere that gets JWT access tokens (RFC 8707 identifier); repeatable.")
@@ -82,7 +83,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         }
         var configuration = DemoConfiguration(
             host: host, port: port, issuer: issuer, fixtures: try DemoFixtures(json: data),
-            signer: try signingKey.map(RS256Signer.load(pemFile:)) ?? RS256Signer.generate())
+            signer: try signingKey.map(SigningKeyFile.load) ?? AsymmetricSigner.generate(.rs256))
         configuration.accessTokenLifetime = TimeInterval(accessTokenLifetime)
         configuration.authorizationCodeLifetime = TimeInterval(authorizationCodeLifetime)
         configuration.idTokenLifetime = TimeInterval(idTokenLifetime)

@@ -1,15 +1,16 @@
 import DemoServer
 import Foundation
 import Granted
-import _CryptoExtras
+import GrantedCrypto
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The authorization server's signing keys, as a resource server elsewhere learns them: its
-/// metadata (RFC 8414 §3) names `jwks_uri`, whose JWK Set (RFC 7517 §5) holds the RSA keys that
-/// sign JWT access tokens (RFC 9068 §4). Fetched at start, and again when a token names a `kid`
+/// metadata (RFC 8414 §3) names `jwks_uri`, whose JWK Set (RFC 7517 §5) holds the keys that
+/// sign JWT access tokens (RFC 9068 §4); GrantedCrypto's `PublicKeyVerification` builds a
+/// verifier for each, pinned to the algorithm its JWK names. Fetched at start, and again when a token names a `kid`
 /// it does not know (a key rotation), at most once per `refreshInterval`.
 public actor IssuerKeys {
     /// What fetching a URL answers: the body, or an error. A seam so tests answer in process.
@@ -30,14 +31,17 @@ public actor IssuerKeys {
     private let fetch: Fetch
     private let clock: any WallClock
     private let refreshInterval: TimeInterval
+    private let verification: any PublicKeyVerification
     private var verifiers: [any SignatureVerifier] = []
     private var knownKeyIDs: Set<String> = []
     private var lastFetch: Date?
 
     public init(
         issuer: String, clock: any WallClock = SystemClock(), refreshInterval: TimeInterval = 30,
+        verification: any PublicKeyVerification = CryptoKeyVerification(),
         fetch: @escaping Fetch = IssuerKeys.urlSession
     ) {
+        self.verification = verification
         self.issuer = issuer
         self.fetch = fetch
         self.clock = clock
@@ -64,7 +68,9 @@ public actor IssuerKeys {
         return verifiers
     }
 
-    /// Reads the metadata, then the JWK Set; keeps the RSA signature keys (RS256).
+    /// Reads the metadata, then the JWK Set; keeps a verifier for each signing key whose `alg`
+    /// GrantedCrypto verifies (RS256, PS256, ES256, EdDSA). Keys of other types, `use: enc`, RSA
+    /// under 2048 bits or without `alg` are skipped: the token never picks the algorithm.
     public func refresh() async throws {
         lastFetch = clock.now
         let metadataURL = issuer + "/.well-known/oauth-authorization-server"
@@ -77,18 +83,13 @@ public actor IssuerKeys {
         guard let jwksText = metadata["jwks_uri"] as? String, let jwksURL = URL(string: jwksText) else {
             throw Problem.metadata("no jwks_uri")
         }
-        let set = try JSONSerialization.jsonObject(with: try await fetch(jwksURL)) as? [String: Any]
-        guard let keys = set?["keys"] as? [[String: Any]] else { throw Problem.jwks("no keys array") }
-        var fresh: [any SignatureVerifier] = []
-        for key in keys {
-            guard key["kty"] as? String == "RSA", (key["use"] as? String ?? "sig") == "sig",
-                (key["alg"] as? String ?? "RS256") == "RS256",
-                let n = (key["n"] as? String).flatMap({ Base64URL.decode($0) }),
-                let e = (key["e"] as? String).flatMap({ Base64URL.decode($0) }),
-                let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e)
-            else { continue }
-            fresh.append(RS256Verifier(key: publicKey, keyID: key["kid"] as? String))
+        let set: JWKSet
+        do {
+            set = try JWKSet(json: Array(try await fetch(jwksURL)))
+        } catch let error as JWK.ParseError {
+            throw Problem.jwks("not a JWK Set (\(error))")
         }
+        let fresh = verification.verifiers(for: set)
         verifiers = fresh
         knownKeyIDs = Set(fresh.compactMap(\.keyID))
     }

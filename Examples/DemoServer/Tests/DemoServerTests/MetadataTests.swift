@@ -29,7 +29,10 @@ struct MetadataTests {
             ]))
             #expect(list("response_types_supported").isSuperset(of: ["code", "token", "code id_token", "id_token", "id_token token"]))
             #expect(list("scopes_supported").isSuperset(of: ["public", "message.send", "openid", "profile", "email"]))
-            #expect(list("token_endpoint_auth_methods_supported") == ["client_secret_basic", "client_secret_post", "none"])
+            #expect(
+                list("token_endpoint_auth_methods_supported")
+                    == ["client_secret_basic", "client_secret_post", "none", "client_secret_jwt", "private_key_jwt"])
+            #expect(list("token_endpoint_auth_signing_alg_values_supported").isSuperset(of: ["HS256", "ES256", "RS256"]))
             #expect(list("code_challenge_methods_supported") == ["S256"])
             #expect(list("id_token_signing_alg_values_supported") == ["RS256"])
             #expect(list("response_modes_supported").isSuperset(of: ["query", "fragment", "form_post"]))

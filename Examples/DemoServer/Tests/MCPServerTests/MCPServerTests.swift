@@ -1,6 +1,7 @@
 import DemoServer
 import Foundation
 import Granted
+import GrantedCrypto
 import GrantedTesting
 import HTTPTypes
 import Hummingbird
@@ -18,8 +19,8 @@ struct MCPServerTests {
     static let resource = "http://127.0.0.1:8931/mcp"
     static let metadataPath = "/.well-known/oauth-protected-resource/mcp"
     static let metadataURL = "http://127.0.0.1:8931" + metadataPath
-    static let signer = Result { try RS256Signer.generate() }
-    static let otherSigner = Result { try RS256Signer.generate() }
+    static let signer = Result { try AsymmetricSigner.generate(.rs256) }
+    static let otherSigner = Result { try AsymmetricSigner.generate(.rs256) }
 
     /// The demo with the MCP resource registered, its clock, and fetches counted.
     final class Setup: Sendable {
@@ -29,7 +30,7 @@ struct MCPServerTests {
         let keys: IssuerKeys
         let server: MCPResourceServer
 
-        init(signer: RS256Signer? = nil) async throws {
+        init(signer: AsymmetricSigner? = nil) async throws {
             clock = ManualClock(Date())
             let path = DemoFixtures.defaultPath()
             let data = try #require(FileManager.default.contents(atPath: path))
@@ -142,6 +143,19 @@ struct MCPServerTests {
             #expect(me["sub"] as? String == "demo-service")
             #expect(me["client_id"] as? String == "demo-service")
             #expect(me["scope"] as? String == "public")
+        }
+    }
+
+    @Test("a demo signing with ES256, EdDSA or PS256: the MCP server verifies through the JWK Set's alg",
+          arguments: [JWSAlgorithm.es256, .edDSA, .ps256])
+    func otherAlgorithms(_ algorithm: JWSAlgorithm) async throws {
+        let setup = try await Setup(signer: try AsymmetricSigner.generate(algorithm))
+        let token = try await setup.token(scope: "public")
+        let header = try #require(token.split(separator: ".").first.flatMap { Base64URL.decode($0) })
+        #expect(String(decoding: header, as: UTF8.self).contains(#""alg":"\#(algorithm.rawValue)""#))
+        try await setup.run { client in
+            let me = try Self.toolResult(try await Self.post(client, Self.call("whoami"), token: token))
+            #expect(me["sub"] as? String == "demo-service")
         }
     }
 

@@ -58,6 +58,9 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(
             version: 5, name: "0005_device_authorizations",
             sql: String(decoding: PackageResources._005_device_authorizations_sql, as: UTF8.self)),
+        Migration(
+            version: 6, name: "0006_client_assertions",
+            sql: String(decoding: PackageResources._006_client_assertions_sql, as: UTF8.self)),
         Migration(version: 8, name: "0008_sessions", sql: String(decoding: PackageResources._008_sessions_sql, as: UTF8.self)),
     ]
 

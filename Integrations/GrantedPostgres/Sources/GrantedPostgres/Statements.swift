@@ -1,7 +1,7 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, sessions: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, sessions, oneTimeUses: String
 
     // Access tokens
     let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
@@ -19,6 +19,8 @@ struct Statements: Sendable {
     let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
     // Sessions
     let sessionForUpdate, insertSession, updateSession, deleteSession: String
+    // One-time uses
+    let insertOneTimeUse: String
     // Housekeeping
     let purge: String
 
@@ -31,6 +33,7 @@ struct Statements: Sendable {
         apiKeys = schema.table("api_keys")
         devices = schema.table("device_authorizations")
         sessions = schema.table("sessions")
+        oneTimeUses = schema.table("one_time_uses")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns
@@ -107,6 +110,8 @@ struct Statements: Sendable {
         deviceByUserCodeForUpdate =
             "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = $1 FOR UPDATE"
         updateDevice = update(devices, key: "digest", device)
+        insertOneTimeUse =
+            "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING digest"
 
         let session = SignInSessionRow.columns
         sessionForUpdate = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = $1 FOR UPDATE"
@@ -147,11 +152,14 @@ struct Statements: Sendable {
                 DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
             ), dead_sessions AS (
                 DELETE FROM \(sessions) WHERE dead_since < $1 RETURNING 1
+            ), dead_one_time_uses AS (
+                DELETE FROM \(oneTimeUses) WHERE expires_at < $1 RETURNING 1
             )
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
                 + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_sessions)
+                + (SELECT count(*) FROM dead_one_time_uses)
             """
     }
 }

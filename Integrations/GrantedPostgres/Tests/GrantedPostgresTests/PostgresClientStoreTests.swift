@@ -92,8 +92,14 @@ struct PostgresClientStoreTests {
                 let credentials = BasicCredentials(clientID: ClientID(id), secret: secret)
                 #expect(await server.token(RequestBuilder.clientCredentials(as: .basic(credentials))).status == 200)
                 let bearer: HeaderFields = ["Authorization": "Bearer \(token)"]
-                #expect(await server.handle(OAuthRequest(method: .get, path: "/register/\(id)", headers: bearer))?.status == 200)
-                #expect(await server.handle(OAuthRequest(method: .delete, path: "/register/\(id)", headers: bearer))?.status == 204)
+                let read = try #require(await server.handle(OAuthRequest(method: .get, path: "/register/\(id)", headers: bearer)))
+                #expect(read.status == 200)
+                // RFC 7592 §3: the read rotated the registration token, in the database too.
+                let readDocument = try #require(try JSONSerialization.jsonObject(with: Data(read.body)) as? [String: Any])
+                let rotated = try #require(readDocument["registration_access_token"] as? String)
+                #expect(await server.handle(OAuthRequest(method: .delete, path: "/register/\(id)", headers: bearer))?.status == 401)
+                let current: HeaderFields = ["Authorization": "Bearer \(rotated)"]
+                #expect(await server.handle(OAuthRequest(method: .delete, path: "/register/\(id)", headers: current))?.status == 204)
                 #expect(await server.token(RequestBuilder.clientCredentials(as: .basic(credentials))).status == 401)
             }
         }

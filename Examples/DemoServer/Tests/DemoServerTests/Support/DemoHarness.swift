@@ -1,6 +1,7 @@
 import DemoServer
 import Foundation
 import Granted
+import GrantedCrypto
 import GrantedTesting
 import HTTPTypes
 import Hummingbird
@@ -17,7 +18,7 @@ enum DemoHarness {
     static let aliceSub = "32a9a4d0-cb6e-463f-a0ab-63d0a0418bc7"
     static let bobSub = "8f14e45f-ceea-4e7a-9b5c-2f1a0c3d4e5f"
 
-    static let sharedSigner = Result { try RS256Signer.generate() }
+    static let sharedSigner = Result { try AsymmetricSigner.generate(.rs256) }
 
     /// Requests are logged at info; the tests keep only errors.
     static var quietLogger: Logger {

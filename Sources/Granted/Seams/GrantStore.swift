@@ -157,6 +157,18 @@ public protocol GrantStore: Sendable {
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome?
 
+    // MARK: Pushed authorization requests (RFC 9126)
+
+    /// Stores a pushed request under the digest of its `request_uri`. [`pushedRequestRoundTrip`]
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws
+
+    /// Applies `transition` to the pushed request atomically; nil when none is stored. This is
+    /// what makes a `request_uri` single use (§4): of concurrent uses exactly one sees `pushed`.
+    /// [`pushedRequestRoundTrip`, `pushedRequestUsedOnce`]
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome?
+
     // MARK: Housekeeping
 
     /// Deletes what can never work again and answers how many records it deleted (access
@@ -166,8 +178,8 @@ public protocol GrantStore: Sendable {
     ///   cutoff stays): expired or revoked access tokens, expired, redeemed or revoked codes,
     ///   revoked API keys and user authorizations, families whose `deadSince` has passed
     ///   (revoked, or both their refresh token and access tokens ended), and device
-    ///   authorizations (expired, or redeemed; freeing their user code's lookup digest), which
-    ///   hang from nothing. [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`]
+    ///   authorizations (expired, or redeemed; freeing their user code's lookup digest) and
+    ///   pushed requests (expired, or used), which hang from nothing. [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`, `purgePushedRequests`]
     /// - **Cascades.** With a user authorization go its families, their refresh token digests,
     ///   every access token hanging from it (through a family or directly) and its codes, though
     ///   each of those is live by itself. With a family go its refresh token digests and its

@@ -34,6 +34,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
+    private let pushedRequests = Locked<[Digest256: PushedRequest]>([:])
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -209,6 +210,18 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
+    // MARK: Pushed authorization requests
+
+    public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        pushedRequests.withLock { $0[digest] = request }
+    }
+
+    public func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? {
+        pushedRequests.withLock { Self.update(&$0, digest, transition) }
+    }
+
     // MARK: Housekeeping
 
     public func purge(before cutoff: Date) async throws -> Int {
@@ -267,6 +280,7 @@ public final class InMemoryGrantStore: GrantStore {
             table.digestByUserCode = table.digestByUserCode.filter { table.byDigest[$0.value] != nil }
             return count
         }
+        removed += pushedRequests.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))

@@ -90,5 +90,11 @@ final class NonAtomicCodeStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await inner.insert(request, at: digest)
+    }
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? { try await inner.updatePushedRequest(at: digest, transition) }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

@@ -44,12 +44,16 @@ public enum GrantStoreContract {
         ("deviceUserCodeUnique", { try await deviceUserCodeUnique($0) }),
         ("deviceTransitions", { try await deviceTransitions($0) }),
         ("deviceRedeemedOnce", { try await deviceRedeemedOnce($0) }),
+        // Pushed authorization requests (RFC 9126)
+        ("pushedRequestRoundTrip", { try await pushedRequestRoundTrip($0) }),
+        ("pushedRequestUsedOnce", { try await pushedRequestUsedOnce($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),
         ("purgeCascadesFromFamily", { try await purgeCascadesFromFamily($0) }),
         ("purgeCutoffIsExclusive", { try await purgeCutoffIsExclusive($0) }),
         ("purgeDeviceAuthorizations", { try await purgeDeviceAuthorizations($0) }),
+        ("purgePushedRequests", { try await purgePushedRequests($0) }),
         // Housekeeping, through the engine
         ("housekeepingExpiredAccessToken", { try await housekeepingExpiredAccessToken($0) }),
         ("housekeepingCount", { try await housekeepingCount($0) }),

@@ -58,6 +58,9 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(
             version: 5, name: "0005_device_authorizations",
             sql: String(decoding: PackageResources._005_device_authorizations_sql, as: UTF8.self)),
+        Migration(
+            version: 7, name: "0007_pushed_requests",
+            sql: String(decoding: PackageResources._007_pushed_requests_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

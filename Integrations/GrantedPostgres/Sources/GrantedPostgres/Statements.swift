@@ -1,7 +1,7 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, pushedRequests: String
 
     // Access tokens
     let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
@@ -17,6 +17,8 @@ struct Statements: Sendable {
     let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
     // Device authorizations
     let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
+    // Pushed authorization requests
+    let insertPushedRequest, pushedRequestForUpdate, updatePushedRequest: String
     // Housekeeping
     let purge: String
 
@@ -28,6 +30,7 @@ struct Statements: Sendable {
         authorizations = schema.table("user_authorizations")
         apiKeys = schema.table("api_keys")
         devices = schema.table("device_authorizations")
+        pushedRequests = schema.table("pushed_requests")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns
@@ -35,6 +38,7 @@ struct Statements: Sendable {
         let authorization = UserAuthorizationRow.columns
         let keyColumns = APIKeyRow.columns
         let device = DeviceAuthorizationRow.columns
+        let pushed = PushedRequestRow.columns
 
         func insert(_ table: String, key: String, _ columns: [String]) -> String {
             "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
@@ -105,6 +109,10 @@ struct Statements: Sendable {
             "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = $1 FOR UPDATE"
         updateDevice = update(devices, key: "digest", device)
 
+        insertPushedRequest = insert(pushedRequests, key: "digest", pushed) + " ON CONFLICT (digest) DO NOTHING"
+        pushedRequestForUpdate = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = $1 FOR UPDATE"
+        updatePushedRequest = update(pushedRequests, key: "digest", pushed)
+
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
         // same snapshot, hence the explicit `IN (… deleted …)` beside `NOT EXISTS`.
@@ -136,11 +144,13 @@ struct Statements: Sendable {
                 DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
             ), dead_devices AS (
                 DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
+            ), dead_pushed_requests AS (
+                DELETE FROM \(pushedRequests) WHERE dead_since < $1 RETURNING 1
             )
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
-                + (SELECT count(*) FROM dead_devices)
+                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_pushed_requests)
             """
     }
 }

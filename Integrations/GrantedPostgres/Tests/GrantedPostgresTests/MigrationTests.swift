@@ -30,7 +30,7 @@ struct MigrationTests {
                 #expect(try await schema.migrate(client) == [])
                 let applied = try await Self.strings(
                     client, "SELECT name FROM \(unescaped: schema.name).schema_migrations ORDER BY version")
-                #expect(applied == ["0001_grants", "0002_clients", "0003_resources", "0004_client_registrations", "0005_device_authorizations"])
+                #expect(applied == ["0001_grants", "0002_clients", "0003_resources", "0004_client_registrations", "0005_device_authorizations", "0007_pushed_requests"])
             }
         }
     }
@@ -46,7 +46,7 @@ struct MigrationTests {
             for try await versions in group { applied += versions }
             return applied
         }
-        #expect(applied.sorted() == [1, 2, 3, 4, 5])
+        #expect(applied.sorted() == [1, 2, 3, 4, 5, 7])
         try await TestDatabase.withClient { client in try await schema.drop(client) }
     }
 
@@ -114,6 +114,7 @@ struct MigrationTests {
                 #expect(indexed("api_keys", "digest"), "API keys by digest")
                 #expect(indexed("device_authorizations", "digest"), "polls by device code digest")
                 #expect(indexed("device_authorizations", "user_code_lookup"), "the verification page by user code")
+                #expect(indexed("pushed_requests", "digest"), "the authorization endpoint by request_uri digest")
                 #expect(indexed("api_keys", "id"), "API keys by id")
                 #expect(indexed("api_keys", "subject, created_at"), "a user's API keys")
                 #expect(indexed("refresh_families", "id"))

@@ -1,0 +1,218 @@
+import Foundation
+import GRDB
+import Granted
+
+/// Reads one record's columns out of a row by name, with an optional prefix for the columns a
+/// join renamed (`f_id` for the family's `id`). Every read checks the value's type and throws
+/// `SQLiteStoreError.corruptRow` instead of trapping, whatever another program wrote to the file.
+struct RowReader {
+    let row: Row
+    let table: String
+    var prefix = ""
+
+    func value(_ column: String) -> DatabaseValue {
+        let found: (any DatabaseValueConvertible)? = row[prefix + column]
+        return found?.databaseValue ?? .null
+    }
+
+    /// Whether the joined record is there at all (its key is not NULL).
+    func isPresent(key column: String) -> Bool { !value(column).isNull }
+
+    func text(_ column: String) throws -> String {
+        guard let text = try optionalText(column) else { throw corrupt(column) }
+        return text
+    }
+
+    func optionalText(_ column: String) throws -> String? {
+        let value = value(column)
+        if value.isNull { return nil }
+        guard case .string(let text) = value.storage else { throw corrupt(column) }
+        return text
+    }
+
+    func integer(_ column: String) throws -> Int {
+        guard case .int64(let number) = value(column).storage, let integer = Int(exactly: number) else {
+            throw corrupt(column)
+        }
+        return integer
+    }
+
+    func optionalBool(_ column: String) throws -> Bool? {
+        if value(column).isNull { return nil }
+        switch try integer(column) {
+        case 0: return false
+        case 1: return true
+        default: throw corrupt(column)
+        }
+    }
+
+    func bool(_ column: String) throws -> Bool {
+        guard let bool = try optionalBool(column) else { throw corrupt(column) }
+        return bool
+    }
+
+    func double(_ column: String) throws -> Double {
+        switch value(column).storage {
+        case .double(let number): return number
+        case .int64(let number): return Double(number)
+        default: throw corrupt(column)
+        }
+    }
+
+    /// A date column: seconds since 1970 as REAL (see `Binds.append(date:)`).
+    func date(_ column: String) throws -> Date {
+        guard let date = try optionalDate(column) else { throw corrupt(column) }
+        return date
+    }
+
+    func optionalDate(_ column: String) throws -> Date? {
+        if value(column).isNull { return nil }
+        let seconds = try double(column)
+        guard seconds.isFinite else { throw corrupt(column) }
+        return Self.date(unixSeconds: seconds)
+    }
+
+    /// To the microsecond, as PostgreSQL keeps them: a date reads back as the value written
+    /// whatever rounding the conversion to seconds since 1970 did.
+    static func date(unixSeconds: Double) -> Date {
+        Date(timeIntervalSince1970: (unixSeconds * 1_000_000).rounded() / 1_000_000)
+    }
+
+    func uuid(_ column: String) throws -> UUID {
+        guard let uuid = try optionalUUID(column) else { throw corrupt(column) }
+        return uuid
+    }
+
+    func optionalUUID(_ column: String) throws -> UUID? {
+        let value = value(column)
+        if value.isNull { return nil }
+        guard case .blob(let data) = value.storage, data.count == 16 else { throw corrupt(column) }
+        let bytes = Array(data)
+        return UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    func digest(_ column: String) throws -> Digest256 {
+        guard let digest = try optionalDigest(column) else { throw corrupt(column) }
+        return digest
+    }
+
+    func optionalDigest(_ column: String) throws -> Digest256? {
+        let value = value(column)
+        if value.isNull { return nil }
+        guard case .blob(let data) = value.storage, let digest = Digest256(bytes: data) else { throw corrupt(column) }
+        return digest
+    }
+
+    func scopes(_ column: String) throws -> ScopeSet {
+        let text = try text(column)
+        if text.isEmpty { return .empty }
+        do { return try ScopeSet.parse(text) } catch { throw corrupt(column) }
+    }
+
+    /// A JSON array of strings (redirect URIs, grant types, resource identifiers).
+    func strings(_ column: String) throws -> [String] {
+        guard let strings = try? JSONDecoder().decode([String].self, from: Data(try text(column).utf8)) else {
+            throw corrupt(column)
+        }
+        return strings
+    }
+
+    /// A JSON array of resource identifiers (RFC 8707 §2); one that is not an absolute URI
+    /// without a fragment is a corrupt row.
+    func audience(_ column: String) throws -> Audience {
+        var audience: Audience = []
+        for text in try strings(column) {
+            guard let identifier = ResourceIdentifier(rawValue: text) else { throw corrupt(column) }
+            audience.insert(identifier)
+        }
+        return audience
+    }
+
+    /// The state column against the one date that goes with it: `active`, or `revoked` at a time.
+    func revocable(state column: String, at dateColumn: String) throws -> Date? {
+        switch try text(column) {
+        case "active": return nil
+        case "revoked": return try date(dateColumn)
+        default: throw corrupt(column)
+        }
+    }
+
+    func corrupt(_ column: String) -> SQLiteStoreError {
+        .corruptRow(table: table, column: prefix + column)
+    }
+}
+
+/// A statement's arguments in column order: dates as REAL seconds since 1970, digests and ids
+/// as BLOBs (32 and 16 bytes), sets as sorted JSON arrays, booleans as 0 or 1.
+struct Binds {
+    private(set) var values: [DatabaseValue] = []
+
+    var arguments: StatementArguments { StatementArguments(values) }
+
+    mutating func append(text: String?) { values.append(text.map { .init(storage: .string($0)) } ?? .null) }
+    mutating func append(integer: Int?) { values.append(integer.map { .init(storage: .int64(Int64($0))) } ?? .null) }
+    mutating func append(double: Double?) { values.append(double.map { .init(storage: .double($0)) } ?? .null) }
+    mutating func append(bool: Bool?) { append(integer: bool.map { $0 ? 1 : 0 }) }
+    mutating func append(date: Date?) { append(double: date?.timeIntervalSince1970) }
+    mutating func append(uuid: UUID?) {
+        values.append(uuid.map { uuid in .init(storage: .blob(withUnsafeBytes(of: uuid.uuid) { Data($0) })) } ?? .null)
+    }
+    mutating func append(digest: Digest256?) {
+        values.append(digest.map { .init(storage: .blob($0.withUnsafeBytes { Data($0) })) } ?? .null)
+    }
+    mutating func append(scopes: ScopeSet) { append(text: scopes.description) }
+    /// Sorted, so equal sets are equal text.
+    mutating func append(strings: [String]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Encoding an array of strings cannot fail.
+        let json = (try? encoder.encode(strings.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        append(text: json)
+    }
+    mutating func append(audience: Audience) { append(strings: audience.map(\.rawValue)) }
+    /// `state` and the date it carries, for the records that are active or revoked.
+    mutating func append(revokedAt: Date?) {
+        append(text: revokedAt == nil ? "active" : "revoked")
+        append(date: revokedAt)
+    }
+
+    static func build(_ body: (inout Binds) -> Void) -> StatementArguments {
+        var binds = Binds()
+        body(&binds)
+        return binds.arguments
+    }
+}
+
+extension DatabaseValue {
+    init(storage: Storage) {
+        switch storage {
+        case .null: self = .null
+        case .int64(let value): self = value.databaseValue
+        case .double(let value): self = value.databaseValue
+        case .string(let value): self = value.databaseValue
+        case .blob(let value): self = value.databaseValue
+        }
+    }
+}
+
+/// `SELECT a, b, c` lists and `?n` placeholders built from one array of column names, so that
+/// statements and decoders name the same columns. `?1` is always the key.
+enum SQL {
+    static func list(_ columns: [String], table alias: String? = nil, prefix: String? = nil) -> String {
+        columns.map { column in
+            let qualified = alias.map { "\($0).\(column)" } ?? column
+            return prefix.map { "\(qualified) AS \($0)\(column)" } ?? qualified
+        }.joined(separator: ", ")
+    }
+
+    static func placeholders(_ count: Int, from first: Int = 1) -> String {
+        (first..<(first + count)).map { "?\($0)" }.joined(separator: ", ")
+    }
+
+    /// `a = ?2, b = ?3, …`: every column but the key, which is `?1`.
+    static func assignments(_ columns: [String]) -> String {
+        columns.enumerated().map { "\($1) = ?\($0 + 2)" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// One SQLite database file holding Granted's grants and clients; `grantStore` and
+/// `clientStore` share its connections.
+///
+/// **Journal and durability.** The file is in WAL mode (GRDB's `DatabasePool`): readers never
+/// wait for the writer, and one writer at a time appends to the log. `synchronous = FULL` by
+/// default, so a transaction is on disk when its call returns, even across a power loss; a
+/// process killed mid-write leaves its open transaction out, whole (SQLite's atomic commit).
+///
+/// **Transactions.** Every state change is one `BEGIN IMMEDIATE` transaction: it takes the
+/// file's write lock first, then reads the record, runs the engine's pure transition and writes
+/// the result back, so no other connection, in this process or another, changes the record in
+/// between. Reads (verification) run in a read transaction on a snapshot.
+///
+/// **Several processes on one file.** SQLite's file locks serialize the writers of every
+/// process. A connection that finds the file locked waits up to `busyTimeout` (SQLite's busy
+/// handler; 5 s by default); a transaction that still gets `SQLITE_BUSY` is run again from its
+/// start, up to `busyRetries` more times (2 by default) after a pause of 20–100 ms, and the
+/// error is then thrown (the engine answers `server_error`). Running a transaction again is safe:
+/// transitions are pure and nothing was written. The file must be on a local disk: SQLite's
+/// locks do not hold over most network file systems.
+public struct SQLiteDatabase: Sendable {
+    /// The file's path.
+    public let path: String
+    public let busyTimeout: Duration
+    public let busyRetries: Int
+    let pool: DatabasePool
+
+    /// How hard a commit waits for the disk: `full` syncs the log at every commit (survives a
+    /// power loss); `normal` syncs at checkpoints (a process crash loses nothing committed, a
+    /// power loss may lose the last commits). SQLite's `PRAGMA synchronous`.
+    public enum Synchronous: String, Sendable { case full = "FULL", normal = "NORMAL" }
+
+    /// Opens (creating it when absent) the file at `path` and applies the migrations it lacks.
+    public init(
+        path: String, busyTimeout: Duration = .seconds(5), busyRetries: Int = 2, synchronous: Synchronous = .full
+    ) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(
+            TimeInterval(busyTimeout.components.seconds) + TimeInterval(busyTimeout.components.attoseconds) / 1e18)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "granted.sqlite"
+        let pragma = "PRAGMA synchronous = \(synchronous.rawValue)"
+        configuration.prepareDatabase { db in try db.execute(sql: pragma) }
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.busyRetries = busyRetries
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrate(pool)
+    }
+
+    /// The grant store on this file.
+    public var grantStore: SQLiteGrantStore { SQLiteGrantStore(database: self) }
+    /// The client registry on this file.
+    public var clientStore: SQLiteClientStore { SQLiteClientStore(database: self) }
+
+    /// The migrations applied to the file, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM granted_migrations ORDER BY version")
+        }
+    }
+
+    /// Applies every migration the file lacks in one immediate transaction, so that processes
+    /// starting together on one file apply each exactly once (the others wait on the lock, then
+    /// find it applied).
+    static func migrate(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS granted_migrations (
+                        version INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        applied_at REAL NOT NULL
+                    ) STRICT
+                    """)
+                let versions = Set(try Int.fetchAll(db, sql: "SELECT version FROM granted_migrations"))
+                let unknown = versions.subtracting(SQLiteMigrations.all.map(\.version)).sorted()
+                guard unknown.isEmpty else { throw SQLiteStoreError.unknownMigrations(unknown.map { "v\($0)" }) }
+                for migration in SQLiteMigrations.all where !versions.contains(migration.version) {
+                    try db.execute(sql: migration.sql)
+                    try db.execute(
+                        sql: "INSERT INTO granted_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        arguments: [migration.version, migration.name, Date().timeIntervalSince1970])
+                }
+                return .commit
+            }
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
+    /// when it throws; run again from the start when the file stays busy (see the type's notes).
+    func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await retryingBusy {
+            try await pool.writeWithoutTransaction { db in
+                var result: Result?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw SQLiteStoreError.unsupportedTransition("a transaction lost its result") }
+                return result
+            }
+        }
+    }
+
+    /// Runs `body` in a read transaction on a snapshot of the file.
+    func read<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await retryingBusy { try await pool.read(body) }
+    }
+
+    private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {
+        var retries = 0
+        while true {
+            do {
+                return try await attempt()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && retries < busyRetries {
+                retries += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 20...100)))
+            }
+        }
+    }
+}

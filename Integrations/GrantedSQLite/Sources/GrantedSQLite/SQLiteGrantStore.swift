@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Granted
+
+/// Granted's grants in one SQLite file (`SQLiteDatabase`), durable across restarts and shared
+/// by the processes that open the file.
+///
+/// Every state change is one `BEGIN IMMEDIATE` transaction: the file's write lock is taken
+/// first, the row is read, the engine's pure transition runs on it and the result is written
+/// back before `COMMIT`; so of any number of concurrent redemptions, in any number of processes,
+/// one sees the code issued. Verification is one indexed read on a WAL snapshot: the token
+/// joined with its family and user authorization. See `SQLiteDatabase` for the busy timeout and
+/// the retries when several processes write one file.
+public struct SQLiteGrantStore: GrantStore {
+    public let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    /// One record from each row, by `decode`.
+    static func records<Record>(
+        _ rows: [Row], table: String, prefix: String = "", _ decode: (RowReader) throws -> Record
+    ) throws -> [Record] {
+        try rows.map { try decode(RowReader(row: $0, table: table, prefix: prefix)) }
+    }
+
+    /// Applies `transition` to the row `select` finds (`?1` is `key`) in one immediate
+    /// transaction, writing it back with `write` only when it changed; nil when there is no such row.
+    func update<Record: Equatable & Sendable, Outcome: Sendable>(
+        select: String, write: String, table: String, key: Binds,
+        decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout Binds) -> Void,
+        _ transition: @Sendable (inout Record) -> Outcome
+    ) async throws -> Outcome? {
+        try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: select, arguments: key.arguments) else { return nil }
+            let stored = try decode(RowReader(row: row, table: table))
+            var record = stored
+            let outcome = transition(&record)
+            if record != stored {
+                var binds = key
+                bind(record, &binds)
+                try db.execute(sql: write, arguments: binds.arguments)
+            }
+            return outcome
+        }
+    }
+
+    /// Runs one statement for its effect; answers how many rows it changed.
+    func execute(_ sql: String, _ binds: Binds) async throws -> Int {
+        try await database.write { db in
+            try db.execute(sql: sql, arguments: binds.arguments)
+            return db.changesCount
+        }
+    }
+
+    static func key(_ build: (inout Binds) -> Void) -> Binds {
+        var binds = Binds()
+        build(&binds)
+        return binds
+    }
+
+    /// A key, then the record's columns (`?1`, then `?2…`).
+    static func binds<Record>(key: Binds, _ record: Record, _ bind: (Record, inout Binds) -> Void) -> Binds {
+        var binds = key
+        bind(record, &binds)
+        return binds
+    }
+}

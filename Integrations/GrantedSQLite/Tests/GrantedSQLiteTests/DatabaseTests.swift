@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Granted
+import GrantedSQLite
+import GrantedTesting
+import Testing
+
+/// The file itself: migrations applied once however often and however concurrently processes
+/// open it, WAL mode, grants kept across a reopen, no secret stored but as a digest, and rows
+/// another program wrote badly reported as corrupt, never a trap.
+@Suite("SQLite: the file, migrations and corrupt rows")
+struct DatabaseTests {
+    static func sql<Value: DatabaseValueConvertible & Sendable>(_ path: String, _ sql: String) async throws -> [Value] {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try await queue.read { try Value.fetchAll($0, sql: sql) }
+    }
+
+    static func execute(_ path: String, _ sql: String) async throws {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        try await queue.write { try $0.execute(sql: sql) }
+    }
+
+    @Test("opening again applies nothing; the file is in WAL mode")
+    func reopen() async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            for _ in 0..<3 {
+                let applied = try await SQLiteDatabase(path: path).appliedMigrations()
+                #expect(applied == ["v1"])
+            }
+            let mode: [String] = try await Self.sql(path, "PRAGMA journal_mode")
+            #expect(mode == ["wal"])
+        }
+    }
+
+    @Test("eight pools opening a new file at once: each migration applied exactly once")
+    func concurrentOpens() async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 { group.addTask { _ = try SQLiteDatabase(path: path) } }
+                try await group.waitForAll()
+            }
+            let versions: [Int] = try await Self.sql(path, "SELECT version FROM granted_migrations")
+            #expect(versions == [1])
+        }
+    }
+
+    @Test("a file a newer build migrated is refused, not written")
+    func unknownMigration() async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            _ = try SQLiteDatabase(path: path)
+            try await Self.execute(path, "INSERT INTO granted_migrations VALUES (99, 'v99', 0)")
+            #expect(throws: SQLiteStoreError.unknownMigrations(["v99"])) { try SQLiteDatabase(path: path) }
+        }
+    }
+
+    @Test("a token issued before a restart verifies after it, and its secret is nowhere in the file")
+    func restart() async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            let secret = "gat_restart_secret_value"
+            let token = AccessToken(
+                client: ClientID("service"), subject: Subject("alice"), scopes: try ScopeSet.parse("public"),
+                issuedAt: Fixtures.epoch, expiresAt: nil, family: nil, authorization: nil)
+            do {
+                try await SQLiteDatabase(path: path).grantStore.insert(token, at: Digest256(hashing: secret))
+            }
+            let record = try await SQLiteDatabase(path: path).grantStore.accessToken(at: Digest256(hashing: secret))
+            #expect(record?.token == token)
+            #expect(record?.isActive(at: Fixtures.epoch) == true)
+            let contents = try Data(contentsOf: URL(fileURLWithPath: path))
+                + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+            #expect(contents.range(of: Data(secret.utf8)) == nil)
+            #expect(contents.range(of: Data(Digest256(hashing: secret).bytes)) != nil)
+        }
+    }
+
+    /// Values no record has, written behind the adapter's back (STRICT tables check types;
+    /// these pass them), each read as `corruptRow`.
+    @Test(
+        "a row no record can have is reported as corrupt",
+        arguments: [
+            ("PRAGMA ignore_check_constraints = ON; UPDATE access_tokens SET state = 'lost'", "state"),
+            ("UPDATE access_tokens SET family_id = x'00'", "family_id"),
+            ("UPDATE access_tokens SET scopes = 'a\"b'", "scopes"),
+            ("UPDATE access_tokens SET audience = 'not json'", "audience"),
+            ("UPDATE access_tokens SET audience = '[\"relative/path\"]'", "audience"),
+            ("UPDATE access_tokens SET subject = NULL, client_id = ''", nil),
+        ])
+    func corrupt(statement: String, column: String?) async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            let store = try SQLiteDatabase(path: path).grantStore
+            let digest = Digest256(hashing: "gat_corrupt")
+            try await store.insert(
+                AccessToken(
+                    client: ClientID("service"), subject: nil, scopes: .empty, issuedAt: Fixtures.epoch, expiresAt: nil,
+                    family: nil, authorization: nil),
+                at: digest)
+            try await Self.execute(path, statement)
+            if let column {
+                await #expect(throws: SQLiteStoreError.corruptRow(table: "access_tokens", column: column)) {
+                    try await store.accessToken(at: digest)
+                }
+            } else {
+                // Odd but well-typed values are values: read back as written.
+                let record = try await store.accessToken(at: digest)
+                #expect(record?.token.client == ClientID(""))
+            }
+        }
+    }
+}

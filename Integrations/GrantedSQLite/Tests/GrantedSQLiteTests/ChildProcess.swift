@@ -22,9 +22,15 @@ struct ChildProcess {
         _ = Foundation.kill(process.processIdentifier, SIGKILL)
     }
 
-    /// Waits for the process to end, then answers every line it printed.
-    func lines() -> [Substring] {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+    /// Waits until the process printed something (or ended), and answers what it printed.
+    func firstOutput() -> Data {
+        output.fileHandleForReading.availableData
+    }
+
+    /// Waits for the process to end, then answers every line it printed (after `earlier`, what
+    /// `firstOutput` read).
+    func lines(after earlier: Data = Data()) -> [Substring] {
+        let data = earlier + output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
     }

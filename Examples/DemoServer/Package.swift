@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(name: "Granted", path: "../.."),
         .package(name: "GrantedPostgres", path: "../../Integrations/GrantedPostgres"),
+        .package(name: "GrantedSQLite", path: "../../Integrations/GrantedSQLite"),
         .package(name: "GrantedCrypto", path: "../../Integrations/GrantedCrypto"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -46,6 +47,7 @@ let package = Package(
                 .product(name: "Granted", package: "Granted"),
                 .product(name: "GrantedCrypto", package: "GrantedCrypto"),
                 .product(name: "GrantedPostgres", package: "GrantedPostgres"),
+                .product(name: "GrantedSQLite", package: "GrantedSQLite"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,6 +101,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GrantedSQLite", package: "GrantedSQLite"),
             ],
             swiftSettings: settings),
     ]

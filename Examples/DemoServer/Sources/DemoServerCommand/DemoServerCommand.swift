@@ -4,6 +4,7 @@ import Foundation
 import Granted
 import GrantedCrypto
 import GrantedPostgres
+import GrantedSQLite
 import Hummingbird
 import Logging
 
@@ -47,15 +48,17 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "A resource server elsewhere that gets JWT access tokens (RFC 8707 identifier); repeatable.")
     var resource: [String] = []
 
-    @Option(help: "Where grants live: memory (default), or a postgres:// URL that several demo servers share.")
+    @Option(help: "Where grants live: memory (default), a postgres:// URL that several demo servers share, or sqlite:PATH, a file that keeps them across restarts.")
     var storage = "memory"
 
     @Flag(help: "Accept https client_id URLs: fetch the client's metadata document (draft-ietf-oauth-client-id-metadata-document).")
     var clientMetadataDocuments = false
 
     func validate() throws {
-        if storage != "memory", !storage.hasPrefix("postgres://"), !storage.hasPrefix("postgresql://") {
-            throw ValidationError("--storage takes memory or a postgres:// URL")
+        if storage != "memory", !storage.hasPrefix("postgres://"), !storage.hasPrefix("postgresql://"),
+            sqlitePath?.isEmpty != false
+        {
+            throw ValidationError("--storage takes memory, a postgres:// URL or sqlite:PATH")
         }
         for (flag, value) in [
             ("--access-token-lifetime", accessTokenLifetime),
@@ -107,6 +110,10 @@ struct DemoServerCommand: AsyncParsableCommand {
         }
         if storage == "memory" {
             try await serve(configuration)
+        } else if let sqlitePath {
+            // Opening the file applies the migrations it lacks.
+            configuration.store = try SQLiteDatabase(path: sqlitePath).grantStore
+            try await serve(configuration)
         } else {
             // The pool starts and the migrations run first; the pool closes after the server.
             let postgres = try PostgresStorage(url: storage, logger: logger)
@@ -114,6 +121,11 @@ struct DemoServerCommand: AsyncParsableCommand {
             let shared = configuration
             try await postgres.run { try await serve(shared) }
         }
+    }
+
+    /// The file of `--storage sqlite:PATH`; nil for any other storage.
+    private var sqlitePath: String? {
+        storage.hasPrefix("sqlite:") ? String(storage.dropFirst("sqlite:".count)) : nil
     }
 
     private static func environmentPort() throws -> Int? {

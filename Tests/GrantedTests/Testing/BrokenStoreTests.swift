@@ -93,5 +93,11 @@ final class NonAtomicCodeStore: GrantStore {
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
         try await inner.insertOnce(digest, expiresAt: expiresAt)
     }
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await inner.insert(request, at: digest)
+    }
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? { try await inner.updatePushedRequest(at: digest, transition) }
     func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
 }

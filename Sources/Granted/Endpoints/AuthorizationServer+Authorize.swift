@@ -28,8 +28,9 @@ extension AuthorizationServer {
                 throw .invalidRequest("the client is unknown")
             }
             client = found
-            // RFC 9126 §4: a pushed request runs with the parameters the client pushed.
-            if parameters.contains("request_uri") {
+            // RFC 9126 §4: a pushed request runs with the parameters the client pushed. Any other
+            // request_uri (a request object by reference, Core §6.2) is request_uri_not_supported.
+            if let requestURI = try parameters.single("request_uri"), requestURI.hasPrefix(Policy.requestURIPrefix) {
                 let pushed = try await usePushedRequest(parameters, client: client)
                 return validate(pushed, client: client, isPushed: true)
             }

@@ -56,7 +56,7 @@ extension AuthorizationServer {
     ///   these errors are for the user, never redirected (the redirect URI is not known good).
     func usePushedRequest(_ inline: FormParameters, client: Client) async throws(OAuthError) -> FormParameters {
         guard let requestURI = try inline.single("request_uri") else {
-            throw .invalidRequest("request_uri is empty")
+            throw .invalidRequest("request_uri is required")
         }
         let now = clock.now
         let id = client.id

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where grants live: codes, tokens, refresh families, user authorizations, API keys and device
-/// authorizations.
+/// Where grants live: codes, tokens, refresh families, user authorizations, API keys, device
+/// authorizations and pushed authorization requests.
 ///
 /// Every state change is one call that hands the store a pure transition; the store applies it
 /// atomically (under its lock, or in one transaction with the row locked) and never holds a

@@ -64,7 +64,7 @@ struct PushedAuthorizationTests {
             let code = try #require(parameters["code"])
             let tokens = try await client.token([
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", DemoHarness.spaCallback),
-                ("client_id", "demo-spa"), ("code_verifier", "dBjftJeZ4CVP-mJ0kZ7gGAavZqf4t0_ulxuFeF5w7Ev"),
+                ("client_id", "demo-spa"), ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             ])
             #expect(tokens.status == .ok, "\(tokens.text)")
 

@@ -1,42 +1,41 @@
 #!/usr/bin/env python3
-"""Runs pushed authorization requests (RFC 9126) against Granted's demo server with plain
-requests: the client pushes its authorization parameters to the PAR endpoint (authenticated as
-at the token endpoint), sends the browser to /authorize with only client_id and request_uri,
-and exchanges the code with its PKCE verifier. Then the RFC's refusals: a used request_uri, one
-named by another client, and request_uri inside a push.
+"""Runs pushed authorization requests (RFC 9126) against Granted's demo server with Authlib's
+OAuth2Session: each client builds its authorization request as usual, POSTs its parameters to
+the PAR endpoint with the session's own client authentication (as at the token endpoint, §2),
+sends the browser to /authorize with only client_id and request_uri (§4), goes through the
+sign-in and consent forms like demo_client.py, and redeems the code. demo-web pushes with
+client_secret_basic; demo-spa is public and uses PKCE. Then the RFC's refusals: a second use of
+a request_uri, one named by another client, and a bad push.
 
     python3 -m venv .venv && .venv/bin/pip install -r requirements.txt
     .venv/bin/python par_client.py http://127.0.0.1:8080
 
 Prints one line per step; exits non-zero on the first failure.
 """
-import base64
-import hashlib
-import secrets
 import sys
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
+from authlib.common.security import generate_token
+from authlib.integrations.requests_client import OAuth2Session
 
-from demo_client import SPA_CALLBACK, WEB_CALLBACK, authorize, check
+from demo_client import SPA_CALLBACK, WEB_CALLBACK, authorize, check, run_steps
 
 PREFIX = "urn:ietf:params:oauth:request_uri:"
 
 
-def pkce():
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    return verifier, challenge
+def push(session, endpoint, fields):
+    """POSTs authorization parameters to the PAR endpoint, authenticated as the session would
+    authenticate at the token endpoint (§2.1)."""
+    method = session.token_endpoint_auth_method
+    if method != "client_secret_basic":  # the body methods add client_id themselves: once only
+        fields = {name: value for name, value in fields.items() if name != "client_id"}
+    return session.post(endpoint, data=fields, auth=session.client_auth(method), withhold_token=True, timeout=10)
 
 
-def push(endpoint, fields, auth=None):
-    """POSTs the authorization parameters (§2.1); answers the response."""
-    return requests.post(endpoint, data=fields, auth=auth, timeout=10)
-
-
-def pushed(endpoint, fields, auth=None):
-    """A successful push (§2.2): 201, request_uri, expires_in, not cacheable."""
-    response = push(endpoint, fields, auth)
+def pushed(session, endpoint, fields):
+    """A successful push (§2.2): 201, a request_uri URN of at least 256 bits, expires_in, no-store."""
+    response = push(session, endpoint, fields)
     check(response.status_code == 201, f"the push answered {response.status_code}: {response.text}")
     check("no-store" in response.headers.get("Cache-Control", ""), "the push response may be cached")
     body = response.json()
@@ -46,86 +45,89 @@ def pushed(endpoint, fields, auth=None):
     return body
 
 
+def by_reference(authorization_endpoint, client_id, request_uri):
+    """The authorization request of §4: client_id and request_uri, nothing else."""
+    return authorization_endpoint + "?" + urlencode({"client_id": client_id, "request_uri": request_uri})
+
+
+def code_flow(session, browser, discovery, callback, **extra):
+    """Pushes what create_authorization_url would have put in the URL, runs it by reference
+    through the sign-in and consent forms, redeems the code; answers (request_uri, token)."""
+    url, state = session.create_authorization_url(discovery["authorization_endpoint"], **extra)
+    fields = dict(parse_qsl(urlsplit(url).query))
+    body = pushed(session, discovery["pushed_authorization_request_endpoint"], fields)
+    request_uri = body["request_uri"]
+    location, _ = authorize(browser, by_reference(discovery["authorization_endpoint"], session.client_id, request_uri))
+    check(location.startswith(callback + "?"), f"unexpected redirect {location}")
+    answer = dict(parse_qsl(urlsplit(location).query))
+    check(answer.get("state") == state, "the redirect lacks the pushed state")
+    check("code" in answer, f"no code in {location}")
+    token = session.fetch_token(discovery["token_endpoint"], code=answer["code"], **(
+        {"code_verifier": extra["code_verifier"]} if "code_verifier" in extra else {}))
+    check("access_token" in token, f"no access token in {token}")
+    return request_uri, token
+
+
 def run(base):
     discovery = requests.get(f"{base}/.well-known/oauth-authorization-server", timeout=10).json()
     par = discovery.get("pushed_authorization_request_endpoint")
     check(par is not None, "the metadata has no pushed_authorization_request_endpoint (RFC 9126 §5)")
     check(discovery.get("require_pushed_authorization_requests") is False, "require_pushed_authorization_requests is not false")
-    authorization_endpoint = discovery["authorization_endpoint"]
-    token_endpoint = discovery["token_endpoint"]
-    yield f"metadata: pushed_authorization_request_endpoint {par}"
+    yield f"metadata: pushed_authorization_request_endpoint {par}, not required"
 
-    # A public client with PKCE: push, authorize by reference, exchange.
-    verifier, challenge = pkce()
-    state = secrets.token_urlsafe(16)
-    body = pushed(par, {
-        "client_id": "demo-spa", "response_type": "code", "redirect_uri": SPA_CALLBACK,
-        "scope": "openid profile public", "state": state, "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    })
-    request_uri = body["request_uri"]
-    yield f"push: demo-spa got a request_uri, expires_in {body['expires_in']}"
-    url = authorization_endpoint + "?" + urlencode({"client_id": "demo-spa", "request_uri": request_uri})
     browser = requests.Session()
-    location, _ = authorize(browser, url)
-    check(location.startswith(SPA_CALLBACK + "?"), f"unexpected redirect {location}")
-    answer = parse_qs(urlsplit(location).query)
-    check(answer.get("state") == [state], "the redirect lacks the pushed state")
-    token = requests.post(token_endpoint, data={
-        "grant_type": "authorization_code", "code": answer["code"][0], "redirect_uri": SPA_CALLBACK,
-        "client_id": "demo-spa", "code_verifier": verifier,
-    }, timeout=10)
-    check(token.status_code == 200, f"the code exchange answered {token.status_code}: {token.text}")
-    access_token = token.json()["access_token"]
-    me = requests.get(f"{base}/user", headers={"Authorization": f"Bearer {access_token}"}, timeout=10)
+
+    # demo-web, confidential: the push carries HTTP Basic, as its token requests do.
+    web = OAuth2Session(
+        "demo-web", "demo-web-secret", token_endpoint_auth_method="client_secret_basic",
+        redirect_uri=WEB_CALLBACK, scope="openid profile public")
+    web_uri, token = code_flow(web, browser, discovery, WEB_CALLBACK, nonce=generate_token(16))
+    me = requests.get(f"{base}/user", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10)
     check(me.status_code == 200 and me.json()["username"] == "alice", f"GET /user answered {me.status_code}")
-    yield "code flow + PKCE by request_uri: alice approved, the pushed state came back, GET /user -> alice"
+    yield "demo-web (client_secret_basic): pushed, alice signed in and approved by request_uri, code redeemed, GET /user -> alice"
+
+    # demo-spa, public: client_id alone authenticates the push (§2.1), PKCE binds the code.
+    spa = OAuth2Session(
+        "demo-spa", token_endpoint_auth_method="none", redirect_uri=SPA_CALLBACK, scope="public",
+        code_challenge_method="S256")
+    verifier = generate_token(48)
+    spa_uri, token = code_flow(spa, browser, discovery, SPA_CALLBACK, code_verifier=verifier)
+    yield "demo-spa (public, PKCE S256): pushed, approved by request_uri, code redeemed with the verifier"
 
     # §4: a request_uri works once.
-    again = browser.get(url, allow_redirects=False)
-    check(again.status_code == 400 and "Location" not in again.headers, f"a used request_uri answered {again.status_code}")
-    yield "a used request_uri: 400, no redirect"
+    for client_id, request_uri in (("demo-web", web_uri), ("demo-spa", spa_uri)):
+        again = browser.get(by_reference(discovery["authorization_endpoint"], client_id, request_uri), allow_redirects=False)
+        check(again.status_code == 400 and "Location" not in again.headers,
+              f"{client_id}'s used request_uri answered {again.status_code}")
+    yield "a second use of each request_uri: 400, no redirect"
 
-    # A confidential client authenticates with HTTP Basic (§2.1, as at the token endpoint).
-    web = ("demo-web", "demo-web-secret")
-    fields = {"response_type": "code", "client_id": "demo-web", "redirect_uri": WEB_CALLBACK, "scope": "public"}
-    body = pushed(par, fields, auth=web)
-    other = authorization_endpoint + "?" + urlencode({"client_id": "demo-spa", "request_uri": body["request_uri"]})
-    refused = requests.get(other, allow_redirects=False, timeout=10)
+    # §2.2, §4: a request_uri is bound to the client that pushed it.
+    url, _ = web.create_authorization_url(discovery["authorization_endpoint"])
+    body = pushed(web, par, dict(parse_qsl(urlsplit(url).query)))
+    stranger = requests.Session()
+    refused = stranger.get(by_reference(discovery["authorization_endpoint"], "demo-spa", body["request_uri"]),
+                           allow_redirects=False, timeout=10)
     check(refused.status_code == 400 and "Location" not in refused.headers, "another client's request_uri ran")
-    mine = authorization_endpoint + "?" + urlencode({"client_id": "demo-web", "request_uri": body["request_uri"]})
-    page = requests.get(mine, allow_redirects=False, timeout=10)
+    page = stranger.get(by_reference(discovery["authorization_endpoint"], "demo-web", body["request_uri"]),
+                        allow_redirects=False, timeout=10)
     check(page.status_code == 200, f"the pusher's request_uri answered {page.status_code} after another's try")
-    yield "demo-web pushed with Basic; demo-spa could not use its request_uri, demo-web still could"
+    yield "demo-spa could not use demo-web's request_uri (400, no redirect); demo-web still could"
 
-    # §2.1, §2.3: refusals at the endpoint.
-    wrong = push(par, fields, auth=("demo-web", "wrong"))
+    # §2.1, §2.3, §3: refusals at the endpoint, as JSON.
+    fields = dict(parse_qsl(urlsplit(url).query))
+    wrong = push(OAuth2Session("demo-web", "wrong", token_endpoint_auth_method="client_secret_basic"), par, fields)
     check(wrong.status_code == 401 and wrong.json().get("error") == "invalid_client", "a wrong secret was accepted")
-    nested = push(par, dict(fields, request_uri=PREFIX + "x"), auth=web)
+    nested = push(web, par, dict(fields, request_uri=PREFIX + "x"))
     check(nested.status_code == 400 and nested.json().get("error") == "invalid_request", "request_uri was pushed")
-    bad = push(par, dict(fields, redirect_uri="https://evil.example/cb"), auth=web)
+    jar = push(web, par, dict(fields, request="eyJhbGciOiJub25lIn0.e30."))
+    check(jar.status_code == 400 and jar.json().get("error") == "request_not_supported", f"a request object: {jar.text}")
+    bad = push(web, par, dict(fields, redirect_uri="https://evil.example/cb"))
     check(bad.status_code == 400 and bad.json().get("error") == "invalid_request", "an unregistered redirect_uri was pushed")
     get = requests.get(par, timeout=10)
     check(get.status_code == 405, f"GET on the PAR endpoint answered {get.status_code}")
-    yield "refused: a wrong secret (401), request_uri in a push, an unregistered redirect_uri (400), GET (405)"
-
-
-def main():
-    if len(sys.argv) != 2:
-        print("usage: par_client.py BASE_URL (e.g. http://127.0.0.1:8080)", file=sys.stderr)
-        return 2
-    base = sys.argv[1].rstrip("/")
-    steps = 0
-    try:
-        for line in run(base):
-            steps += 1
-            print(f"ok {steps} - {line}", flush=True)
-    except Exception as error:  # any failure, ours or a library's, fails the run
-        print(f"not ok {steps + 1} - {type(error).__name__}: {error}", flush=True)
-        return 1
-    print(f"par_client: all {steps} steps passed")
-    return 0
+    yield ("refused: a wrong secret (401 invalid_client), request_uri in a push, a request object "
+           "(request_not_supported), an unregistered redirect_uri (400), GET (405)")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_steps("par_client.py", run))

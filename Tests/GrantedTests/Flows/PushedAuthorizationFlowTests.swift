@@ -4,6 +4,35 @@ import Testing
 @testable import Granted
 import GrantedTesting
 
+/// What RFC 9126 §2-§4 requires of the authorization server, and the tests that fail without it
+/// (here unless named; `PushedAuthorizationAssertionTests` and `PushedAuthorizationRequestObjectTests`
+/// in `PushedAuthorizationAssertionTests.swift`):
+///
+/// - §2 The PAR endpoint URL MUST use https: it is the issuer's (RFC 8414 §2, an https URL) plus a
+///   path, as advertised: `metadata`. Serving it over TLS is the host's.
+/// - §2 Client authentication follows the token endpoint's rules, methods included: `authentication`,
+///   `publicClient`, `otherClientID`, and for `client_secret_jwt`/`private_key_jwt` `audience`,
+///   `replay`, `wrongSigner`.
+/// - §2 The AS MUST accept its issuer identifier, token endpoint URL or PAR endpoint URL as an
+///   assertion's audience: `audience` (the PAR endpoint URL case fails without it).
+/// - §2.1 `request_uri` MUST NOT be pushed; the AS rejects a push carrying one: `requestURIRefused`.
+/// - §2.1 The AS MUST authenticate the client, reject `request_uri` and validate the pushed request
+///   as an authorization request: `authentication`, `requestURIRefused`, `validatedAtPush`,
+///   `publicClientNeedsPKCE`. Credentials are not part of the request: `credentialsNotStored`,
+///   `assertionNotStored`.
+/// - §2.2 `request_uri` MUST contain a cryptographically strong pseudorandom part (here 256 bits
+///   from the `RandomSource`): `response`, `unique`; it MUST be bound to the client that pushed it:
+///   `boundToClient`, `unknownRequestURI`. 201 with `request_uri` and `expires_in`: `response`,
+///   `lifetime`.
+/// - §2.3 Errors as at the token endpoint, 405 for other methods: `methods`, `formOnly`,
+///   `validatedAtPush` (JSON, never a redirect).
+/// - §3 Request objects are optional; refused with `request_not_supported`: `requestRefused`,
+///   `requestBesideRequestURI`.
+/// - §4 An expired `request_uri` MUST be rejected as invalid: `expiry`. One-time use (SHOULD, done):
+///   `singleUse`, `concurrentUse`. A pushed request MUST be validated as any other authorization
+///   request when it runs: `validatedAgain`, `codeFlowWithPKCE`. Inline parameters never override
+///   it: `inlineParameters`. Policy requiring PAR refuses other requests with `invalid_request`:
+///   `requiredByPolicy`, `requiredByClient` (§5, §6 metadata: `metadata`).
 @Suite("Pushed authorization requests, end to end (RFC 9126)")
 struct PushedAuthorizationFlowTests {
     // MARK: §2: the pushed authorization request endpoint

@@ -16,3 +16,7 @@ CREATE TABLE IF NOT EXISTS pushed_requests (
     CHECK (cardinality(parameter_names) = cardinality(parameter_values))
 );
 CREATE INDEX IF NOT EXISTS pushed_requests_dead ON pushed_requests (dead_since);
+
+-- A client whose authorization requests must be pushed (RFC 9126 §6
+-- `require_pushed_authorization_requests`); existing clients need not.
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS requires_pushed_authorization_requests boolean NOT NULL DEFAULT false;

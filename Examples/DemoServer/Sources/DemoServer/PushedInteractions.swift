@@ -3,15 +3,16 @@ import Granted
 
 /// Pushed authorization requests (RFC 9126) between their first view and the user's decision.
 /// Granted uses a `request_uri` up the first time `/authorize` runs it (§4), so the pages keep
-/// the validated request here, by its `request_uri`, and their forms carry only `client_id` and
-/// `request_uri`: the pushed parameters never reach the browser.
+/// the validated request here, by the SHA-256 of its `request_uri` (a secret, never kept as is),
+/// and their forms carry only `client_id` and `request_uri`: the pushed parameters never reach
+/// the browser.
 actor PushedInteractions {
     /// Time for the user to sign in and decide.
     static let lifetime: TimeInterval = 600
     /// Past this many, the oldest are forgotten.
     static let capacity = 10_000
 
-    private var requests: [String: (request: AuthorizationRequest, until: Date)] = [:]
+    private var requests: [Digest256: (request: AuthorizationRequest, until: Date)] = [:]
     private let clock: any WallClock
 
     init(clock: any WallClock) { self.clock = clock }
@@ -23,16 +24,16 @@ actor PushedInteractions {
         if requests.count >= Self.capacity, let oldest = requests.min(by: { $0.value.until < $1.value.until })?.key {
             requests[oldest] = nil
         }
-        requests[requestURI] = (request, now + Self.lifetime)
+        requests[Digest256(hashing: requestURI)] = (request, now + Self.lifetime)
     }
 
     /// The request a form of `client` carries by `requestURI`, while its interaction lasts.
     func request(_ requestURI: String, client: String) -> AuthorizationRequest? {
-        guard let kept = requests[requestURI], kept.until > clock.now, kept.request.client.id.rawValue == client
+        guard let kept = requests[Digest256(hashing: requestURI)], kept.until > clock.now, kept.request.client.id.rawValue == client
         else { return nil }
         return kept.request
     }
 
     /// The interaction ended (approved, denied or rejected).
-    func end(_ requestURI: String) { requests[requestURI] = nil }
+    func end(_ requestURI: String) { requests[Digest256(hashing: requestURI)] = nil }
 }

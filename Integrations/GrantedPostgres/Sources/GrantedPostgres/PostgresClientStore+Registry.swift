@@ -52,14 +52,8 @@ extension PostgresClientStore: ClientRegistry {
         } catch {
             throw read.corrupt("metadata")
         }
-        // The logout metadata (RP-Initiated Logout 1.0 §3.1, Back-Channel Logout 1.0 §2.2) lives in
-        // the registration's metadata document, not in client columns.
-        var client = try decodeClient(id, RowReader(row: row.makeRandomAccess(), table: table))
-        client.postLogoutRedirectURIs = metadata.postLogoutRedirectURIs ?? []
-        client.backchannelLogoutURI = metadata.backchannelLogoutURI
-        client.backchannelLogoutSessionRequired = metadata.backchannelLogoutSessionRequired ?? false
         return RegisteredClient(
-            client: client, metadata: metadata,
+            client: try decodeClient(id, RowReader(row: row.makeRandomAccess(), table: table)), metadata: metadata,
             issuedAt: try read("issued_at"), accessTokenDigest: try read.digest("access_token_digest"))
     }
 

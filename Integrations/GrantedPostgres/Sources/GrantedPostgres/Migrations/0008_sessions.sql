@@ -17,3 +17,9 @@ CREATE INDEX IF NOT EXISTS sessions_dead ON sessions (dead_since) WHERE dead_sin
 
 ALTER TABLE authorization_codes ADD COLUMN IF NOT EXISTS session_id text;
 ALTER TABLE refresh_families ADD COLUMN IF NOT EXISTS session_id text;
+
+-- A client's sign-out metadata (RP-Initiated Logout 1.0 §3.1, Back-Channel Logout 1.0 §2.2),
+-- read with the client at the end-session endpoint and at sign-out.
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS post_logout_redirect_uris text[] NOT NULL DEFAULT '{}';
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS backchannel_logout_uri text;
+ALTER TABLE clients ADD COLUMN IF NOT EXISTS backchannel_logout_session_required boolean NOT NULL DEFAULT false;

@@ -44,7 +44,7 @@ extension AuthorizationServer {
 
     /// Adds the client to the session's record, creating it on the first approval.
     /// - Throws: `loginRequired` for a session that ended or is another user's.
-    private func recordSignIn(_ id: SessionID, subject: Subject, client: ClientID, now: Date) async throws(OAuthError) {
+    func recordSignIn(_ id: SessionID, subject: Subject, client: ClientID, now: Date) async throws(OAuthError) {
         let recording = try await seam {
             try await store.updateSession(id) { record in
                 if record == nil { record = SignInSession(id: id, subject: subject, createdAt: now) }

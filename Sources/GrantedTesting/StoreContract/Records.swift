@@ -67,7 +67,7 @@ enum Records {
     static let approval = DeviceAuthorization.Approval(
         subject: "alice", scopes: [.openid, .profile], authTime: t0 - 5,
         authorization: AuthorizationID(uuid: UUID(uuidString: "6f1d2c3b-4a59-4e68-8a7b-9c0d1e2f3a4b") ?? UUID()),
-        approvedAt: t0 + 1)
+        approvedAt: t0 + 1, sessionID: "session-of-the-approval")
 
     /// A device authorization whose user code lookup digest is the digest of `lookup`.
     static func device(

@@ -107,6 +107,13 @@ public struct Policy: Sendable {
     /// Bounds on what a request may carry, for every endpoint and the resource guard.
     public var inputLimits = InputLimits()
 
+    /// Whether ending a session (`AuthorizationServer.signOut`) also revokes the refresh tokens
+    /// issued in it, but for those granted `offline_access`, which outlive the session (OpenID
+    /// Connect Core §11; Back-Channel Logout 1.0 §2.7).
+    public var signOutRevokesRefreshTokens = true
+    /// How long a logout token is valid (Back-Channel Logout 1.0 §2.4: short, "two minutes or less").
+    public var logoutTokenLifetime: TimeInterval = 120
+
     public init() {}
 
     /// The refresh rules for one client: public clients always rotate.

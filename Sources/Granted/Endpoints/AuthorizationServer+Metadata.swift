@@ -81,12 +81,16 @@ extension AuthorizationServer {
             json.field("id_token_signing_alg_values_supported", idTokenAlgorithms)
             json.field(
                 "claims_supported",
-                ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "c_hash"]
+                ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "c_hash", "sid"]
                     + ScopeClaims.profile + ScopeClaims.email + ScopeClaims.address + ScopeClaims.phone)
             json.field("claims_parameter_supported", false)
             json.field("request_parameter_supported", false)
             json.field("request_uri_parameter_supported", false)
             json.field("prompt_values_supported", AuthorizationRequest.Prompt.allCases.map(\.rawValue))
+            // RP-Initiated Logout 1.0 §2.1; Back-Channel Logout 1.0 §2.1.
+            json.field("end_session_endpoint", issuer + paths.endSession)
+            json.field("backchannel_logout_supported", true)
+            json.field("backchannel_logout_session_supported", true)
         }
         return json.finish()
     }

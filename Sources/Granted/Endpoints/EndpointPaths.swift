@@ -20,6 +20,8 @@ public struct EndpointPaths: Sendable, Hashable {
     public var registration = "/register"
     /// The pushed authorization request endpoint (RFC 9126 §2).
     public var pushedAuthorizationRequest = "/par"
+    /// The end-session endpoint (RP-Initiated Logout 1.0 §2), the host's: it ends its own session.
+    public var endSession = "/logout"
     public init() {}
 
     /// Every path `AuthorizationServer.handle(_:)` answers (all but the authorization endpoint,

@@ -89,7 +89,7 @@ enum AuthorizationCodeGrant {
             id: code.family, authTime: code.authTime,
             expiresAt: policy.refreshTokenLifetime.map { now + $0 },
             issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken),
-            scopes: code.scopes, resources: code.resources)
+            scopes: code.scopes, resources: code.resources, sessionID: code.sessionID)
         return TokenPlan(
             client: client.id, subject: code.subject,
             scopes: try ResourceRules.scopes(code.scopes, for: audience, policy: policy), audience: audience,
@@ -102,6 +102,7 @@ enum AuthorizationCodeGrant {
         RefreshFamily(
             id: code.family, client: code.client, subject: code.subject, scopes: code.scopes,
             authorization: code.authorization, authTime: code.authTime, createdAt: now, expiresAt: now,
-            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: code.resources)
+            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: code.resources,
+            sessionID: code.sessionID)
     }
 }

@@ -83,6 +83,6 @@ enum RefreshTokenGrant {
             client: family.client, subject: family.subject, scopes: scopes, audience: audience,
             authorization: family.authorization, authTime: family.authTime,
             family: .continued(family.id, refreshToken: rotatedTo),
-            idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime) : nil)
+            idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime, sessionID: family.sessionID) : nil)
     }
 }

@@ -37,6 +37,8 @@ struct FamilyStart: Sendable, Hashable {
     /// The scopes and resources the family was granted (the code's), which refresh narrows.
     let scopes: ScopeSet
     let resources: Audience
+    /// The session the code was approved in (Back-Channel Logout 1.0 §2.1).
+    var sessionID: SessionID? = nil
 }
 
 /// The claims of an ID token that depend on the grant (OpenID Connect Core §2, §3.1.3.6).
@@ -46,4 +48,6 @@ struct IDTokenPlan: Sendable, Hashable {
     /// `response_type=id_token`: no access token will reach userinfo, so the scopes' claims go
     /// in the ID token itself (Core §5.4).
     var releasesClaims = false
+    /// `sid` (Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.1): the session signed in with.
+    var sessionID: SessionID? = nil
 }

@@ -50,6 +50,9 @@ public struct RefreshFamily: Sendable, Hashable {
     public let resources: Audience
     public let authorization: AuthorizationID
     public let authTime: Date
+    /// The session the user signed in with (Back-Channel Logout 1.0 §2.1): refreshed ID tokens
+    /// keep its `sid`, and ending it may revoke the family (`Policy.signOutRevokesRefreshTokens`).
+    public let sessionID: SessionID?
     public let createdAt: Date
     /// Absolute end of the family's refresh tokens; nil: never (the default policy).
     public let expiresAt: Date?
@@ -99,7 +102,7 @@ public struct RefreshFamily: Sendable, Hashable {
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
         current: Digest256?, accessTokensExpireBy: Date?, state: RevocationState = .active,
-        previous: Previous? = nil, lastUsedAt: Date? = nil, resources: Audience = []
+        previous: Previous? = nil, lastUsedAt: Date? = nil, resources: Audience = [], sessionID: SessionID? = nil
     ) {
         self.id = id
         self.client = client
@@ -108,6 +111,7 @@ public struct RefreshFamily: Sendable, Hashable {
         self.resources = resources
         self.authorization = authorization
         self.authTime = authTime
+        self.sessionID = sessionID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         switch state {

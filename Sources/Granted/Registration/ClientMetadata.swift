@@ -55,6 +55,8 @@ public struct ClientMetadata: Sendable, Hashable {
         return Client(
             id: id, name: clientName, authentication: authentication, redirectURIs: redirectURIs,
             grantTypes: Set(grantTypes), allowedScopes: scope,
-            requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false)
+            requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false,
+            postLogoutRedirectURIs: postLogoutRedirectURIs ?? [], backchannelLogoutURI: backchannelLogoutURI,
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false)
     }
 }

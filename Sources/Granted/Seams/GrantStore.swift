@@ -157,6 +157,16 @@ public protocol GrantStore: Sendable {
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome?
 
+    // MARK: Sessions (OpenID Connect Back-Channel Logout 1.0 §2.1)
+
+    /// Applies `transition` to the session record atomically, and answers its outcome. An absent
+    /// session is nil to the transition; setting it creates it, and of concurrent transitions on
+    /// an absent session exactly one sees nil. Clients and families added by concurrent calls
+    /// are all kept; an ended session stays ended. [`sessionRoundTrip`, `sessionConcurrentSignIns`,
+    /// `sessionEnd`]
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome
     // MARK: One-time uses (RFC 7523 §3 `jti`; RFC 9449 §11.1)
 
     /// Records `digest` until `expiresAt` and answers true, or answers false, storing nothing,
@@ -184,7 +194,7 @@ public protocol GrantStore: Sendable {
     ///
     /// - A record goes when its `deadSince` is strictly before `cutoff` (dead exactly at the
     ///   cutoff stays): expired or revoked access tokens, expired, redeemed or revoked codes,
-    ///   revoked API keys and user authorizations, families whose `deadSince` has passed
+    ///   revoked API keys and user authorizations, ended sessions, families whose `deadSince` has passed
     ///   (revoked, or both their refresh token and access tokens ended), and device
     ///   authorizations (expired, or redeemed; freeing their user code's lookup digest) and
     ///   pushed requests (expired, or used), which hang from nothing, and one-time uses whose

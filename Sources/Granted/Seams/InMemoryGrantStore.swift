@@ -34,6 +34,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
+    private let sessions = Locked<[SessionID: SignInSession]>([:])
     private let oneTimeUses = Locked<[Digest256: Date]>([:])
     private let pushedRequests = Locked<[Digest256: PushedRequest]>([:])
 
@@ -291,6 +292,7 @@ public final class InMemoryGrantStore: GrantStore {
             table.digestByUserCode = table.digestByUserCode.filter { table.byDigest[$0.value] != nil }
             return count
         }
+        removed += sessions.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += oneTimeUses.withLock { map in Self.removeAll(from: &map) { $0 < cutoff } }
         removed += pushedRequests.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += keys.withLock { table in
@@ -300,6 +302,14 @@ public final class InMemoryGrantStore: GrantStore {
             return count
         }
         return removed
+    }
+
+    // MARK: Sessions
+
+    public func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome {
+        sessions.withLock { transition(&$0[id]) }
     }
 
     // MARK: Helpers

@@ -44,6 +44,11 @@ public enum GrantStoreContract {
         ("deviceUserCodeUnique", { try await deviceUserCodeUnique($0) }),
         ("deviceTransitions", { try await deviceTransitions($0) }),
         ("deviceRedeemedOnce", { try await deviceRedeemedOnce($0) }),
+        // Sessions (Back-Channel Logout 1.0 §2.1)
+        ("sessionRoundTrip", { try await sessionRoundTrip($0) }),
+        ("sessionConcurrentSignIns", { try await sessionConcurrentSignIns($0) }),
+        ("sessionEnd", { try await sessionEnd($0) }),
+        ("purgeEndedSessions", { try await purgeEndedSessions($0) }),
         // One-time uses (RFC 7523 §3 jti)
         ("oneTimeUse", { try await oneTimeUse($0) }),
         ("oneTimeUseOnce", { try await oneTimeUseOnce($0) }),

@@ -30,7 +30,8 @@ enum Records {
             client: "web-app", redirectURI: "https://app.example.com/callback", scopes: [.openid, .profile],
             subject: "alice", authTime: t0 - 5, nonce: "n-0S6_WzA2Mj",
             challenge: PKCEChallenge(challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", method: .s256),
-            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime, resources: resources)
+            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime, resources: resources,
+            sessionID: "session-contract")
     }
 
     /// A code with the optional fields nil and no resources.
@@ -49,7 +50,7 @@ enum Records {
         RefreshFamily(
             id: id, client: "web-app", subject: "alice", scopes: [.openid, .email], authorization: authorization,
             authTime: t0 - 5, createdAt: t0, expiresAt: expiresAt, current: current,
-            accessTokensExpireBy: accessTokensExpireBy, resources: resources)
+            accessTokensExpireBy: accessTokensExpireBy, resources: resources, sessionID: "session-contract")
     }
 
     static func authorization(
@@ -66,7 +67,7 @@ enum Records {
     static let approval = DeviceAuthorization.Approval(
         subject: "alice", scopes: [.openid, .profile], authTime: t0 - 5,
         authorization: AuthorizationID(uuid: UUID(uuidString: "6f1d2c3b-4a59-4e68-8a7b-9c0d1e2f3a4b") ?? UUID()),
-        approvedAt: t0 + 1)
+        approvedAt: t0 + 1, sessionID: "session-of-the-approval")
 
     /// A device authorization whose user code lookup digest is the digest of `lookup`.
     static func device(

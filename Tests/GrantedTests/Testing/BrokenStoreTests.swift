@@ -90,6 +90,9 @@ final class NonAtomicCodeStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome { try await inner.updateSession(id, transition) }
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
         try await inner.insertOnce(digest, expiresAt: expiresAt)
     }

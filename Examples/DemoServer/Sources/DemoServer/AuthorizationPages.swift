@@ -113,7 +113,7 @@ struct AuthorizationPages: Sendable {
         case .consent(let session, _):
             return consentPage(page, browser: browser, session: session, error: error, status: status)
         case .approve(let session):
-            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+            return await server.approve(page.authorization, session: session)
         case .reject(let redirect, _):
             return redirect
         }
@@ -126,7 +126,7 @@ struct AuthorizationPages: Sendable {
         }
         switch decision {
         case "approve":
-            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+            return await server.approve(page.authorization, session: session)
         case "deny":
             return server.deny(page.authorization)
         default:

@@ -1,7 +1,7 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, oneTimeUses: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, sessions, oneTimeUses: String
     let pushedRequests: String
 
     // Access tokens
@@ -18,6 +18,8 @@ struct Statements: Sendable {
     let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
     // Device authorizations
     let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
+    // Sessions
+    let sessionForUpdate, insertSession, updateSession, deleteSession: String
     // One-time uses
     let insertOneTimeUse: String
     // Pushed authorization requests
@@ -33,6 +35,7 @@ struct Statements: Sendable {
         authorizations = schema.table("user_authorizations")
         apiKeys = schema.table("api_keys")
         devices = schema.table("device_authorizations")
+        sessions = schema.table("sessions")
         oneTimeUses = schema.table("one_time_uses")
         pushedRequests = schema.table("pushed_requests")
 
@@ -119,6 +122,12 @@ struct Statements: Sendable {
         pushedRequestForUpdate = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = $1 FOR UPDATE"
         updatePushedRequest = update(pushedRequests, key: "digest", pushed)
 
+        let session = SignInSessionRow.columns
+        sessionForUpdate = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = $1 FOR UPDATE"
+        insertSession = insert(sessions, key: "id", session) + " ON CONFLICT (id) DO NOTHING RETURNING id"
+        updateSession = update(sessions, key: "id", session)
+        deleteSession = "DELETE FROM \(sessions) WHERE id = $1"
+
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
         // same snapshot, hence the explicit `IN (… deleted …)` beside `NOT EXISTS`.
@@ -150,6 +159,8 @@ struct Statements: Sendable {
                 DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
             ), dead_devices AS (
                 DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
+            ), dead_sessions AS (
+                DELETE FROM \(sessions) WHERE dead_since < $1 RETURNING 1
             ), dead_one_time_uses AS (
                 DELETE FROM \(oneTimeUses) WHERE expires_at < $1 RETURNING 1
             ), dead_pushed_requests AS (
@@ -158,8 +169,8 @@ struct Statements: Sendable {
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
-                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_one_time_uses)
-                + (SELECT count(*) FROM dead_pushed_requests)
+                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_sessions)
+                + (SELECT count(*) FROM dead_one_time_uses) + (SELECT count(*) FROM dead_pushed_requests)
             """
     }
 }

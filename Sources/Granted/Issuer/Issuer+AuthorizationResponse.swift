@@ -20,7 +20,8 @@ extension Issuer {
                 client: client, redirectURI: request.redirectURIWasGiven ? request.redirectURI : nil,
                 scopes: plan.scopes, subject: subject, authTime: authTime, nonce: request.nonce,
                 challenge: request.challenge, authorization: authorization, family: FamilyID(random: random),
-                issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources)
+                issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources,
+                keyThumbprint: request.keyThumbprint)
             try await seam { try await store.insert(record, at: minted.digest) }
             code = minted.value
             parameters.append(("code", minted.value))

@@ -32,24 +32,27 @@ public struct AuthorizationCode: Sendable, Hashable {
     /// without a second lookup.
     public let family: FamilyID
     public let issuedAt: Date
+    /// `dpop_jkt` of the authorization request (RFC 9449 §10): the token request must carry a
+    /// DPoP proof of the key with this thumbprint. Nil: not bound.
+    public let keyThumbprint: String?
     public private(set) var state: State
 
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, lifetime: TimeInterval, resources: Audience = []
+        issuedAt: Date, lifetime: TimeInterval, resources: Audience = [], keyThumbprint: String? = nil
     ) {
         self.init(
             client: client, redirectURI: redirectURI, scopes: scopes, subject: subject, authTime: authTime,
             nonce: nonce, challenge: challenge, authorization: authorization, family: family, issuedAt: issuedAt,
-            state: .issued(expiresAt: issuedAt + lifetime), resources: resources)
+            state: .issued(expiresAt: issuedAt + lifetime), resources: resources, keyThumbprint: keyThumbprint)
     }
 
     /// A code as a store kept it, in whatever state it reached.
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, state: State, resources: Audience = []
+        issuedAt: Date, state: State, resources: Audience = [], keyThumbprint: String? = nil
     ) {
         self.client = client
         self.redirectURI = redirectURI
@@ -62,6 +65,7 @@ public struct AuthorizationCode: Sendable, Hashable {
         self.authorization = authorization
         self.family = family
         self.issuedAt = issuedAt
+        self.keyThumbprint = keyThumbprint
         self.state = state
     }
 

@@ -47,6 +47,8 @@ public enum GrantStoreContract {
         // One-time uses (RFC 7523 §3 jti)
         ("oneTimeUse", { try await oneTimeUse($0) }),
         ("oneTimeUseOnce", { try await oneTimeUseOnce($0) }),
+        // DPoP key bindings (RFC 9449 §5, §6, §10)
+        ("keyBindingRoundTrip", { try await keyBindingRoundTrip($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),

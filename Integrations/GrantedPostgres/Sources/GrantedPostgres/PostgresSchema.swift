@@ -61,6 +61,8 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(
             version: 6, name: "0006_client_assertions",
             sql: String(decoding: PackageResources._006_client_assertions_sql, as: UTF8.self)),
+        // 7 and 8 are the pushed-request and session migrations of branches not merged yet.
+        Migration(version: 9, name: "0009_dpop", sql: String(decoding: PackageResources._009_dpop_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

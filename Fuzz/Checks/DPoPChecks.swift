@@ -15,7 +15,9 @@ import Foundation
 enum DPoPChecks {
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let uri = "https://as.example/token"
-    static let key = JWK(.ec(curve: .p256, x: Array(repeating: 1, count: 32), y: Array(repeating: 2, count: 32)))
+    /// Made per use: a static JWK would stay alive until exit, where LeakSanitizer reports its
+    /// arrays (behind enum payload pointers) as leaked, as the assertion target found.
+    static var key: JWK { JWK(.ec(curve: .p256, x: Array(repeating: 1, count: 32), y: Array(repeating: 2, count: 32))) }
     static var header: String {
         #"{"typ":"dpop+jwt","alg":"ES256","jwk":"# + String(decoding: key.json, as: UTF8.self) + "}"
     }

@@ -103,6 +103,11 @@ public struct Policy: Sendable {
     /// long (§3 item 7), so this bounds the store.
     public var clientAssertionMaximumLifetime: TimeInterval = 3600
 
+    // MARK: DPoP (RFC 9449)
+    /// How DPoP proofs are checked, at the token endpoint and the guards this server builds. DPoP
+    /// is on when the server has a `PublicKeyVerification`.
+    public var dpop = DPoPPolicy()
+
     // MARK: Input
     /// Bounds on what a request may carry, for every endpoint and the resource guard.
     public var inputLimits = InputLimits()

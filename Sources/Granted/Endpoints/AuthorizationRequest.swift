@@ -30,6 +30,8 @@ public struct AuthorizationRequest: Sendable, Hashable {
     /// Parameters the engine does not act on but hands to the host (`display`, `ui_locales`,
     /// `claims_locales`, `login_hint`, `id_token_hint`, `acr_values`).
     public let hints: [String: String]
+    /// `dpop_jkt` (RFC 9449 §10): the thumbprint of the key the code is bound to.
+    public let keyThumbprint: String?
     /// Every parameter as the client sent it, for a host that carries the request through its
     /// sign-in and consent forms and validates it again when they come back.
     public let parameters: FormParameters
@@ -42,7 +44,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
         client: Client, redirectURI: String, redirectURIWasGiven: Bool, responseType: ResponseType,
         responseMode: ResponseMode, scopes: ScopeSet, resources: Audience, state: String?, nonce: String?, challenge: PKCEChallenge?,
         prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters,
-        isPushed: Bool = false
+        isPushed: Bool = false, keyThumbprint: String? = nil
     ) {
         self.client = ClientView(client)
         self.redirectURI = redirectURI
@@ -59,6 +61,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
         self.hints = hints
         self.parameters = parameters
         self.isPushed = isPushed
+        self.keyThumbprint = keyThumbprint
     }
 
     /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).

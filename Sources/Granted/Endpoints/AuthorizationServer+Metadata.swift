@@ -68,6 +68,10 @@ extension AuthorizationServer {
         json.field("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms)
         json.field("code_challenge_methods_supported", codeChallengeMethods.map(\.rawValue))
         json.field("authorization_response_iss_parameter_supported", true)
+        if let dpopVerifier {
+            // RFC 9449 §5.1.
+            json.field("dpop_signing_alg_values_supported", dpopVerifier.algorithms.map(\.rawValue))
+        }
         if supportsClientMetadataDocuments {
             // draft-ietf-oauth-client-id-metadata-document §6.
             json.field("client_id_metadata_document_supported", true)

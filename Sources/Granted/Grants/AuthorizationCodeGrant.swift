@@ -32,13 +32,16 @@ enum AuthorizationCodeGrant {
         case refused(String)
         /// RFC 8707 §2.2: a `resource` the code was not issued for; the code is left unused.
         case wrongTarget
+        /// RFC 9449 §10: the code was bound to a key (`dpop_jkt`) the request's proof is not of;
+        /// the code is left unused.
+        case wrongKey
     }
 
     /// Checks the binding (client, redirect URI, PKCE), then redeems. A check that fails leaves
     /// the code as it was, so a forged request cannot burn a legitimate client's code.
     static func redeem(
         _ code: inout AuthorizationCode, client: ClientID, redirectURI: String?, verifier: String?,
-        resources: Audience? = nil, at now: Date
+        resources: Audience? = nil, keyThumbprint: String? = nil, at now: Date
     ) -> Outcome {
         guard code.client == client else { return .refused("the code was issued to another client") }
         if case .redeemed = code.state {
@@ -62,6 +65,7 @@ enum AuthorizationCodeGrant {
             break
         }
         if let resources, !resources.isSubset(of: code.resources) { return .wrongTarget }
+        if let bound = code.keyThumbprint, bound != keyThumbprint { return .wrongKey }
         switch code.redeem(at: now) {
         case .granted: return .granted(code)
         case .expired: return .refused("the code has expired")

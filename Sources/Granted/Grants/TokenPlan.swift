@@ -26,6 +26,11 @@ struct TokenPlan: Sendable, Hashable {
     let family: Family
     /// Whether and how to add an ID token (OpenID Connect Core §3.1.3.3, §12.2).
     let idToken: IDTokenPlan?
+    /// The key a DPoP proof of the token request showed (RFC 9449 §5, §6): the access token is
+    /// bound to it and issued as `token_type` `DPoP`. Nil: a bearer token.
+    var keyThumbprint: String? = nil
+    /// Bind a new family's refresh token to `keyThumbprint` too: a public client's (§5).
+    var bindsRefreshToken = false
 }
 
 /// The family a code redemption starts: everything but the refresh token the issuer mints.

@@ -21,7 +21,7 @@ extension Issuer {
                 scopes: plan.scopes, subject: subject, authTime: authTime, nonce: request.nonce,
                 challenge: request.challenge, authorization: authorization, family: FamilyID(random: random),
                 issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources,
-                sessionID: sessionID)
+                sessionID: sessionID, keyThumbprint: request.keyThumbprint)
             try await seam { try await store.insert(record, at: minted.digest) }
             code = minted.value
             parameters.append(("code", minted.value))

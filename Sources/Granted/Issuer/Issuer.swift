@@ -26,7 +26,7 @@ struct Issuer: Sendable {
         let issued = try await issueAccessToken(
             client: plan.client, subject: plan.subject, scopes: plan.scopes, audience: plan.audience,
             family: plan.family.id, authorization: plan.authorization, authTime: plan.authTime,
-            now: now)
+            keyThumbprint: plan.keyThumbprint, now: now)
         var idToken: String?
         if let idPlan = plan.idToken, let subject = plan.subject {
             idToken = try await self.idToken(
@@ -34,7 +34,7 @@ struct Issuer: Sendable {
                 code: nil, now: now)
         }
         return TokenResponse(
-            accessToken: issued.value, expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
+            accessToken: issued.value, tokenType: plan.keyThumbprint == nil ? "Bearer" : "DPoP", expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
             scopes: plan.scopes, refreshToken: refreshToken, idToken: idToken)
     }
 
@@ -48,7 +48,7 @@ struct Issuer: Sendable {
             authorization: authorization, authTime: start.authTime, createdAt: now,
             expiresAt: start.expiresAt, current: refresh?.digest,
             accessTokensExpireBy: policy.accessTokenExpiry(from: now), resources: start.resources,
-            sessionID: start.sessionID)
+            sessionID: start.sessionID, keyThumbprint: plan.bindsRefreshToken ? plan.keyThumbprint : nil)
         // A replay that raced this redemption may have left the family revoked already: then it
         // stays revoked and the tokens below are born dead, exactly as if the replay had come
         // after them (RFC 6749 §4.1.2). The answer does not depend on the interleaving.

@@ -55,6 +55,8 @@ public enum GrantStoreContract {
         // Pushed authorization requests (RFC 9126)
         ("pushedRequestRoundTrip", { try await pushedRequestRoundTrip($0) }),
         ("pushedRequestUsedOnce", { try await pushedRequestUsedOnce($0) }),
+        // DPoP key bindings (RFC 9449 §5, §6, §10)
+        ("keyBindingRoundTrip", { try await keyBindingRoundTrip($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),

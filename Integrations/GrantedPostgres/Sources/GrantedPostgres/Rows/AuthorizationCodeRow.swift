@@ -9,7 +9,7 @@ enum AuthorizationCodeRow {
     static let columns = [
         "client_id", "redirect_uri", "scopes", "resources", "subject", "auth_time", "nonce", "code_challenge",
         "code_challenge_method", "authorization_id", "family_id", "issued_at", "state", "state_at", "dead_since",
-        "session_id",
+        "session_id", "key_thumbprint",
     ]
 
     static func bind(_ code: AuthorizationCode, into binds: inout PostgresBindings) {
@@ -38,6 +38,7 @@ enum AuthorizationCodeRow {
         }
         binds.append(code.deadSince)
         binds.append(code.sessionID?.rawValue)
+        binds.append(code.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> AuthorizationCode {
@@ -69,6 +70,7 @@ enum AuthorizationCodeRow {
             issuedAt: try read("issued_at"),
             state: state,
             resources: try read.audience("resources"),
-            sessionID: try read("session_id", as: String?.self).map { SessionID($0) })
+            sessionID: try read("session_id", as: String?.self).map { SessionID($0) },
+            keyThumbprint: try read("key_thumbprint"))
     }
 }

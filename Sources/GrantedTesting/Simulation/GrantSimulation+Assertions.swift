@@ -11,9 +11,11 @@ extension GrantSimulation {
     enum AssertionVariant { case valid, expired, forged }
 
     mutating func clientAssertion() async {
+        // The leeway as ClientAssertion reads it; a policy allowing no lifetime gets no step.
+        let leeway = policy.clientAssertionLeeway.isFinite ? max(0, policy.clientAssertionLeeway) : 0
+        guard policy.clientAssertionMaximumLifetime >= 1 else { return advanceClock() }
         let known = model.oneTimeUses.keys.sorted()
         let jti = !known.isEmpty && chance(50) ? element(known) : "jti-\(seed)-\(step)"
-        let leeway = policy.clientAssertionLeeway
         let variant: AssertionVariant =
             switch index(10) {
             case 0: .expired

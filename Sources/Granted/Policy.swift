@@ -24,6 +24,13 @@ public struct Policy: Sendable {
     /// per-session limit across codes is the host's (its session knows the user agent).
     public var maxFailedUserCodeEntries = 5
 
+    // MARK: Pushed authorization requests (RFC 9126)
+    /// A `request_uri` works for 60 seconds (`expires_in`, §2.2; the RFC suggests 5 to 600).
+    public var pushedRequestLifetime: TimeInterval = 60
+    /// Every client must push its authorization requests: a plain one is refused with
+    /// `invalid_request` (§4), and the metadata says so (§5). `Client` has the per-client switch.
+    public var requiresPushedAuthorizationRequests = false
+
     // MARK: Refresh tokens
     /// Issue refresh tokens with the authorization code and device code grants (never with
     /// others, §4.2, §4.4.3).
@@ -68,6 +75,8 @@ public struct Policy: Sendable {
     /// Registration access tokens (RFC 7592 §1.2).
     public var registrationAccessTokenPrefix = "grg_"
     public var deviceCodePrefix = "gdc_"
+    /// RFC 9126 §2.2 fixes the prefix of a pushed request's `request_uri`.
+    static let requestURIPrefix = "urn:ietf:params:oauth:request_uri:"
 
     // MARK: Resources (RFC 8707)
     /// The protected resources tokens are issued for, and the default audience. Empty: no

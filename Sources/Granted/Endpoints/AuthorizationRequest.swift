@@ -33,11 +33,16 @@ public struct AuthorizationRequest: Sendable, Hashable {
     /// Every parameter as the client sent it, for a host that carries the request through its
     /// sign-in and consent forms and validates it again when they come back.
     public let parameters: FormParameters
+    /// Whether it came from the pushed authorization request endpoint (RFC 9126 §4). Then
+    /// `parameters` are the pushed ones and its `request_uri` is used up: a host that carries
+    /// the request through its forms keeps this value in its session instead of validating again.
+    public let isPushed: Bool
 
     init(
         client: Client, redirectURI: String, redirectURIWasGiven: Bool, responseType: ResponseType,
         responseMode: ResponseMode, scopes: ScopeSet, resources: Audience, state: String?, nonce: String?, challenge: PKCEChallenge?,
-        prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters
+        prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters,
+        isPushed: Bool = false
     ) {
         self.client = ClientView(client)
         self.redirectURI = redirectURI
@@ -53,6 +58,7 @@ public struct AuthorizationRequest: Sendable, Hashable {
         self.maxAge = maxAge
         self.hints = hints
         self.parameters = parameters
+        self.isPushed = isPushed
     }
 
     /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).

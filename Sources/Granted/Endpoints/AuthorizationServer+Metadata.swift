@@ -43,6 +43,9 @@ extension AuthorizationServer {
         json.field("token_endpoint", issuer + paths.token)
         // RFC 8628 §4.
         json.field("device_authorization_endpoint", issuer + paths.deviceAuthorization)
+        // RFC 9126 §5.
+        json.field("pushed_authorization_request_endpoint", issuer + paths.pushedAuthorizationRequest)
+        json.field("require_pushed_authorization_requests", policy.requiresPushedAuthorizationRequests)
         json.field("revocation_endpoint", issuer + paths.revocation)
         json.field("introspection_endpoint", issuer + paths.introspection)
         if clientRegistry != nil { json.field("registration_endpoint", issuer + paths.registration) }

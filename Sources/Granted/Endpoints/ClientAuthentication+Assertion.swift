@@ -27,8 +27,9 @@ extension AuthorizationServer {
         return client
     }
 
-    /// What `aud` may name (RFC 7523 §3 item 3; Core §9): the token endpoint URL or the issuer.
-    var assertionAudiences: [String] { [issuer + paths.token, issuer] }
+    /// What `aud` may name (RFC 7523 §3 item 3; Core §9): the token endpoint URL or the issuer;
+    /// and the pushed authorization request endpoint URL, which RFC 9126 §2 says MUST be accepted.
+    var assertionAudiences: [String] { [issuer + paths.token, issuer, issuer + paths.pushedAuthorizationRequest] }
 
     /// The verifiers the assertion may be checked with, each pinned to its `alg` (RFC 8725 §2.1,
     /// §3.1): HS256 under the derived secret for `client_secret_jwt`; for `private_key_jwt` an

@@ -24,7 +24,8 @@ enum AuthorizationResponseGrant {
     /// thrown here go back to the client (§4.1.2.1, §4.2.2.1).
     static func request(
         _ parameters: FormParameters, client: Client, redirectURI: String, redirectURIWasGiven: Bool,
-        rawType: String?, state: String?, mode: ResponseMode, policy: Policy, canSignIDTokens: Bool
+        rawType: String?, state: String?, mode: ResponseMode, policy: Policy, canSignIDTokens: Bool,
+        isPushed: Bool = false
     ) throws(OAuthError) -> AuthorizationRequest {
         _ = try parameters.single("state")
         guard let rawType else { throw .invalidRequest("response_type is required") }
@@ -71,7 +72,7 @@ enum AuthorizationResponseGrant {
             client: client, redirectURI: redirectURI, redirectURIWasGiven: redirectURIWasGiven,
             responseType: responseType, responseMode: mode, scopes: scopes, resources: resources, state: state, nonce: nonce,
             challenge: challenge, prompt: try prompt(parameters), maxAge: try maxAge(parameters), hints: hints,
-            parameters: parameters)
+            parameters: parameters, isPushed: isPushed)
     }
 
     /// What approving `request` for `approved` issues; nil when nothing is left to approve (the

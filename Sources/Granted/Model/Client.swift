@@ -52,11 +52,13 @@ public struct Client: Sendable, Hashable {
     /// resource servers are the callers specifically authorized). Tokens carry no audience yet,
     /// so it may introspect every access token; audiences (RFC 8707) will narrow that.
     public var isResourceServer: Bool
+    /// Its authorization requests must be pushed (RFC 9126 §6 `require_pushed_authorization_requests`).
+    public var requiresPushedAuthorizationRequests: Bool
 
     public init(
         id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
         grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false,
-        resourceServer: Bool = false
+        resourceServer: Bool = false, requiresPushedAuthorizationRequests: Bool = false
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -66,6 +68,7 @@ public struct Client: Sendable, Hashable {
         self.allowedScopes = allowedScopes
         self.registeredRequiresPKCE = requiresPKCE
         self.isResourceServer = resourceServer
+        self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

@@ -17,6 +17,8 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
     /// `"resource_server": true` lets the client introspect access tokens (RFC 7662 §4); not an
     /// RFC 7591 name, Granted's own.
     public var resourceServer: Bool?
+    /// RFC 9126 §6: its authorization requests must be pushed.
+    public var requirePushedAuthorizationRequests: Bool?
 
     /// A registration built in code (a host's admin tool, a test), not decoded from JSON.
     /// Give `clientSecret` or `clientSecretHash` for a confidential client, neither for a public
@@ -48,6 +50,7 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case scope
         case requirePKCE = "require_pkce"
         case resourceServer = "resource_server"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
     }
 
     /// Why a registration cannot become a client.
@@ -99,7 +102,8 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         return Client(
             id: ClientID(clientID), name: clientName, authentication: authentication, redirectURIs: uris,
             grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
-            requiresPKCE: requirePKCE ?? false, resourceServer: resourceServer ?? false)
+            requiresPKCE: requirePKCE ?? false, resourceServer: resourceServer ?? false,
+            requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false)
     }
 }
 

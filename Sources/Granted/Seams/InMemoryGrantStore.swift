@@ -35,6 +35,7 @@ public final class InMemoryGrantStore: GrantStore {
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
     private let oneTimeUses = Locked<[Digest256: Date]>([:])
+    private let pushedRequests = Locked<[Digest256: PushedRequest]>([:])
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -220,6 +221,18 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
+    // MARK: Pushed authorization requests
+
+    public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        pushedRequests.withLock { $0[digest] = request }
+    }
+
+    public func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? {
+        pushedRequests.withLock { Self.update(&$0, digest, transition) }
+    }
+
     // MARK: Housekeeping
 
     public func purge(before cutoff: Date) async throws -> Int {
@@ -279,6 +292,7 @@ public final class InMemoryGrantStore: GrantStore {
             return count
         }
         removed += oneTimeUses.withLock { map in Self.removeAll(from: &map) { $0 < cutoff } }
+        removed += pushedRequests.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))

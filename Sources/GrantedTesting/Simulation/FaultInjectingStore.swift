@@ -141,6 +141,14 @@ public final class FaultInjectingStore: GrantStore {
     public func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
         try await call { try await wrapped.insertOnce(digest, expiresAt: expiresAt) }
     }
+    public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await call { try await wrapped.insert(request, at: digest) }
+    }
+    public func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? {
+        try await call { try await wrapped.updatePushedRequest(at: digest, transition) }
+    }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }
     }

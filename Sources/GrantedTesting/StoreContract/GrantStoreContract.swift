@@ -47,6 +47,9 @@ public enum GrantStoreContract {
         // One-time uses (RFC 7523 §3 jti)
         ("oneTimeUse", { try await oneTimeUse($0) }),
         ("oneTimeUseOnce", { try await oneTimeUseOnce($0) }),
+        // Pushed authorization requests (RFC 9126)
+        ("pushedRequestRoundTrip", { try await pushedRequestRoundTrip($0) }),
+        ("pushedRequestUsedOnce", { try await pushedRequestUsedOnce($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),
@@ -54,6 +57,7 @@ public enum GrantStoreContract {
         ("purgeCutoffIsExclusive", { try await purgeCutoffIsExclusive($0) }),
         ("purgeDeviceAuthorizations", { try await purgeDeviceAuthorizations($0) }),
         ("purgeOneTimeUses", { try await purgeOneTimeUses($0) }),
+        ("purgePushedRequests", { try await purgePushedRequests($0) }),
         // Housekeeping, through the engine
         ("housekeepingExpiredAccessToken", { try await housekeepingExpiredAccessToken($0) }),
         ("housekeepingCount", { try await housekeepingCount($0) }),

@@ -148,4 +148,10 @@ final class NonAtomicStore: GrantStore {
         uses.withLock { map in map = map.filter { $0.value >= cutoff } }
         return try await inner.purge(before: cutoff)
     }
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await inner.insert(request, at: digest)
+    }
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? { try await inner.updatePushedRequest(at: digest, transition) }
 }

@@ -34,7 +34,9 @@ public struct Demo: Sendable {
         let sessions = BrowserSessions(
             random: configuration.random, clock: configuration.clock,
             secureCookie: configuration.issuer.hasPrefix("https:"))
-        pages = AuthorizationPages(server: server, users: fixtures.users, sessions: sessions)
+        pages = AuthorizationPages(
+            server: server, users: fixtures.users, sessions: sessions,
+            pushed: PushedInteractions(clock: configuration.clock))
         devicePages = DevicePages(server: server, users: fixtures.users, sessions: sessions)
         api = ResourceAPI(
             resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key", resource: try configuration.apiResource),

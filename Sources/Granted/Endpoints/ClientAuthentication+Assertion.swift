@@ -66,10 +66,12 @@ extension AuthorizationServer {
     }
 
     /// Whether a registered public key may check a signature by `algorithm` (RFC 7517 §4.2-4.5):
-    /// never an `oct` key; its `kid` the header's when the header has one; its `alg`, `use` and
-    /// `key_ops`, when set, allowing it.
+    /// never an `oct` key, never an HMAC or `none` (RFC 8725 §3.1; RFC 7518 §3.6: `canCarry`
+    /// trusts an algorithm it does not know, and `none` is one); its `kid` the header's when the
+    /// header has one; its `alg`, `use` and `key_ops`, when set, allowing it.
     static func mayVerify(_ key: JWK, _ algorithm: JWSAlgorithm, keyID: String?) -> Bool {
         if case .oct = key.key { return false }
+        if algorithm.isSymmetric || algorithm.isUnsecured { return false }
         if let keyID, key.keyID != keyID { return false }
         if let pinned = key.algorithm, pinned != algorithm { return false }
         if let use = key.use, use != .signature { return false }

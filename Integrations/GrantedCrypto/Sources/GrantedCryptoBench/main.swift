@@ -14,6 +14,12 @@ import GrantedCrypto
 //   resource.bearer            the resource guard letting an opaque bearer token through (store lookup)
 //   resource.dpop.ES256        the same with a DPoP-bound token and a fresh ES256 proof per request
 //                              (RFC 9449 §4.3, §7: parse, verify, htm/htu/iat/ath, jti recorded once)
+//   pkjwt.cc.ALG               (ES256, RS256) POST /token, client credentials, the client
+//                              authenticated with private_key_jwt (RFC 7523 §2.2): parse, key
+//                              selection, verify.ALG, the claim checks and the jti's insertOnce,
+//                              then an opaque access token. Each request carries a fresh jti;
+//                              the assertions are signed before the clock starts
+//   cc.basic                   the same request with client_secret_basic, for the difference
 //
 //   swift run -c release granted-crypto-bench [--quick] [--runs N]
 //
@@ -111,6 +117,47 @@ for algorithm in [JWSAlgorithm.rs256, .ps256, .es256, .edDSA] {
         verifiers: CryptoKeyVerification().verifiers(for: try JWKSet(json: server.signingKeys?.jwks ?? [])))
     try await measure("jwtat.verify.\(name)", ops: heavy ? 20_000 : 10_000) { _ in
         try resourceServer.verify(accessToken, now: Date()).jwtID.utf8.count
+    }
+
+    if algorithm == .es256 || algorithm == .rs256 {
+        if algorithm == .es256 {
+            let opaque = OAuthRequest.form("/token", "grant_type=client_credentials&scope=public", headers: ["Authorization": basic])
+            await measure("cc.basic", ops: 10_000) { _ in
+                let response = await server.token(opaque)
+                guard response.status == 200 else { fail("token answered \(response.status)") }
+                return response.body.count
+            }
+        }
+        guard let publicKey = signer.publicJWK else { fail("no public JWK") }
+        let keyClient: ClientID = "bench-key-client"
+        let keyServer = AuthorizationServer(
+            issuer: issuer,
+            clients: InMemoryClientStore([
+                Client(
+                    id: keyClient, authentication: .privateKeyJWT(.jwks(JWKSet(keys: [publicKey]))),
+                    grantTypes: [.clientCredentials])
+            ]),
+            publicKeyVerification: CryptoKeyVerification())
+        let baseOps = heavy ? 1_000 : 5_000
+        let ops = max(1, Int(Double(baseOps) * scale))
+        let assertionType = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        let requests = try (0..<(min(ops, 50) + runs * ops)).map { n in
+            let assertion = try JWT.sign(
+                JWTClaims(
+                    issuer: keyClient.rawValue, subject: keyClient.rawValue, audience: [issuer + "/token"],
+                    expiresAt: now + 3000, issuedAt: now, jwtID: "bench-\(n)"),
+                signer: signer)
+            return OAuthRequest.form(
+                "/token",
+                "grant_type=client_credentials&scope=public&client_assertion_type=\(assertionType)&client_assertion=\(assertion)")
+        }
+        var next = 0
+        await measure("pkjwt.cc.\(name)", ops: baseOps) { _ in
+            let response = await keyServer.token(requests[next])
+            next += 1
+            guard response.status == 200 else { fail("private_key_jwt token answered \(response.status)") }
+            return response.body.count
+        }
     }
 }
 // DPoP (RFC 9449): one resource request with an opaque token, as a bearer token and bound to a key.

@@ -13,7 +13,7 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 
 /// Every input surface Granted reads, each with the invariants that must hold for any bytes.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case form, headers, token, authorize, revoke, introspect, jws, jwk, clients, jwtat, cimd, registration, device, assertion
+    case form, headers, token, authorize, revoke, introspect, jws, jwk, clients, jwtat, cimd, registration, device, assertion, par, logout, dpop
 
     /// Runs the target on one input. - Throws: `FuzzFailure` when an invariant breaks.
     public func check(_ bytes: [UInt8]) async throws {
@@ -32,6 +32,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .registration: try await RegistrationChecks.check(bytes)
         case .device: try await DeviceChecks.check(bytes)
         case .assertion: try await AssertionChecks.check(bytes)
+        case .par: try await PushedRequestChecks.check(bytes)
+        case .logout: try await LogoutChecks.check(bytes)
+        case .dpop: try await DPoPChecks.check(bytes)
         }
     }
 }

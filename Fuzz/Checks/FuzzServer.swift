@@ -25,7 +25,8 @@ final class FuzzServer: Sendable {
             Client(
                 id: "web", authentication: .clientSecret(hasher.hash("web-secret")),
                 redirectURIs: ["https://web.example/cb", "http://127.0.0.1:8765/cb"],
-                grantTypes: [.authorizationCode, .refreshToken, .implicit]),
+                grantTypes: [.authorizationCode, .refreshToken, .implicit],
+                postLogoutRedirectURIs: ["https://web.example/bye"]),
             Client(id: "spa", redirectURIs: ["https://spa.example/cb"], grantTypes: [.authorizationCode, .refreshToken]),
             Client(id: "tv", grantTypes: [.deviceCode, .refreshToken]),
         ])

@@ -24,6 +24,13 @@ public struct Policy: Sendable {
     /// per-session limit across codes is the host's (its session knows the user agent).
     public var maxFailedUserCodeEntries = 5
 
+    // MARK: Pushed authorization requests (RFC 9126)
+    /// A `request_uri` works for 60 seconds (`expires_in`, §2.2; the RFC suggests 5 to 600).
+    public var pushedRequestLifetime: TimeInterval = 60
+    /// Every client must push its authorization requests: a plain one is refused with
+    /// `invalid_request` (§4), and the metadata says so (§5). `Client` has the per-client switch.
+    public var requiresPushedAuthorizationRequests = false
+
     // MARK: Refresh tokens
     /// Issue refresh tokens with the authorization code and device code grants (never with
     /// others, §4.2, §4.4.3).
@@ -68,6 +75,8 @@ public struct Policy: Sendable {
     /// Registration access tokens (RFC 7592 §1.2).
     public var registrationAccessTokenPrefix = "grg_"
     public var deviceCodePrefix = "gdc_"
+    /// RFC 9126 §2.2 fixes the prefix of a pushed request's `request_uri`.
+    static let requestURIPrefix = "urn:ietf:params:oauth:request_uri:"
 
     // MARK: Resources (RFC 8707)
     /// The protected resources tokens are issued for, and the default audience. Empty: no
@@ -94,9 +103,21 @@ public struct Policy: Sendable {
     /// long (§3 item 7), so this bounds the store.
     public var clientAssertionMaximumLifetime: TimeInterval = 3600
 
+    // MARK: DPoP (RFC 9449)
+    /// How DPoP proofs are checked, at the token endpoint and the guards this server builds. DPoP
+    /// is on when the server has a `PublicKeyVerification`.
+    public var dpop = DPoPPolicy()
+
     // MARK: Input
     /// Bounds on what a request may carry, for every endpoint and the resource guard.
     public var inputLimits = InputLimits()
+
+    /// Whether ending a session (`AuthorizationServer.signOut`) also revokes the refresh tokens
+    /// issued in it, but for those granted `offline_access`, which outlive the session (OpenID
+    /// Connect Core §11; Back-Channel Logout 1.0 §2.7).
+    public var signOutRevokesRefreshTokens = true
+    /// How long a logout token is valid (Back-Channel Logout 1.0 §2.4: short, "two minutes or less").
+    public var logoutTokenLifetime: TimeInterval = 120
 
     public init() {}
 

@@ -2,6 +2,8 @@ import Foundation
 
 /// The JOSE Header of a received JWS (RFC 7515 §4), reduced to the parameters Granted reads.
 /// Others are ignored (§4), never acted on: no key is ever fetched from `jku`, `jwk` or `x5u`.
+/// The one `jwk` Granted reads is a DPoP proof's, which `DPoPProof` takes from the header bytes
+/// itself and which only ever proves possession of that same key (RFC 9449 §4.2).
 struct JWSHeader: Sendable, Hashable {
     /// `alg` (§4.1.1), required.
     let algorithm: JWSAlgorithm

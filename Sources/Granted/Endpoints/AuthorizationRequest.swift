@@ -30,14 +30,21 @@ public struct AuthorizationRequest: Sendable, Hashable {
     /// Parameters the engine does not act on but hands to the host (`display`, `ui_locales`,
     /// `claims_locales`, `login_hint`, `id_token_hint`, `acr_values`).
     public let hints: [String: String]
+    /// `dpop_jkt` (RFC 9449 §10): the thumbprint of the key the code is bound to.
+    public let keyThumbprint: String?
     /// Every parameter as the client sent it, for a host that carries the request through its
     /// sign-in and consent forms and validates it again when they come back.
     public let parameters: FormParameters
+    /// Whether it came from the pushed authorization request endpoint (RFC 9126 §4). Then
+    /// `parameters` are the pushed ones and its `request_uri` is used up: a host that carries
+    /// the request through its forms keeps this value in its session instead of validating again.
+    public let isPushed: Bool
 
     init(
         client: Client, redirectURI: String, redirectURIWasGiven: Bool, responseType: ResponseType,
         responseMode: ResponseMode, scopes: ScopeSet, resources: Audience, state: String?, nonce: String?, challenge: PKCEChallenge?,
-        prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters
+        prompt: Set<Prompt>, maxAge: Int?, hints: [String: String], parameters: FormParameters,
+        isPushed: Bool = false, keyThumbprint: String? = nil
     ) {
         self.client = ClientView(client)
         self.redirectURI = redirectURI
@@ -53,6 +60,8 @@ public struct AuthorizationRequest: Sendable, Hashable {
         self.maxAge = maxAge
         self.hints = hints
         self.parameters = parameters
+        self.isPushed = isPushed
+        self.keyThumbprint = keyThumbprint
     }
 
     /// Whether this is an OpenID Connect request (`openid` scope, Core §3.1.2.1).

@@ -14,20 +14,44 @@ extension AuthorizationServer {
         _ request: AuthorizationRequest, subject: Subject, scopes approved: ScopeSet? = nil,
         authTime: Date
     ) async -> OAuthResponse {
+        await approve(request, session: UserSession(subject: subject, authTime: authTime), scopes: approved)
+    }
+
+    /// `approve(_:subject:scopes:authTime:)` in a session: with its `id`, the session records the
+    /// client (whom sign-out tells, Back-Channel Logout 1.0 §2.1) and ID tokens carry `sid`. A
+    /// session that ended, or is another user's, answers `login_required`.
+    public func approve(
+        _ request: AuthorizationRequest, session: UserSession, scopes approved: ScopeSet? = nil
+    ) async -> OAuthResponse {
         let now = clock.now
+        let subject = session.subject
+        let authTime = session.authTime
         do {
             guard
                 let plan = try AuthorizationResponseGrant.plan(
                     for: request, approved: approved, authTime: authTime, policy: policy)
             else { return deny(request) }
             try ReauthenticationRules.check(request, authTime: authTime, now: now, policy: policy)
+            if let id = session.id { try await recordSignIn(id, subject: subject, client: request.client.id, now: now) }
             let parameters = try await issuing.issue(
-                plan, for: request, subject: subject, authTime: authTime, now: now)
+                plan, for: request, subject: subject, authTime: authTime, sessionID: session.id, now: now)
             return AuthorizationResponse.redirect(
                 to: request.redirectURI, mode: request.responseMode, parameters: parameters, issuer: issuer)
         } catch {
             return reject(request, with: error)
         }
+    }
+
+    /// Adds the client to the session's record, creating it on the first approval.
+    /// - Throws: `loginRequired` for a session that ended or is another user's.
+    func recordSignIn(_ id: SessionID, subject: Subject, client: ClientID, now: Date) async throws(OAuthError) {
+        let recording = try await seam {
+            try await store.updateSession(id) { record in
+                if record == nil { record = SignInSession(id: id, subject: subject, createdAt: now) }
+                return record?.signIn(to: client, subject: subject) ?? .ended
+            }
+        }
+        guard recording == .recorded else { throw .loginRequired }
     }
 
     /// The user said no: `access_denied` (§4.1.2.1).

@@ -20,8 +20,6 @@ extension AuthorizationServer {
         }
         // Client and redirect URI first: until both are known good, nothing is redirected.
         let client: Client
-        let redirectURI: String
-        let givenRedirectURI: String?
         do throws(OAuthError) {
             guard let id = try parameters.single("client_id") else {
                 throw .invalidRequest("client_id is required")
@@ -30,6 +28,26 @@ extension AuthorizationServer {
                 throw .invalidRequest("the client is unknown")
             }
             client = found
+            // RFC 9126 §4: a pushed request runs with the parameters the client pushed. Any other
+            // request_uri (a request object by reference, Core §6.2) is request_uri_not_supported.
+            if let requestURI = try parameters.single("request_uri"), requestURI.hasPrefix(Policy.requestURIPrefix) {
+                let pushed = try await usePushedRequest(parameters, client: client)
+                return validate(pushed, client: client, isPushed: true)
+            }
+            if policy.requiresPushedAuthorizationRequests || client.requiresPushedAuthorizationRequests {
+                throw .invalidRequest("this client must push its authorization requests")
+            }
+        } catch {
+            return userFacing(error)
+        }
+        return validate(parameters, client: client, isPushed: false)
+    }
+
+    /// Validates the request of a known client: its redirect URI, then everything else.
+    func validate(_ parameters: FormParameters, client: Client, isPushed: Bool) -> AuthorizationValidation {
+        let redirectURI: String
+        let givenRedirectURI: String?
+        do throws(OAuthError) {
             givenRedirectURI = try parameters.single("redirect_uri")
             // OpenID Connect Core §3.1.2.1: redirect_uri is REQUIRED in an OpenID Connect request.
             if givenRedirectURI == nil, Self.asksForOpenID(parameters) {
@@ -55,7 +73,7 @@ extension AuthorizationServer {
             let validated = try AuthorizationResponseGrant.request(
                 parameters, client: client, redirectURI: redirectURI,
                 redirectURIWasGiven: givenRedirectURI != nil, rawType: rawType, state: state, mode: mode,
-                policy: policy, canSignIDTokens: canSignIDTokens)
+                policy: policy, canSignIDTokens: canSignIDTokens, isPushed: isPushed)
             return .valid(validated)
         } catch {
             // A forbidden mode (query with tokens) must not carry the error either.
@@ -77,7 +95,7 @@ extension AuthorizationServer {
         return scope.split(separator: " ").contains("openid")
     }
 
-    private func userFacing(_ error: OAuthError) -> AuthorizationValidation {
+    func userFacing(_ error: OAuthError) -> AuthorizationValidation {
         var response = OAuthResponse(
             status: 400,
             headers: ["Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"],

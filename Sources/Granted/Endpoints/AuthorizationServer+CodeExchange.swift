@@ -4,14 +4,15 @@ import Foundation
 extension AuthorizationServer {
     /// Redeems the code atomically, then reads the user authorization it hangs from.
     func codeExchangePlan(
-        _ request: AuthorizationCodeGrant.Request, client: Client, resources: Audience?, now: Date
+        _ request: AuthorizationCodeGrant.Request, client: Client, resources: Audience?, boundKey: String? = nil,
+        now: Date
     ) async throws(OAuthError) -> TokenPlan {
         let clientID = client.id
         let outcome = try await seam {
             try await store.updateCode(at: SHA256.hash(request.code)) { stored in
                 AuthorizationCodeGrant.redeem(
                     &stored, client: clientID, redirectURI: request.redirectURI, verifier: request.verifier,
-                    resources: resources, at: now)
+                    resources: resources, keyThumbprint: boundKey, at: now)
             }
         }
         switch outcome {
@@ -19,6 +20,8 @@ extension AuthorizationServer {
             throw .invalidGrant("the code is invalid")
         case .refused(let reason)?:
             throw .invalidGrant(reason)
+        case .wrongKey?:
+            throw .invalidDPoPProof("the code is bound to another DPoP key")
         case .wrongTarget?:
             throw .invalidTarget("the resource was not part of the original grant")
         case .replayed(let code)?:

@@ -43,15 +43,31 @@ extension AuthorizationServer {
     public func approveDevice(
         userCode input: String, subject: Subject, scopes approved: ScopeSet? = nil, authTime: Date
     ) async throws(OAuthError) -> Bool {
+        try await approveDevice(userCode: input, session: UserSession(subject: subject, authTime: authTime), scopes: approved)
+    }
+
+    /// `approveDevice(userCode:subject:scopes:authTime:)` in a session: with its `id`, the session
+    /// records the device's client (whom sign-out tells, Back-Channel Logout 1.0 §2.1), the
+    /// device's ID tokens carry `sid`, and its refresh tokens end with the session (per policy).
+    /// - Returns: false when no pending authorization matches the code any more.
+    /// - Throws: `loginRequired` when the session ended or is another user's (nothing is
+    ///   recorded: sign the user in again); `serverError` when the store fails.
+    @discardableResult
+    public func approveDevice(
+        userCode input: String, session: UserSession, scopes approved: ScopeSet? = nil
+    ) async throws(OAuthError) -> Bool {
         guard let found = try await enter(input, then: { _, _ in true }) else { return false }
         let requested = found.device.scopes
         let scopes = approved.map { requested.intersection($0) } ?? requested
         guard !scopes.isEmpty else { return try await denyDevice(userCode: input) }
         let now = clock.now
+        let subject = session.subject
+        if let id = session.id { try await recordSignIn(id, subject: subject, client: found.device.client, now: now) }
         let authorization = try await issuing.recordAuthorization(
             subject: subject, client: found.device.client, scopes: scopes, now: now)
         let approval = DeviceAuthorization.Approval(
-            subject: subject, scopes: scopes, authTime: authTime, authorization: authorization, approvedAt: now)
+            subject: subject, scopes: scopes, authTime: session.authTime, authorization: authorization,
+            approvedAt: now, sessionID: session.id)
         return try await enter(input, then: { device, now in device.approve(approval, at: now) }) != nil
     }
 

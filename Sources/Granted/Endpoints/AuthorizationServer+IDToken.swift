@@ -20,15 +20,46 @@ extension AuthorizationServer {
     /// The `sub` of an `id_token_hint` this server issued, expired or not; nil when it is not one
     /// of ours.
     func subject(ofIDTokenHint hint: String) -> Subject? {
+        idTokenHint(hint)?.subject
+    }
+
+    /// What an `id_token_hint` says, when this server issued it (its `iss`, signed by one of its
+    /// keys): expired or not, since a hint names a session that may have outlived the token
+    /// (Core §3.1.2.1; RP-Initiated Logout 1.0 §2, §4). Every published key is tried, so a hint
+    /// signed before a rotation still verifies; with no verifier at all it is read as a hint.
+    public func idTokenHint(_ hint: String) -> IDTokenHint? {
         guard let keys = signingKeys, let parsed = JWS.parse(hint) else { return nil }
-        if let verifier = keys.active.verifier {
-            guard JWS.verify(hint, expecting: keys.active.algorithm, verifiers: [verifier]) != nil else {
+        let verifiers = keys.verifiers
+        if !verifiers.isEmpty {
+            let algorithms = Set(verifiers.map(\.algorithm.rawValue)).sorted().map(JWSAlgorithm.init(rawValue:))
+            guard algorithms.contains(where: { JWS.verify(hint, expecting: $0, verifiers: verifiers) != nil }) else {
                 return nil
             }
         }
-        guard let claims = try? JSONSerialization.jsonObject(with: Data(parsed.payload)) as? [String: Any],
-            claims["iss"] as? String == issuer, let sub = claims["sub"] as? String
+        guard let claims = JWTClaims(json: parsed.payload), claims.issuer == issuer,
+            let subject = claims.subject, !claims.audience.isEmpty
         else { return nil }
-        return Subject(sub)
+        let sid = claims.extraClaims.first { $0.name == "sid" }?.stringValue
+        return IDTokenHint(
+            subject: Subject(subject), audience: claims.audience.map { ClientID($0) },
+            authorizedParty: claims.authorizedParty.map { ClientID($0) }, sessionID: sid.map { SessionID($0) },
+            expiresAt: claims.expiresAt)
+    }
+}
+
+/// A verified `id_token_hint` (OpenID Connect Core §3.1.2.1; RP-Initiated Logout 1.0 §2): an ID
+/// token this server issued, possibly expired.
+public struct IDTokenHint: Sendable, Hashable {
+    public let subject: Subject
+    public let audience: [ClientID]
+    public let authorizedParty: ClientID?
+    /// `sid`: the session the token was issued in.
+    public let sessionID: SessionID?
+    public let expiresAt: Date?
+
+    /// The client the token was issued to: `azp` when present (Core §2), else the only audience.
+    public var client: ClientID? {
+        if let authorizedParty, audience.contains(authorizedParty) { return authorizedParty }
+        return audience.count == 1 ? audience.first : nil
     }
 }

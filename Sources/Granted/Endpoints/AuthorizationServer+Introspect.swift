@@ -34,12 +34,14 @@ extension AuthorizationServer {
             json.field("scope", token.scopes.description)
             json.field("client_id", token.client.rawValue)
             json.field("username", try await username(of: token.subject))
-            json.field("token_type", "Bearer")
+            // RFC 9449 §6.2: a bound token is `DPoP` with `cnf.jkt` (RFC 7800 §3.1).
+            json.field("token_type", token.keyThumbprint == nil ? "Bearer" : "DPoP")
             json.field("exp", token.expiresAt.map { Int($0.timeIntervalSince1970) })
             json.field("iat", Int(token.issuedAt.timeIntervalSince1970))
             json.field("sub", token.subject?.rawValue)
             Self.writeAudience(token.audience, orClient: token.client, to: &json)
             json.field("iss", issuer)
+            if let jkt = token.keyThumbprint { json.field("cnf", rawJSON: JWTAccessToken.confirmationClaim(jkt).json) }
         case .refresh(let family, let authorization, let digest)?
         where family.current.map(digest.constantTimeEquals) == true
             && family.isActive(at: now, idleLifetime: policy.refreshTokenIdleLifetime)

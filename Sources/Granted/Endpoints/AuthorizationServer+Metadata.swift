@@ -43,6 +43,9 @@ extension AuthorizationServer {
         json.field("token_endpoint", issuer + paths.token)
         // RFC 8628 §4.
         json.field("device_authorization_endpoint", issuer + paths.deviceAuthorization)
+        // RFC 9126 §5.
+        json.field("pushed_authorization_request_endpoint", issuer + paths.pushedAuthorizationRequest)
+        json.field("require_pushed_authorization_requests", policy.requiresPushedAuthorizationRequests)
         json.field("revocation_endpoint", issuer + paths.revocation)
         json.field("introspection_endpoint", issuer + paths.introspection)
         if clientRegistry != nil { json.field("registration_endpoint", issuer + paths.registration) }
@@ -65,6 +68,10 @@ extension AuthorizationServer {
         json.field("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgorithms)
         json.field("code_challenge_methods_supported", codeChallengeMethods.map(\.rawValue))
         json.field("authorization_response_iss_parameter_supported", true)
+        if let dpopVerifier {
+            // RFC 9449 §5.1.
+            json.field("dpop_signing_alg_values_supported", dpopVerifier.algorithms.map(\.rawValue))
+        }
         if supportsClientMetadataDocuments {
             // draft-ietf-oauth-client-id-metadata-document §6.
             json.field("client_id_metadata_document_supported", true)
@@ -78,12 +85,16 @@ extension AuthorizationServer {
             json.field("id_token_signing_alg_values_supported", idTokenAlgorithms)
             json.field(
                 "claims_supported",
-                ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "c_hash"]
+                ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash", "c_hash", "sid"]
                     + ScopeClaims.profile + ScopeClaims.email + ScopeClaims.address + ScopeClaims.phone)
             json.field("claims_parameter_supported", false)
             json.field("request_parameter_supported", false)
             json.field("request_uri_parameter_supported", false)
             json.field("prompt_values_supported", AuthorizationRequest.Prompt.allCases.map(\.rawValue))
+            // RP-Initiated Logout 1.0 §2.1; Back-Channel Logout 1.0 §2.1.
+            json.field("end_session_endpoint", issuer + paths.endSession)
+            json.field("backchannel_logout_supported", true)
+            json.field("backchannel_logout_session_supported", true)
         }
         return json.finish()
     }

@@ -4,12 +4,14 @@ import Foundation
 extension AuthorizationServer {
     /// Reads the family, checks the request, rotates atomically.
     func refreshPlan(
-        _ request: RefreshTokenGrant.Request, client: Client, resources: Audience?, now: Date
+        _ request: RefreshTokenGrant.Request, client: Client, resources: Audience?, boundKey: String? = nil,
+        now: Date
     ) async throws(OAuthError) -> TokenPlan {
         let digest = SHA256.hash(request.refreshToken)
         guard let familyID = try await seam({ try await store.familyID(forRefreshToken: digest) }),
             let (family, authorization) = try await seam({ try await store.family(familyID) })
         else { throw .invalidGrant("the refresh token is invalid") }
+        try RefreshTokenGrant.checkKey(of: family, presented: boundKey)
         let scopes = try RefreshTokenGrant.scopes(
             for: request, family: family, authorization: authorization, client: client)
         let target = try RefreshTokenGrant.audience(

@@ -8,6 +8,7 @@ extension AuthorizationServer {
         }
         return switch request.path {
         case paths.token: await token(request)
+        case paths.pushedAuthorizationRequest: await pushedAuthorizationRequest(request)
         case paths.deviceAuthorization: await deviceAuthorization(request)
         case paths.revocation: await revoke(request)
         case paths.introspection: await introspect(request)

@@ -28,25 +28,30 @@ extension AuthorizationServer {
             throw .unauthorizedClient("the client may not use this grant type")
         }
         let now = clock.now
+        // RFC 9449 §5: a proof binds what is issued to its key; checked before any grant runs.
+        let boundKey = try await tokenRequestKey(request, now: now)
         // RFC 8707 §2.2: every grant takes `resource`; checked before any state changes.
         let resources = try ResourceRules.requested(form, policy: policy)
-        let plan: TokenPlan
+        var plan: TokenPlan
         switch grantType {
         case .clientCredentials:
             plan = try ClientCredentialsGrant.plan(
                 client: client, scope: try form.single("scope"), resources: resources, policy: policy)
         case .authorizationCode:
             plan = try await codeExchangePlan(
-                AuthorizationCodeGrant.Request(form), client: client, resources: resources, now: now)
+                AuthorizationCodeGrant.Request(form), client: client, resources: resources, boundKey: boundKey,
+                now: now)
         case .refreshToken:
             plan = try await refreshPlan(
-                RefreshTokenGrant.Request(form), client: client, resources: resources, now: now)
+                RefreshTokenGrant.Request(form), client: client, resources: resources, boundKey: boundKey, now: now)
         case .deviceCode:
             plan = try await deviceCodePlan(
                 DeviceCodeGrant.Request(form), client: client, resources: resources, now: now)
         default:
             throw .unsupportedGrantType
         }
+        plan.keyThumbprint = boundKey
+        plan.bindsRefreshToken = !client.isConfidential  // RFC 9449 §5
         return try await issuing.issue(plan, now: now).response
     }
 

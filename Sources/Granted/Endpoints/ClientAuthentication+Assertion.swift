@@ -27,8 +27,9 @@ extension AuthorizationServer {
         return client
     }
 
-    /// What `aud` may name (RFC 7523 §3 item 3; Core §9): the token endpoint URL or the issuer.
-    var assertionAudiences: [String] { [issuer + paths.token, issuer] }
+    /// What `aud` may name (RFC 7523 §3 item 3; Core §9): the token endpoint URL or the issuer;
+    /// and the pushed authorization request endpoint URL, which RFC 9126 §2 says MUST be accepted.
+    var assertionAudiences: [String] { [issuer + paths.token, issuer, issuer + paths.pushedAuthorizationRequest] }
 
     /// The verifiers the assertion may be checked with, each pinned to its `alg` (RFC 8725 §2.1,
     /// §3.1): HS256 under the derived secret for `client_secret_jwt`; for `private_key_jwt` an
@@ -65,10 +66,12 @@ extension AuthorizationServer {
     }
 
     /// Whether a registered public key may check a signature by `algorithm` (RFC 7517 §4.2-4.5):
-    /// never an `oct` key; its `kid` the header's when the header has one; its `alg`, `use` and
-    /// `key_ops`, when set, allowing it.
+    /// never an `oct` key, never an HMAC or `none` (RFC 8725 §3.1; RFC 7518 §3.6: `canCarry`
+    /// trusts an algorithm it does not know, and `none` is one); its `kid` the header's when the
+    /// header has one; its `alg`, `use` and `key_ops`, when set, allowing it.
     static func mayVerify(_ key: JWK, _ algorithm: JWSAlgorithm, keyID: String?) -> Bool {
         if case .oct = key.key { return false }
+        if algorithm.isSymmetric || algorithm.isUnsecured { return false }
         if let keyID, key.keyID != keyID { return false }
         if let pinned = key.algorithm, pinned != algorithm { return false }
         if let use = key.use, use != .signature { return false }

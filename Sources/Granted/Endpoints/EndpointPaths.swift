@@ -18,12 +18,16 @@ public struct EndpointPaths: Sendable, Hashable {
     /// The client registration endpoint (RFC 7591 §3); each client's configuration endpoint
     /// (RFC 7592 §2) is under it, `<registration>/<client_id>`.
     public var registration = "/register"
+    /// The pushed authorization request endpoint (RFC 9126 §2).
+    public var pushedAuthorizationRequest = "/par"
+    /// The end-session endpoint (RP-Initiated Logout 1.0 §2), the host's: it ends its own session.
+    public var endSession = "/logout"
     public init() {}
 
     /// Every path `AuthorizationServer.handle(_:)` answers (all but the authorization endpoint,
     /// which needs the host's pages), for registering routes. Registration adds `registration`
     /// and every path under `registration + "/"` when `Policy.registration` is not closed.
     public var handled: [String] {
-        [token, deviceAuthorization, revocation, introspection, userInfo, jwks, openIDConfiguration, authorizationServerMetadata]
+        [token, pushedAuthorizationRequest, deviceAuthorization, revocation, introspection, userInfo, jwks, openIDConfiguration, authorizationServerMetadata]
     }
 }

@@ -5,9 +5,14 @@ public struct UserSession: Sendable, Hashable {
     public let subject: Subject
     /// When the user last authenticated (OpenID Connect `auth_time`).
     public let authTime: Date
-    public init(subject: Subject, authTime: Date) {
+    /// The session's identifier (Back-Channel Logout 1.0 §2.1 `sid`): the host's own, or
+    /// `AuthorizationServer.newSessionID()`. With one, ID tokens carry `sid`, the server records
+    /// which clients the session signed in to, and `signOut` tells them; without, none of that.
+    public let id: SessionID?
+    public init(subject: Subject, authTime: Date, id: SessionID? = nil) {
         self.subject = subject
         self.authTime = authTime
+        self.id = id
     }
 }
 
@@ -36,6 +41,15 @@ extension AuthorizationServer {
     public func interaction(
         for request: AuthorizationRequest, session: UserSession?, signedInNow: Bool = false
     ) async -> Interaction {
+        var session = session
+        if let id = session?.id {
+            // A session signed out is no session (RP-Initiated Logout 1.0 §2), whatever the host kept.
+            do {
+                if try await store.updateSession(id, { $0?.isActive }) == false { session = nil }
+            } catch {
+                return rejection(request, .serverError)
+            }
+        }
         let step = OpenIDConnectRules.step(
             for: request, session: session, hint: hint(request), signedInNow: signedInNow, now: clock.now)
         guard case .checkConsent(let session) = step else { return render(step, request) }

@@ -18,6 +18,7 @@ extension OAuthError {
         if case .invalidClient = self {
             response.headers.append("WWW-Authenticate", #"Basic realm="token", charset="UTF-8""#)
         }
+        if case .useDPoPNonce(let nonce) = self { response.headers.append("DPoP-Nonce", nonce) }
         return response
     }
 

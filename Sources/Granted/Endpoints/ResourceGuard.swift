@@ -13,6 +13,9 @@ public struct AccessGrant: Sendable, Hashable {
     /// The user, or nil for an app-only token (client credentials).
     public let subject: Subject?
     public let credential: Credential
+    /// The key a DPoP-bound access token is bound to (RFC 9449 §6), which the request's proof
+    /// showed; nil for a bearer token or an API key.
+    public var keyThumbprint: String? = nil
 
     /// The client an access token was issued to; nil for an API key.
     public var client: ClientID? {
@@ -73,6 +76,14 @@ public struct ResourceGuard: Sendable {
     /// (the default) leaves the attribute out.
     public var challengeScope: ScopeSet = .empty
 
+    /// Accepts `Authorization: DPoP` with a `DPoP` proof (RFC 9449 §7) beside `Bearer`; every
+    /// 401 then carries a `DPoP` challenge too (§7.1). Nil: DPoP-bound tokens are refused.
+    public var dpop: DPoPVerifier?
+    /// The scheme, host and port clients reach this resource at (`https://api.example.com`):
+    /// a proof's `htu` must be it followed by the request's path (§4.3 step 9). Nil: taken from
+    /// `metadata.resource`.
+    public var origin: String?
+
     /// A guard that stands alone: a resource server needs the grant store it shares with the
     /// authorization server, a clock and input limits, not an issuer.
     public init(
@@ -117,27 +128,38 @@ public struct ResourceGuard: Sendable {
     ) async -> Decision {
         do {
             let grant = try await verify(request, requiring: required)
-            let challenge = challenge(requiring: required)
             if requiresUser && grant.subject == nil {
                 let error = OAuthError.insufficientScope(required: required)
-                return .denied(OAuthError.bearerChallengeResponse(error, challenge), error)
+                return .denied(challengeResponse(error, onDPoP: grant.keyThumbprint != nil, requiring: required), error)
             }
             return .allowed(grant)
         } catch {
-            let challenge = challenge(requiring: required)
             switch error {
             case .anonymous:
-                return .denied(OAuthError.bearerChallengeResponse(nil, challenge), nil)
+                return .denied(challengeResponse(nil, onDPoP: false, requiring: required), nil)
             case .refused(let error):
-                return .denied(OAuthError.bearerChallengeResponse(error, challenge), error)
+                return .denied(challengeResponse(error, onDPoP: false, requiring: required), error)
+            case .refusedDPoP(let error):
+                return .denied(challengeResponse(error, onDPoP: true, requiring: required), error)
             }
         }
     }
 
-    /// Why a request was not let through: no credential at all (§3.1: no error code), or an error.
-    private enum Refusal: Error {
+    /// The refusal: a `Bearer` challenge, and with DPoP on a `DPoP` one beside it (RFC 9449
+    /// §7.1, §7.2); the error goes on the scheme the request used.
+    private func challengeResponse(_ error: OAuthError?, onDPoP: Bool, requiring required: ScopeSet) -> OAuthResponse {
+        let parameters = challenge(requiring: required)
+        guard let dpop else { return OAuthError.bearerChallengeResponse(error, parameters) }
+        return OAuthError.resourceChallengeResponse(
+            error, parameters, dpopAlgorithms: dpop.algorithms, errorOnDPoP: onDPoP)
+    }
+
+    /// Why a request was not let through: no credential at all (§3.1: no error code), or an
+    /// error of the `Bearer` or the `DPoP` scheme.
+    enum Refusal: Error {
         case anonymous
         case refused(OAuthError)
+        case refusedDPoP(OAuthError)
     }
 
     private func verify(_ request: OAuthRequest, requiring required: ScopeSet) async throws(Refusal) -> AccessGrant {
@@ -163,6 +185,8 @@ public struct ResourceGuard: Sendable {
         let token: String
         if let bodyToken {
             token = bodyToken
+        } else if let dpop, let header = request.headers["authorization"], Self.isDPoP(header) {
+            return try await verifyDPoP(request, header: header, verifier: dpop, requiring: required, now: now)
         } else {
             guard let header = request.headers["authorization"], Self.isBearer(header) else {
                 // RFC 6750 §3.1: no credentials, or a scheme it does not support, gets a bare challenge.
@@ -170,12 +194,9 @@ public struct ResourceGuard: Sendable {
             }
             do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
         }
-        let grant: AccessGrant
-        if let jwtVerifier, token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
-            grant = try verifyJWT(token, with: jwtVerifier, now: now)
-        } else {
-            grant = try await lookUp(token, now: now)
-        }
+        let grant = try await grant(for: token, now: now)
+        // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused.
+        guard grant.keyThumbprint == nil else { throw .refused(.invalidToken) }
         // RFC 6750 §3.1: the scope needed; with what the token has, so one new authorization
         // (a step-up) gets a token that does both.
         let scopes = grant.scopes ?? .empty
@@ -183,6 +204,14 @@ public struct ResourceGuard: Sendable {
             throw .refused(.insufficientScope(required: required.union(scopes)))
         }
         return grant
+    }
+
+    /// The grant `token` carries: a JWT checked offline, or the store's record.
+    func grant(for token: String, now: Date) async throws(Refusal) -> AccessGrant {
+        if let jwtVerifier, token.utf8.count(where: { $0 == UInt8(ascii: ".") }) == 2 {
+            return try verifyJWT(token, with: jwtVerifier, now: now)
+        }
+        return try await lookUp(token, now: now)
     }
 
     /// The store's record of the token: live, and for this guard's resource (RFC 8707 §2).
@@ -197,7 +226,8 @@ public struct ResourceGuard: Sendable {
         return AccessGrant(
             subject: record.token.subject,
             credential: .accessToken(
-                client: record.token.client, scopes: record.token.scopes, expiresAt: record.token.expiresAt))
+                client: record.token.client, scopes: record.token.scopes, expiresAt: record.token.expiresAt),
+            keyThumbprint: record.token.keyThumbprint)
     }
 
     /// A JWT access token checked offline (RFC 9068 §4). An app-only token's `sub` is its client
@@ -210,7 +240,8 @@ public struct ResourceGuard: Sendable {
         let appOnly = claims.authTime == nil && claims.subject == claims.client.rawValue
         return AccessGrant(
             subject: appOnly ? nil : Subject(claims.subject),
-            credential: .accessToken(client: claims.client, scopes: claims.scopes, expiresAt: claims.expiresAt))
+            credential: .accessToken(client: claims.client, scopes: claims.scopes, expiresAt: claims.expiresAt),
+            keyThumbprint: claims.keyThumbprint)
     }
 
     private func verifyAPIKey(_ value: String) async throws(Refusal) -> AccessGrant {
@@ -227,10 +258,11 @@ public struct ResourceGuard: Sendable {
         return ASCII.caseInsensitiveEquals(scheme, "bearer".utf8)
     }
 
-    /// The token of `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive.
+    /// The token of `Bearer <b64token>` (RFC 6750 §2.1), or of `DPoP <b64token>` (RFC 9449 §7.1)
+    /// with `scheme` `dpop`; the scheme is case-insensitive.
     /// - Throws: `invalidRequest` for another scheme or a malformed token.
-    static func bearerToken(_ header: String) throws(OAuthError) -> String {
-        guard let rest = ASCII.dropPrefix("bearer ", caseInsensitiveFrom: Substring(header)) else {
+    static func bearerToken(_ header: String, scheme: String = "bearer") throws(OAuthError) -> String {
+        guard let rest = ASCII.dropPrefix(scheme + " ", caseInsensitiveFrom: Substring(header)) else {
             throw .invalidRequest("the bearer token is missing")
         }
         let token = rest.drop { $0 == " " }
@@ -268,7 +300,8 @@ public struct ResourceGuard: Sendable {
 }
 
 extension AuthorizationServer {
-    /// A guard for this server's tokens (and API keys, when a header is named).
+    /// A guard for this server's tokens (and API keys, when a header is named), and for
+    /// DPoP-bound ones when the server has a `PublicKeyVerification` (RFC 9449 §7).
     /// - Parameter resource: the registered resource it guards (RFC 8707): tokens for other
     ///   audiences are refused, and the guard describes it (RFC 9728) with this server as its
     ///   authorization server and the resource's scopes (or every known scope).
@@ -281,8 +314,13 @@ extension AuthorizationServer {
                 resource: identifier, authorizationServers: [issuer],
                 scopesSupported: policy.resources[identifier]?.scopes ?? policy.knownScopes)
         }
-        return ResourceGuard(
+        var resourceGuard = ResourceGuard(
             store: store, clock: clock, limits: policy.inputLimits, apiKeyHeader: apiKeyHeader, realm: realm,
             acceptsFormBodyToken: acceptsFormBodyToken, metadata: metadata)
+        // RFC 9449 §7: with DPoP on, DPoP-bound tokens are accepted with their proofs; a guard
+        // without a resource is reached where the issuer is.
+        resourceGuard.dpop = dpopVerifier
+        if resource == nil { resourceGuard.origin = ResourceGuard.origin(of: issuer) }
+        return resourceGuard
     }
 }

@@ -32,13 +32,16 @@ enum AuthorizationCodeGrant {
         case refused(String)
         /// RFC 8707 §2.2: a `resource` the code was not issued for; the code is left unused.
         case wrongTarget
+        /// RFC 9449 §10: the code was bound to a key (`dpop_jkt`) the request's proof is not of;
+        /// the code is left unused.
+        case wrongKey
     }
 
     /// Checks the binding (client, redirect URI, PKCE), then redeems. A check that fails leaves
     /// the code as it was, so a forged request cannot burn a legitimate client's code.
     static func redeem(
         _ code: inout AuthorizationCode, client: ClientID, redirectURI: String?, verifier: String?,
-        resources: Audience? = nil, at now: Date
+        resources: Audience? = nil, keyThumbprint: String? = nil, at now: Date
     ) -> Outcome {
         guard code.client == client else { return .refused("the code was issued to another client") }
         if case .redeemed = code.state {
@@ -62,6 +65,7 @@ enum AuthorizationCodeGrant {
             break
         }
         if let resources, !resources.isSubset(of: code.resources) { return .wrongTarget }
+        if let bound = code.keyThumbprint, bound != keyThumbprint { return .wrongKey }
         switch code.redeem(at: now) {
         case .granted: return .granted(code)
         case .expired: return .refused("the code has expired")
@@ -89,7 +93,7 @@ enum AuthorizationCodeGrant {
             id: code.family, authTime: code.authTime,
             expiresAt: policy.refreshTokenLifetime.map { now + $0 },
             issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken),
-            scopes: code.scopes, resources: code.resources)
+            scopes: code.scopes, resources: code.resources, sessionID: code.sessionID)
         return TokenPlan(
             client: client.id, subject: code.subject,
             scopes: try ResourceRules.scopes(code.scopes, for: audience, policy: policy), audience: audience,
@@ -102,6 +106,7 @@ enum AuthorizationCodeGrant {
         RefreshFamily(
             id: code.family, client: code.client, subject: code.subject, scopes: code.scopes,
             authorization: code.authorization, authTime: code.authTime, createdAt: now, expiresAt: now,
-            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: code.resources)
+            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: code.resources,
+            sessionID: code.sessionID)
     }
 }

@@ -24,7 +24,8 @@ enum AuthorizationResponseGrant {
     /// thrown here go back to the client (§4.1.2.1, §4.2.2.1).
     static func request(
         _ parameters: FormParameters, client: Client, redirectURI: String, redirectURIWasGiven: Bool,
-        rawType: String?, state: String?, mode: ResponseMode, policy: Policy, canSignIDTokens: Bool
+        rawType: String?, state: String?, mode: ResponseMode, policy: Policy, canSignIDTokens: Bool,
+        isPushed: Bool = false
     ) throws(OAuthError) -> AuthorizationRequest {
         _ = try parameters.single("state")
         guard let rawType else { throw .invalidRequest("response_type is required") }
@@ -63,6 +64,11 @@ enum AuthorizationResponseGrant {
                 try parameters.single("code_challenge"), method: try parameters.single("code_challenge_method"),
                 required: required, allowsPlain: policy.allowsPlainPKCE)
         }
+        // RFC 9449 §10: a JWK SHA-256 thumbprint (RFC 7638), 43 base64url characters.
+        let keyThumbprint = try parameters.single("dpop_jkt")
+        if let keyThumbprint, keyThumbprint.utf8.count != 43 || Base64URL.decode(keyThumbprint)?.count != 32 {
+            throw .invalidRequest("dpop_jkt is not a JWK SHA-256 thumbprint")
+        }
         var hints: [String: String] = [:]
         for name in hintParameters {
             if let value = try parameters.single(name) { hints[name] = value }
@@ -71,7 +77,8 @@ enum AuthorizationResponseGrant {
             client: client, redirectURI: redirectURI, redirectURIWasGiven: redirectURIWasGiven,
             responseType: responseType, responseMode: mode, scopes: scopes, resources: resources, state: state, nonce: nonce,
             challenge: challenge, prompt: try prompt(parameters), maxAge: try maxAge(parameters), hints: hints,
-            parameters: parameters)
+            parameters: parameters, isPushed: isPushed,
+            keyThumbprint: responseType.contains(.code) ? keyThumbprint : nil)
     }
 
     /// What approving `request` for `approved` issues; nil when nothing is left to approve (the

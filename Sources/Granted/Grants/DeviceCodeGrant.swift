@@ -73,8 +73,10 @@ enum DeviceCodeGrant {
             id: device.family, authTime: approval.authTime,
             expiresAt: policy.refreshTokenLifetime.map { now + $0 },
             issuesRefreshToken: policy.issuesRefreshTokens && client.allows(.refreshToken),
-            scopes: approval.scopes, resources: device.resources)
-        let idToken = approval.scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: approval.authTime) : nil
+            scopes: approval.scopes, resources: device.resources, sessionID: approval.sessionID)
+        let idToken =
+            approval.scopes.contains(.openid)
+            ? IDTokenPlan(nonce: nil, authTime: approval.authTime, sessionID: approval.sessionID) : nil
         return TokenPlan(
             client: client.id, subject: approval.subject,
             scopes: try ResourceRules.scopes(approval.scopes, for: audience, policy: policy), audience: audience,
@@ -90,6 +92,7 @@ enum DeviceCodeGrant {
         RefreshFamily(
             id: device.family, client: device.client, subject: approval.subject, scopes: approval.scopes,
             authorization: approval.authorization, authTime: approval.authTime, createdAt: now, expiresAt: now,
-            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: device.resources)
+            current: nil, accessTokensExpireBy: now, state: .revoked(at: now), resources: device.resources,
+            sessionID: approval.sessionID)
     }
 }

@@ -27,7 +27,7 @@ enum OpenIDConnectRules {
 
     /// An ID token for a code whose request was an OpenID Connect one (`openid` scope).
     static func idToken(for code: AuthorizationCode) -> IDTokenPlan? {
-        code.scopes.contains(.openid) ? IDTokenPlan(nonce: code.nonce, authTime: code.authTime) : nil
+        code.scopes.contains(.openid) ? IDTokenPlan(nonce: code.nonce, authTime: code.authTime, sessionID: code.sessionID) : nil
     }
 
     /// The claims every ID token carries (Core §2); `at_hash` and `c_hash` whenever an access
@@ -40,7 +40,8 @@ enum OpenIDConnectRules {
             issuer: issuer, subject: subject.rawValue, audience: [client.rawValue],
             expiresAt: now + lifetime.rounded(.down), issuedAt: now, authTime: plan.authTime,
             nonce: plan.nonce, authorizedParty: client.rawValue,
-            accessTokenHash: accessToken.map(JWT.halfHash), codeHash: code.map(JWT.halfHash))
+            accessTokenHash: accessToken.map(JWT.halfHash), codeHash: code.map(JWT.halfHash),
+            extraClaims: plan.sessionID.map { [JWTClaims.ExtraClaim(name: "sid", string: $0.rawValue)] } ?? [])
     }
 
     /// Decides from `prompt`, `max_age` and `id_token_hint` whether the session will do (Core

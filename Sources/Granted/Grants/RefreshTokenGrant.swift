@@ -42,6 +42,14 @@ enum RefreshTokenGrant {
         return scopes
     }
 
+    /// RFC 9449 §5: a family bound to a key (a public client's, started with a DPoP proof)
+    /// refreshes only with a proof of that key; checked before the rotation, so a refused
+    /// request changes nothing. - Throws: `invalidDPoPProof`.
+    static func checkKey(of family: RefreshFamily, presented: String?) throws(OAuthError) {
+        guard let bound = family.keyThumbprint else { return }
+        guard presented == bound else { throw .invalidDPoPProof("the refresh token is bound to another DPoP key") }
+    }
+
     /// The rotation, applied by the store atomically to the family as it is now: a family that
     /// is gone counts as revoked.
     static func use(
@@ -83,6 +91,6 @@ enum RefreshTokenGrant {
             client: family.client, subject: family.subject, scopes: scopes, audience: audience,
             authorization: family.authorization, authTime: family.authTime,
             family: .continued(family.id, refreshToken: rotatedTo),
-            idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime) : nil)
+            idToken: scopes.contains(.openid) ? IDTokenPlan(nonce: nil, authTime: family.authTime, sessionID: family.sessionID) : nil)
     }
 }

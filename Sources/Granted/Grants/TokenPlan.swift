@@ -26,6 +26,11 @@ struct TokenPlan: Sendable, Hashable {
     let family: Family
     /// Whether and how to add an ID token (OpenID Connect Core §3.1.3.3, §12.2).
     let idToken: IDTokenPlan?
+    /// The key a DPoP proof of the token request showed (RFC 9449 §5, §6): the access token is
+    /// bound to it and issued as `token_type` `DPoP`. Nil: a bearer token.
+    var keyThumbprint: String? = nil
+    /// Bind a new family's refresh token to `keyThumbprint` too: a public client's (§5).
+    var bindsRefreshToken = false
 }
 
 /// The family a code redemption starts: everything but the refresh token the issuer mints.
@@ -37,6 +42,8 @@ struct FamilyStart: Sendable, Hashable {
     /// The scopes and resources the family was granted (the code's), which refresh narrows.
     let scopes: ScopeSet
     let resources: Audience
+    /// The session the code was approved in (Back-Channel Logout 1.0 §2.1).
+    var sessionID: SessionID? = nil
 }
 
 /// The claims of an ID token that depend on the grant (OpenID Connect Core §2, §3.1.3.6).
@@ -46,4 +53,6 @@ struct IDTokenPlan: Sendable, Hashable {
     /// `response_type=id_token`: no access token will reach userinfo, so the scopes' claims go
     /// in the ID token itself (Core §5.4).
     var releasesClaims = false
+    /// `sid` (Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.1): the session signed in with.
+    var sessionID: SessionID? = nil
 }

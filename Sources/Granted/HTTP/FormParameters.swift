@@ -65,6 +65,11 @@ public struct FormParameters: Sendable, Hashable {
     /// Whether the parameter is present (with a non-empty value).
     public func contains(_ name: String) -> Bool { pairs.contains { $0.name == name } }
 
+    /// Parameters already parsed (a pushed request's, RFC 9126 §4); empty values count as omitted.
+    init(pairs: [(name: String, value: String)]) {
+        self.pairs = pairs.filter { !$0.value.isEmpty }.map { Pair(name: $0.name, value: $0.value) }
+    }
+
     /// All parameters in order, e.g. to hand unknown ones to the host.
     public var all: [(name: String, value: String)] { pairs.map { ($0.name, $0.value) } }
 

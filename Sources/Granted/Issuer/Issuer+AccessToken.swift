@@ -12,7 +12,7 @@ extension Issuer {
     ///   signing keys (a deployment error), or the store fails.
     func issueAccessToken(
         client: ClientID, subject: Subject?, scopes: ScopeSet, audience: Audience, family: FamilyID?,
-        authorization: AuthorizationID?, authTime: Date?, now: Date
+        authorization: AuthorizationID?, authTime: Date?, keyThumbprint: String? = nil, now: Date
     ) async throws(OAuthError) -> (value: String, expiry: Date?) {
         let value: String
         let digest: Digest256
@@ -23,7 +23,7 @@ extension Issuer {
             expiry = expiresAt
             value = try jwtAccessToken(
                 client: client, subject: subject, scopes: scopes, audience: audience, authTime: authTime,
-                expiresAt: expiresAt, now: now, signer: keys.active)
+                keyThumbprint: keyThumbprint, expiresAt: expiresAt, now: now, signer: keys.active)
             digest = SHA256.hash(value)
         } else {
             let minted = random.mintSecret(prefix: policy.accessTokenPrefix)
@@ -32,17 +32,18 @@ extension Issuer {
         }
         let token = AccessToken(
             client: client, subject: subject, scopes: scopes, issuedAt: now, expiresAt: expiry,
-            family: family, authorization: authorization, audience: audience)
+            family: family, authorization: authorization, audience: audience, keyThumbprint: keyThumbprint)
         try await seam { try await store.insert(token, at: digest) }
         return (value, expiry)
     }
 
     /// A JWT access token (RFC 9068 §2): header `typ: at+jwt` (§2.1), claims `iss`, `exp`,
     /// `aud`, `sub`, `client_id`, `iat`, `jti` (§2.2), `scope` (§2.2.3) and `auth_time` after
-    /// a sign-in (§2.2.1). An app-only token's `sub` is the client (§2.2).
+    /// a sign-in (§2.2.1), `cnf.jkt` for a DPoP-bound token (RFC 9449 §6.1). An app-only token's
+    /// `sub` is the client (§2.2).
     func jwtAccessToken(
         client: ClientID, subject: Subject?, scopes: ScopeSet, audience: Audience, authTime: Date?,
-        expiresAt: Date, now: Date, signer: any Signer
+        keyThumbprint: String? = nil, expiresAt: Date, now: Date, signer: any Signer
     ) throws(OAuthError) -> String {
         var claims = JWTClaims(
             issuer: issuer, subject: subject?.rawValue ?? client.rawValue, audience: audience.sortedValues,
@@ -52,6 +53,7 @@ extension Issuer {
             JWTClaims.ExtraClaim(name: "client_id", string: client.rawValue),
             JWTClaims.ExtraClaim(name: "scope", string: scopes.description),
         ]
+        if let keyThumbprint { claims.extraClaims.append(JWTAccessToken.confirmationClaim(keyThumbprint)) }
         do {
             return try JWS.sign(claims.serialized(), type: JWTAccessToken.type, signer: signer)
         } catch {

@@ -6,7 +6,7 @@ extension Issuer {
     /// type asks for. Answers the redirect's parameters.
     func issue(
         _ plan: AuthorizationResponseGrant.Plan, for request: AuthorizationRequest, subject: Subject,
-        authTime: Date, now: Date
+        authTime: Date, sessionID: SessionID? = nil, now: Date
     ) async throws(OAuthError) -> [(String, String?)] {
         let client = request.client.id
         let authorization = try await recordAuthorization(
@@ -20,7 +20,8 @@ extension Issuer {
                 client: client, redirectURI: request.redirectURIWasGiven ? request.redirectURI : nil,
                 scopes: plan.scopes, subject: subject, authTime: authTime, nonce: request.nonce,
                 challenge: request.challenge, authorization: authorization, family: FamilyID(random: random),
-                issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources)
+                issuedAt: now, lifetime: policy.authorizationCodeLifetime, resources: request.resources,
+                sessionID: sessionID, keyThumbprint: request.keyThumbprint)
             try await seam { try await store.insert(record, at: minted.digest) }
             code = minted.value
             parameters.append(("code", minted.value))
@@ -34,7 +35,8 @@ extension Issuer {
             parameters.append(("token_type", "Bearer"))
             parameters.append(("expires_in", TokenResponse.expiresIn(issued.expiry, from: now).map(String.init)))
         }
-        if let idPlan = plan.idToken {
+        if var idPlan = plan.idToken {
+            idPlan.sessionID = sessionID
             parameters.append(
                 ("id_token", try await idToken(
                     idPlan, client: client, subject: subject, scopes: plan.scopes, accessToken: accessToken,

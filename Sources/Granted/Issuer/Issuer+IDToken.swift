@@ -16,7 +16,7 @@ extension Issuer {
             let released = ScopeClaims.released(by: scopes)
             let known = try await seam { try await source.claims(for: subject) } ?? [:]
             for (name, value) in known.sorted(by: { $0.key < $1.key })
-            where released.contains(name) && !JWTClaims.typedClaimNames.contains(name) {
+            where released.contains(name) && !JWTClaims.typedClaimNames.contains(name) && name != "sid" {
                 if let claim = JWTClaims.ExtraClaim(name: name, json: value.json) {
                     claims.extraClaims.append(claim)
                 }

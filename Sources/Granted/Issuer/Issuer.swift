@@ -26,7 +26,7 @@ struct Issuer: Sendable {
         let issued = try await issueAccessToken(
             client: plan.client, subject: plan.subject, scopes: plan.scopes, audience: plan.audience,
             family: plan.family.id, authorization: plan.authorization, authTime: plan.authTime,
-            now: now)
+            keyThumbprint: plan.keyThumbprint, now: now)
         var idToken: String?
         if let idPlan = plan.idToken, let subject = plan.subject {
             idToken = try await self.idToken(
@@ -34,7 +34,7 @@ struct Issuer: Sendable {
                 code: nil, now: now)
         }
         return TokenResponse(
-            accessToken: issued.value, expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
+            accessToken: issued.value, tokenType: plan.keyThumbprint == nil ? "Bearer" : "DPoP", expiresIn: TokenResponse.expiresIn(issued.expiry, from: now),
             scopes: plan.scopes, refreshToken: refreshToken, idToken: idToken)
     }
 
@@ -47,7 +47,8 @@ struct Issuer: Sendable {
             id: start.id, client: plan.client, subject: subject, scopes: start.scopes,
             authorization: authorization, authTime: start.authTime, createdAt: now,
             expiresAt: start.expiresAt, current: refresh?.digest,
-            accessTokensExpireBy: policy.accessTokenExpiry(from: now), resources: start.resources)
+            accessTokensExpireBy: policy.accessTokenExpiry(from: now), resources: start.resources,
+            sessionID: start.sessionID, keyThumbprint: plan.bindsRefreshToken ? plan.keyThumbprint : nil)
         // A replay that raced this redemption may have left the family revoked already: then it
         // stays revoked and the tokens below are born dead, exactly as if the replay had come
         // after them (RFC 6749 §4.1.2). The answer does not depend on the interleaving.
@@ -61,7 +62,20 @@ struct Issuer: Sendable {
         if let refresh {
             try await seam { try await store.insertRefreshToken(at: refresh.digest, family: family.id) }
         }
+        if let session = start.sessionID { try await recordFamily(family, in: session, now: now) }
         return refresh?.value
+    }
+
+    /// Adds the family to its session's record, so sign-out can revoke it. A session that ended
+    /// while the code was in flight gets the family revoked now, as sign-out would have done
+    /// (Back-Channel Logout 1.0 §2.7): the tokens are born dead.
+    private func recordFamily(_ family: RefreshFamily, in session: SessionID, now: Date) async throws(OAuthError) {
+        let recording = try await seam {
+            try await store.updateSession(session) { $0?.record(family: family.id) }
+        }
+        if recording == .ended && SignOutRules.revokes(family, policy: policy) {
+            _ = try await seam { try await store.updateFamily(family.id) { $0?.revoke(at: now) } }
+        }
     }
 
     /// The refresh token a rotation moves to, recorded in the family's index before the rotation

@@ -16,12 +16,15 @@ public struct AccessToken: Sendable, Hashable {
     public let family: FamilyID?
     /// The user authorization it hangs from, if any: revoking that ends this token.
     public let authorization: AuthorizationID?
+    /// The JWK SHA-256 thumbprint of the key it is bound to (RFC 9449 §6: `cnf.jkt`): only a
+    /// request with a DPoP proof of that key may use it. Nil for a bearer token.
+    public let keyThumbprint: String?
     public private(set) var state: RevocationState
 
     public init(
         client: ClientID, subject: Subject?, scopes: ScopeSet, issuedAt: Date, expiresAt: Date?,
         family: FamilyID? = nil, authorization: AuthorizationID? = nil, audience: Audience = [],
-        state: RevocationState = .active
+        keyThumbprint: String? = nil, state: RevocationState = .active
     ) {
         self.client = client
         self.subject = subject
@@ -31,6 +34,7 @@ public struct AccessToken: Sendable, Hashable {
         self.expiresAt = expiresAt
         self.family = family
         self.authorization = authorization
+        self.keyThumbprint = keyThumbprint
         self.state = state
     }
 

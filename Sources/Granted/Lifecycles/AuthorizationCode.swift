@@ -32,24 +32,33 @@ public struct AuthorizationCode: Sendable, Hashable {
     /// without a second lookup.
     public let family: FamilyID
     public let issuedAt: Date
+    /// The session the user approved in (Back-Channel Logout 1.0 §2.1): the ID tokens and the
+    /// family the code leads to carry it. Nil when the host named none.
+    public let sessionID: SessionID?
+    /// `dpop_jkt` of the authorization request (RFC 9449 §10): the token request must carry a
+    /// DPoP proof of the key with this thumbprint. Nil: not bound.
+    public let keyThumbprint: String?
     public private(set) var state: State
 
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, lifetime: TimeInterval, resources: Audience = []
+        issuedAt: Date, lifetime: TimeInterval, resources: Audience = [], sessionID: SessionID? = nil,
+        keyThumbprint: String? = nil
     ) {
         self.init(
             client: client, redirectURI: redirectURI, scopes: scopes, subject: subject, authTime: authTime,
             nonce: nonce, challenge: challenge, authorization: authorization, family: family, issuedAt: issuedAt,
-            state: .issued(expiresAt: issuedAt + lifetime), resources: resources)
+            state: .issued(expiresAt: issuedAt + lifetime), resources: resources, sessionID: sessionID,
+            keyThumbprint: keyThumbprint)
     }
 
     /// A code as a store kept it, in whatever state it reached.
     public init(
         client: ClientID, redirectURI: String?, scopes: ScopeSet, subject: Subject, authTime: Date,
         nonce: String?, challenge: PKCEChallenge?, authorization: AuthorizationID, family: FamilyID,
-        issuedAt: Date, state: State, resources: Audience = []
+        issuedAt: Date, state: State, resources: Audience = [], sessionID: SessionID? = nil,
+        keyThumbprint: String? = nil
     ) {
         self.client = client
         self.redirectURI = redirectURI
@@ -62,6 +71,8 @@ public struct AuthorizationCode: Sendable, Hashable {
         self.authorization = authorization
         self.family = family
         self.issuedAt = issuedAt
+        self.sessionID = sessionID
+        self.keyThumbprint = keyThumbprint
         self.state = state
     }
 

@@ -14,15 +14,20 @@ public struct DeviceAuthorization: Sendable, Hashable {
         /// The user authorization the tokens hang from.
         public let authorization: AuthorizationID
         public let approvedAt: Date
+        /// The session the user approved in (Back-Channel Logout 1.0 §2.1): the device's ID
+        /// tokens carry it as `sid`, and its family is revoked with the session.
+        public let sessionID: SessionID?
 
         public init(
-            subject: Subject, scopes: ScopeSet, authTime: Date, authorization: AuthorizationID, approvedAt: Date
+            subject: Subject, scopes: ScopeSet, authTime: Date, authorization: AuthorizationID, approvedAt: Date,
+            sessionID: SessionID? = nil
         ) {
             self.subject = subject
             self.scopes = scopes
             self.authTime = authTime
             self.authorization = authorization
             self.approvedAt = approvedAt
+            self.sessionID = sessionID
         }
     }
 

@@ -50,9 +50,16 @@ public struct RefreshFamily: Sendable, Hashable {
     public let resources: Audience
     public let authorization: AuthorizationID
     public let authTime: Date
+    /// The session the user signed in with (Back-Channel Logout 1.0 §2.1): refreshed ID tokens
+    /// keep its `sid`, and ending it may revoke the family (`Policy.signOutRevokesRefreshTokens`).
+    public let sessionID: SessionID?
     public let createdAt: Date
     /// Absolute end of the family's refresh tokens; nil: never (the default policy).
     public let expiresAt: Date?
+    /// The JWK thumbprint its refresh tokens are bound to (RFC 9449 §5): a public client's
+    /// family, started with a DPoP proof, refreshes only with a proof of the same key. Nil:
+    /// not bound (a confidential client, or no proof).
+    public let keyThumbprint: String?
     /// Live with its generations, or revoked: each case carries only what it still needs.
     public private(set) var state: State
 
@@ -99,7 +106,8 @@ public struct RefreshFamily: Sendable, Hashable {
         id: FamilyID, client: ClientID, subject: Subject, scopes: ScopeSet,
         authorization: AuthorizationID, authTime: Date, createdAt: Date, expiresAt: Date?,
         current: Digest256?, accessTokensExpireBy: Date?, state: RevocationState = .active,
-        previous: Previous? = nil, lastUsedAt: Date? = nil, resources: Audience = []
+        previous: Previous? = nil, lastUsedAt: Date? = nil, resources: Audience = [], sessionID: SessionID? = nil,
+        keyThumbprint: String? = nil
     ) {
         self.id = id
         self.client = client
@@ -108,8 +116,10 @@ public struct RefreshFamily: Sendable, Hashable {
         self.resources = resources
         self.authorization = authorization
         self.authTime = authTime
+        self.sessionID = sessionID
         self.createdAt = createdAt
         self.expiresAt = expiresAt
+        self.keyThumbprint = keyThumbprint
         switch state {
         case .active:
             self.state = .active(

@@ -52,11 +52,24 @@ public struct Client: Sendable, Hashable {
     /// resource servers are the callers specifically authorized). Tokens carry no audience yet,
     /// so it may introspect every access token; audiences (RFC 8707) will narrow that.
     public var isResourceServer: Bool
+    /// Its authorization requests must be pushed (RFC 9126 §6 `require_pushed_authorization_requests`).
+    public var requiresPushedAuthorizationRequests: Bool
+    /// Where the client may be sent after signing out, compared by exact string match
+    /// (RP-Initiated Logout 1.0 §3.1).
+    public var postLogoutRedirectURIs: [String]
+    /// Where the server POSTs a `logout_token` when a session it signed in to ends
+    /// (Back-Channel Logout 1.0 §2.2); nil: the client is not told.
+    public var backchannelLogoutURI: String?
+    /// The client needs `sid` in logout tokens (Back-Channel Logout 1.0 §2.2); Granted always sends
+    /// it when the session has one.
+    public var backchannelLogoutSessionRequired: Bool
 
     public init(
         id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
         grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false,
-        resourceServer: Bool = false
+        resourceServer: Bool = false, requiresPushedAuthorizationRequests: Bool = false,
+        postLogoutRedirectURIs: [String] = [], backchannelLogoutURI: String? = nil,
+        backchannelLogoutSessionRequired: Bool = false
     ) {
         self.id = id
         self.name = name ?? id.rawValue
@@ -66,6 +79,10 @@ public struct Client: Sendable, Hashable {
         self.allowedScopes = allowedScopes
         self.registeredRequiresPKCE = requiresPKCE
         self.isResourceServer = resourceServer
+        self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
+        self.postLogoutRedirectURIs = postLogoutRedirectURIs
+        self.backchannelLogoutURI = backchannelLogoutURI
+        self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

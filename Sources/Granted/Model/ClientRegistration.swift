@@ -17,6 +17,12 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
     /// `"resource_server": true` lets the client introspect access tokens (RFC 7662 §4); not an
     /// RFC 7591 name, Granted's own.
     public var resourceServer: Bool?
+    /// RFC 9126 §6: its authorization requests must be pushed.
+    public var requirePushedAuthorizationRequests: Bool?
+    /// RP-Initiated Logout 1.0 §3.1 and Back-Channel Logout 1.0 §2.2 metadata.
+    public var postLogoutRedirectURIs: [String]?
+    public var backchannelLogoutURI: String?
+    public var backchannelLogoutSessionRequired: Bool?
 
     /// A registration built in code (a host's admin tool, a test), not decoded from JSON.
     /// Give `clientSecret` or `clientSecretHash` for a confidential client, neither for a public
@@ -48,6 +54,10 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
         case scope
         case requirePKCE = "require_pkce"
         case resourceServer = "resource_server"
+        case requirePushedAuthorizationRequests = "require_pushed_authorization_requests"
+        case postLogoutRedirectURIs = "post_logout_redirect_uris"
+        case backchannelLogoutURI = "backchannel_logout_uri"
+        case backchannelLogoutSessionRequired = "backchannel_logout_session_required"
     }
 
     /// Why a registration cannot become a client.
@@ -93,13 +103,18 @@ public struct ClientRegistration: Sendable, Hashable, Codable {
             do { scopes = try ScopeSet.parse(scope) } catch { throw .malformedScope }
         }
         let uris = redirectURIs ?? []
-        for uri in uris where RedirectURIRules.kind(of: uri) == nil {
+        let logoutURIs = postLogoutRedirectURIs ?? []
+        for uri in uris + logoutURIs + (backchannelLogoutURI.map { [$0] } ?? [])
+        where RedirectURIRules.kind(of: uri) == nil {
             throw .malformedRedirectURI
         }
         return Client(
             id: ClientID(clientID), name: clientName, authentication: authentication, redirectURIs: uris,
             grantTypes: Set(grantTypes.map(GrantType.init(rawValue:))), allowedScopes: scopes,
-            requiresPKCE: requirePKCE ?? false, resourceServer: resourceServer ?? false)
+            requiresPKCE: requirePKCE ?? false, resourceServer: resourceServer ?? false,
+            requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false,
+            postLogoutRedirectURIs: logoutURIs, backchannelLogoutURI: backchannelLogoutURI,
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false)
     }
 }
 

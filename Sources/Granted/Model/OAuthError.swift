@@ -35,6 +35,13 @@ public enum OAuthError: Error, Sendable, Hashable {
     case authorizationPending
     case slowDown
     case expiredToken
+    // RFC 9449 §5, §7.1, §8: DPoP
+    /// A DPoP proof that is malformed or fails a check of §4.3: 400 at the token endpoint,
+    /// 401 with a `DPoP` challenge at a resource.
+    case invalidDPoPProof(String)
+    /// The proof lacks the server's current nonce (§8, §9); the response carries it in
+    /// `DPoP-Nonce`. The nonce is the server's own value, never client input.
+    case useDPoPNonce(String)
 }
 
 extension OAuthError {
@@ -65,6 +72,8 @@ extension OAuthError {
         case .authorizationPending: "authorization_pending"
         case .slowDown: "slow_down"
         case .expiredToken: "expired_token"
+        case .invalidDPoPProof: "invalid_dpop_proof"
+        case .useDPoPNonce: "use_dpop_nonce"
         }
     }
 
@@ -80,7 +89,7 @@ extension OAuthError {
             .invalidScope, .invalidTarget, .accessDenied, .unsupportedResponseType, .unsupportedTokenType,
             .interactionRequired, .loginRequired, .consentRequired, .requestNotSupported,
             .requestURINotSupported, .invalidRedirectURI, .invalidClientMetadata,
-            .authorizationPending, .slowDown, .expiredToken:
+            .authorizationPending, .slowDown, .expiredToken, .invalidDPoPProof, .useDPoPNonce:
             400
         }
     }
@@ -90,7 +99,7 @@ extension OAuthError {
         switch self {
         case .invalidRequest(let text), .invalidGrant(let text), .unauthorizedClient(let text),
             .invalidScope(let text), .invalidTarget(let text), .invalidRedirectURI(let text),
-            .invalidClientMetadata(let text):
+            .invalidClientMetadata(let text), .invalidDPoPProof(let text):
             text
         case .invalidClient: "client authentication failed"
         case .unsupportedGrantType: "the grant type is not supported"
@@ -109,6 +118,7 @@ extension OAuthError {
         case .authorizationPending: "the user has not decided yet"
         case .slowDown: "polling too fast: add 5 seconds to the interval"
         case .expiredToken: "the device code has expired"
+        case .useDPoPNonce: "the DPoP proof must carry the nonce of the DPoP-Nonce header"
         }
     }
 }

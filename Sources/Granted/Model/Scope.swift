@@ -28,4 +28,7 @@ public struct Scope: RawRepresentable, Sendable, Hashable, Comparable, Codable,
     public static let email: Scope = "email"
     public static let address: Scope = "address"
     public static let phone: Scope = "phone"
+    /// Refresh tokens that outlive the user's session (OpenID Connect Core §11): sign-out leaves
+    /// them working.
+    public static let offlineAccess: Scope = "offline_access"
 }

@@ -22,6 +22,9 @@ extension ClientMetadata {
         }
         if let postLogoutRedirectURIs { json.field("post_logout_redirect_uris", postLogoutRedirectURIs) }
         json.field("backchannel_logout_uri", backchannelLogoutURI)
+        if let requirePushedAuthorizationRequests {
+            json.field("require_pushed_authorization_requests", requirePushedAuthorizationRequests)
+        }
         if let backchannelLogoutSessionRequired {
             json.field("backchannel_logout_session_required", backchannelLogoutSessionRequired)
         }

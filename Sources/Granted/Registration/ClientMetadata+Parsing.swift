@@ -115,6 +115,7 @@ extension ClientMetadata {
             else { throw .invalidClientMetadata("backchannel_logout_uri must be https or loopback http") }
         }
         backchannelLogoutSessionRequired = try members.bool("backchannel_logout_session_required")
+        requirePushedAuthorizationRequests = try members.bool("require_pushed_authorization_requests")
 
         // Descriptive members, kept as given (§2).
         clientName = try members.string("client_name")

@@ -27,6 +27,8 @@ public struct ClientMetadata: Sendable, Hashable {
     /// OpenID Connect Back-Channel Logout 1.0 §2.2.
     public var backchannelLogoutURI: String?
     public var backchannelLogoutSessionRequired: Bool?
+    /// RFC 9126 §6: its authorization requests must be pushed.
+    public var requirePushedAuthorizationRequests: Bool?
 
     public init() {}
 
@@ -52,6 +54,9 @@ public struct ClientMetadata: Sendable, Hashable {
         }
         return Client(
             id: id, name: clientName, authentication: authentication, redirectURIs: redirectURIs,
-            grantTypes: Set(grantTypes), allowedScopes: scope)
+            grantTypes: Set(grantTypes), allowedScopes: scope,
+            requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false,
+            postLogoutRedirectURIs: postLogoutRedirectURIs ?? [], backchannelLogoutURI: backchannelLogoutURI,
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false)
     }
 }

@@ -19,6 +19,26 @@ public enum JWTAccessToken {
         public let jwtID: String
         /// `auth_time` (§2.2.1): present after a user sign-in.
         public let authTime: Date?
+        /// `cnf.jkt` (RFC 9449 §6.1; RFC 7800 §3.1): the thumbprint of the key the token is
+        /// bound to; nil for a bearer token.
+        public var keyThumbprint: String? = nil
+    }
+
+    /// `cnf` with `jkt` (RFC 9449 §6.1): `{"jkt":"…"}`.
+    static func confirmationClaim(_ thumbprint: String) -> JWTClaims.ExtraClaim {
+        var json = JSONWriter(capacity: 64)
+        json.field("jkt", thumbprint)
+        return JWTClaims.ExtraClaim(name: "cnf", json: json.finish())
+            ?? JWTClaims.ExtraClaim(name: "cnf", string: thumbprint)
+    }
+
+    /// The `jkt` of a `cnf` claim; nil when absent. - Throws: `malformedClaims` for a `cnf`
+    /// that is not an object with a string `jkt`.
+    static func keyThumbprint(in claims: JWTClaims) throws(Rejection) -> String? {
+        guard let confirmation = claims.extraClaims.last(where: { $0.name == "cnf" }) else { return nil }
+        guard let object = JSONInput.object(confirmation.json), let jkt = object["jkt"] as? String, !jkt.isEmpty
+        else { throw .malformedClaims }
+        return jkt
     }
 
     /// Why a token was refused (§4). Nothing of a refused token may be trusted.
@@ -117,7 +137,8 @@ public enum JWTAccessToken {
             }
             return Claims(
                 subject: subject, client: ClientID(client), scopes: scopes, audience: claims.audience,
-                expiresAt: expiresAt, issuedAt: issuedAt, jwtID: jwtID, authTime: claims.authTime)
+                expiresAt: expiresAt, issuedAt: issuedAt, jwtID: jwtID, authTime: claims.authTime,
+                keyThumbprint: try JWTAccessToken.keyThumbprint(in: claims))
         }
     }
 }

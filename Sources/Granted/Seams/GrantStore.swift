@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where grants live: codes, tokens, refresh families, user authorizations, API keys and device
-/// authorizations.
+/// Where grants live: codes, tokens, refresh families, user authorizations, API keys, device
+/// authorizations and pushed authorization requests.
 ///
 /// Every state change is one call that hands the store a pure transition; the store applies it
 /// atomically (under its lock, or in one transaction with the row locked) and never holds a
@@ -157,6 +157,16 @@ public protocol GrantStore: Sendable {
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome?
 
+    // MARK: Sessions (OpenID Connect Back-Channel Logout 1.0 §2.1)
+
+    /// Applies `transition` to the session record atomically, and answers its outcome. An absent
+    /// session is nil to the transition; setting it creates it, and of concurrent transitions on
+    /// an absent session exactly one sees nil. Clients and families added by concurrent calls
+    /// are all kept; an ended session stays ended. [`sessionRoundTrip`, `sessionConcurrentSignIns`,
+    /// `sessionEnd`]
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome
     // MARK: One-time uses (RFC 7523 §3 `jti`; RFC 9449 §11.1)
 
     /// Records `digest` until `expiresAt` and answers true, or answers false, storing nothing,
@@ -165,6 +175,17 @@ public protocol GrantStore: Sendable {
     /// makes a client assertion's `jti` single use; the digest is keyed by the engine (client
     /// and `jti`), so the store knows nothing about assertions. [`oneTimeUse`, `oneTimeUseOnce`]
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool
+    // MARK: Pushed authorization requests (RFC 9126)
+
+    /// Stores a pushed request under the digest of its `request_uri`. [`pushedRequestRoundTrip`]
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws
+
+    /// Applies `transition` to the pushed request atomically; nil when none is stored. This is
+    /// what makes a `request_uri` single use (§4): of concurrent uses exactly one sees `pushed`.
+    /// [`pushedRequestRoundTrip`, `pushedRequestUsedOnce`]
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome?
 
     // MARK: Housekeeping
 
@@ -173,11 +194,12 @@ public protocol GrantStore: Sendable {
     ///
     /// - A record goes when its `deadSince` is strictly before `cutoff` (dead exactly at the
     ///   cutoff stays): expired or revoked access tokens, expired, redeemed or revoked codes,
-    ///   revoked API keys and user authorizations, families whose `deadSince` has passed
+    ///   revoked API keys and user authorizations, ended sessions, families whose `deadSince` has passed
     ///   (revoked, or both their refresh token and access tokens ended), and device
-    ///   authorizations (expired, or redeemed; freeing their user code's lookup digest), which
-    ///   hang from nothing, and one-time uses whose `expiresAt` is before the cutoff.
-    ///   [`purgeDeadRecords`, `purgeCutoffIsExclusive`, `purgeDeviceAuthorizations`, `purgeOneTimeUses`]
+    ///   authorizations (expired, or redeemed; freeing their user code's lookup digest) and
+    ///   pushed requests (expired, or used), which hang from nothing, and one-time uses whose
+    ///   `expiresAt` is before the cutoff. [`purgeDeadRecords`, `purgeCutoffIsExclusive`,
+    ///   `purgeDeviceAuthorizations`, `purgeOneTimeUses`, `purgePushedRequests`]
     /// - **Cascades.** With a user authorization go its families, their refresh token digests,
     ///   every access token hanging from it (through a family or directly) and its codes, though
     ///   each of those is live by itself. With a family go its refresh token digests and its

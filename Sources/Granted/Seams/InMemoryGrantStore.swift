@@ -34,7 +34,9 @@ public final class InMemoryGrantStore: GrantStore {
     private let authorizations = Locked(Authorizations())
     private let keys = Locked(APIKeys())
     private let devices = Locked(Devices())
+    private let sessions = Locked<[SessionID: SignInSession]>([:])
     private let oneTimeUses = Locked<[Digest256: Date]>([:])
+    private let pushedRequests = Locked<[Digest256: PushedRequest]>([:])
 
     /// - Parameter expectedTokens: reserves room so a large store does not rehash while serving.
     public init(expectedTokens: Int = 0) {
@@ -220,6 +222,18 @@ public final class InMemoryGrantStore: GrantStore {
         }
     }
 
+    // MARK: Pushed authorization requests
+
+    public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        pushedRequests.withLock { $0[digest] = request }
+    }
+
+    public func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? {
+        pushedRequests.withLock { Self.update(&$0, digest, transition) }
+    }
+
     // MARK: Housekeeping
 
     public func purge(before cutoff: Date) async throws -> Int {
@@ -278,7 +292,9 @@ public final class InMemoryGrantStore: GrantStore {
             table.digestByUserCode = table.digestByUserCode.filter { table.byDigest[$0.value] != nil }
             return count
         }
+        removed += sessions.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += oneTimeUses.withLock { map in Self.removeAll(from: &map) { $0 < cutoff } }
+        removed += pushedRequests.withLock { map in Self.removeAll(from: &map) { isDead($0.deadSince) } }
         removed += keys.withLock { table in
             let count = Self.removeAll(from: &table.byDigest) { isDead($0.deadSince) }
             let kept = Set(table.byDigest.values.map(\.id))
@@ -286,6 +302,14 @@ public final class InMemoryGrantStore: GrantStore {
             return count
         }
         return removed
+    }
+
+    // MARK: Sessions
+
+    public func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome {
+        sessions.withLock { transition(&$0[id]) }
     }
 
     // MARK: Helpers

@@ -22,6 +22,8 @@ struct TokenTable: Sendable {
         var subject: Subject?
         var family: FamilyID?
         var authorization: AuthorizationID?
+        /// A DPoP binding (RFC 9449 §6), rare enough to live here beside the user's part.
+        var keyThumbprint: String?
     }
     private static let noBinding = UInt32.max
 
@@ -72,8 +74,10 @@ struct TokenTable: Sendable {
 
     private mutating func compact(_ token: AccessToken) -> Compact {
         var binding = Self.noBinding
-        if token.subject != nil || token.family != nil || token.authorization != nil {
-            let value = Binding(subject: token.subject, family: token.family, authorization: token.authorization)
+        if token.subject != nil || token.family != nil || token.authorization != nil || token.keyThumbprint != nil {
+            let value = Binding(
+                subject: token.subject, family: token.family, authorization: token.authorization,
+                keyThumbprint: token.keyThumbprint)
             if let free = freeBindings.popLast() {
                 bindings[Int(free)] = value
                 binding = free
@@ -101,7 +105,7 @@ struct TokenTable: Sendable {
             issuedAt: Date(timeIntervalSinceReferenceDate: stored.issuedAt),
             expiresAt: stored.expiresAt == .infinity ? nil : Date(timeIntervalSinceReferenceDate: stored.expiresAt),
             family: binding?.family, authorization: binding?.authorization,
-            audience: audiences[Int(stored.audience)],
+            audience: audiences[Int(stored.audience)], keyThumbprint: binding?.keyThumbprint,
             state: stored.revokedAt == -.infinity
                 ? .active : .revoked(at: Date(timeIntervalSinceReferenceDate: stored.revokedAt)))
     }

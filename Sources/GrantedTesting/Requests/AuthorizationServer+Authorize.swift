@@ -21,6 +21,20 @@ extension AuthorizationServer {
             await approve(validated, subject: subject, scopes: scopes, authTime: authTime ?? clock.now))
     }
 
+    /// `approvedRedirect` in the host's session: the approval records the client in it and the
+    /// ID tokens carry its `sid` (Back-Channel Logout 1.0 §2.1).
+    public func approvedRedirect(
+        _ request: OAuthRequest, session: UserSession, scopes: ScopeSet? = nil
+    ) async throws(UnexpectedResponse) -> AuthorizationRedirect {
+        let validated: AuthorizationRequest
+        switch await validate(request) {
+        case .valid(let request): validated = request
+        case .redirect(let response, let error): throw UnexpectedResponse("refused (\(error))", response)
+        case .userFacing(let error, let response): throw UnexpectedResponse("refused (\(error))", response)
+        }
+        return try AuthorizationRedirect(await approve(validated, session: session, scopes: scopes))
+    }
+
     /// "Authorize and return the code": `approvedRedirect`, then its `code`.
     /// - Throws: `UnexpectedResponse` as `approvedRedirect` does, or when the redirect has no code.
     public func authorizeCode(

@@ -1,7 +1,6 @@
 import Foundation
 @_spi(Testing) import Granted
 
-
 /// Wraps a store and, once armed, makes one of its calls throw `InjectedFault`: before the call
 /// reaches the wrapped store (nothing written) or after it returned (written, but the caller
 /// never learns so), as a lost connection or a timed-out commit would.
@@ -138,8 +137,21 @@ public final class FaultInjectingStore: GrantStore {
     ) async throws -> Outcome? {
         try await call { try await wrapped.updateDeviceAuthorization(userCode: lookup, transition) }
     }
+    public func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome {
+        try await call { try await wrapped.updateSession(id, transition) }
+    }
     public func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
         try await call { try await wrapped.insertOnce(digest, expiresAt: expiresAt) }
+    }
+    public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await call { try await wrapped.insert(request, at: digest) }
+    }
+    public func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? {
+        try await call { try await wrapped.updatePushedRequest(at: digest, transition) }
     }
     public func purge(before cutoff: Date) async throws -> Int {
         try await call { try await wrapped.purge(before: cutoff) }

@@ -7,7 +7,7 @@ extension GrantSimulation {
     typealias Pair = Model.Pair
 
     mutating func randomStep() async {
-        switch index(24) {
+        switch index(27) {
         case 0..<4: await authorize()
         case 4..<7: await approve()
         case 7: await deny()
@@ -20,6 +20,8 @@ extension GrantSimulation {
         case 18: await revokeAuthorization()
         case 19: await purge()
         case 20: await deviceFlow()
+        case 21: await pushedAuthorize()
+        case 22, 23: await clientAssertion()
         default: advanceClock()
         }
     }

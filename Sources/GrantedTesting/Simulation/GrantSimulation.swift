@@ -5,11 +5,14 @@ import Granted
 ///
 /// From one seed it draws a sequence of steps (authorize, approve, deny, exchange, replay,
 /// refresh, revoke, introspect, user revocation, purge, clock jumps, a device authorization
-/// approved and redeemed (RFC 8628)), some of them racing
-/// (two to four exchanges of one code, or refreshes of one token, at once), and drives the
+/// approved and redeemed (RFC 8628), a client authenticating with a JWT assertion whose `jti`
+/// may have been used before (RFC 7523 §3)), some of them racing
+/// (two to four exchanges of one code, refreshes of one token, or uses of one assertion, at
+/// once), and drives the
 /// server's public endpoints with `OAuthRequest` values. Every answer is checked against a
 /// reference model of the rules: which codes are issued, redeemed or purged, which refresh
-/// token of each family works, which access tokens are live, expired or revoked. Now and then
+/// token of each family works, which access tokens are live, expired or revoked, which `jti`s
+/// the store holds (`GrantStore.insertOnce`: until a purge past their expiry). Now and then
 /// (`faultPercent`) one store call of a step throws, before or after its write; the step may
 /// then answer `server_error` instead, and the model learns which of the two outcomes the store
 /// kept by reading it, checking that it is one of the two. The first disagreement ends the run
@@ -40,9 +43,14 @@ public struct GrantSimulation: Sendable {
 
     /// How many steps ran concurrent requests (racing exchanges or refreshes).
     public internal(set) var races = 0
+    /// How many assertion steps presented a `jti` the store holds (each must be refused).
+    public internal(set) var replayedAssertions = 0
     /// How many steps ran with a store fault that fired.
     public var faultsFired: Int { store.faultsFired }
 
+    /// Keys the assertion client's `client_secret_jwt` assertions: its derived secret's UTF-8
+    /// octets (OpenID Connect Core §16.19).
+    let assertionKey: [UInt8]
     var random: SplitMix64
     var model = Model()
     var divergence: Divergence?
@@ -64,10 +72,21 @@ public struct GrantSimulation: Sendable {
         self.store = faulty
         clock = ManualClock(start)
         random = SplitMix64(seed: seed)
+        let issuer = "https://simulation.example.com"
+        let serverKey = ServerKey(random: SeededRandom(seed: seed ^ 0x0C1E_4750_0C1E_4750))
+        // The derived secret needs the server key before the server exists: a server with the
+        // same key, and no clients, issues it.
+        let issued = AuthorizationServer(
+            issuer: issuer, clients: InMemoryClientStore([]), random: SeededRandom(seed: seed), serverKey: serverKey
+        ).issueDerivedClientSecret(for: SimulatedClient.assertionClientID)
+        assertionKey = Array(issued.secret.utf8)
+        let assertionClient = Client(
+            id: SimulatedClient.assertionClientID, authentication: .clientSecret(issued.stored, methods: [.jwt]),
+            grantTypes: [.clientCredentials], allowedScopes: [.public])
         server = AuthorizationServer(
-            issuer: "https://simulation.example.com", policy: policy,
-            clients: InMemoryClientStore(clients.map(\.client)), store: faulty, clock: clock,
-            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED))
+            issuer: issuer, policy: policy,
+            clients: InMemoryClientStore(clients.map(\.client) + [assertionClient]), store: faulty, clock: clock,
+            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED), serverKey: serverKey)
     }
 
     /// Runs `steps` random steps, then checks every token the model knows.
@@ -192,7 +211,17 @@ struct Model: Sendable {
     var revokedAt: [Pair: [Int: Date]] = [:]
     /// The scopes of each pair's active authorization; absent when there is none.
     var approved: [Pair: ScopeSet] = [:]
+    /// What the store holds for each `jti` the assertion client used (RFC 7523 §3 item 7).
+    enum OneTimeUse: Sendable {
+        /// Recorded: refused until a purge past `until` (its `exp` plus the leeway) deletes it.
+        case recorded(until: Date)
+        /// Never recorded, or purged: the next valid assertion with it is accepted.
+        case free
+    }
+
     var pending: [Pending] = []
+    /// Keyed by `jti`; one whose fate a store fault left unknown is dropped and never used again.
+    var oneTimeUses: [String: OneTimeUse] = [:]
     var codes: [Code] = []
     var families: [Family] = []
     var tokens: [Token] = []

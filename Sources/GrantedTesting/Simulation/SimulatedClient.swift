@@ -35,6 +35,11 @@ public struct SimulatedClient: Sendable {
             authentication: .publicClient(id), redirectURI: redirectURI)
     }
 
+    /// The client the simulation's assertion step authenticates as, with `client_secret_jwt`
+    /// (RFC 7523 §2.2) under a derived secret and the client credentials grant; the simulation
+    /// registers it beside the clients it is given.
+    public static let assertionClientID: ClientID = "sim-assertion"
+
     /// A confidential web app (Basic), a second one authenticating in the body, a native app.
     public static let standard: [SimulatedClient] = [
         .confidential("sim-web", secret: "sim-web-secret", redirectURI: "https://web.example.com/callback"),

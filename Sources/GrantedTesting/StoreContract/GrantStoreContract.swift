@@ -44,9 +44,19 @@ public enum GrantStoreContract {
         ("deviceUserCodeUnique", { try await deviceUserCodeUnique($0) }),
         ("deviceTransitions", { try await deviceTransitions($0) }),
         ("deviceRedeemedOnce", { try await deviceRedeemedOnce($0) }),
+        // Sessions (Back-Channel Logout 1.0 §2.1)
+        ("sessionRoundTrip", { try await sessionRoundTrip($0) }),
+        ("sessionConcurrentSignIns", { try await sessionConcurrentSignIns($0) }),
+        ("sessionEnd", { try await sessionEnd($0) }),
+        ("purgeEndedSessions", { try await purgeEndedSessions($0) }),
         // One-time uses (RFC 7523 §3 jti)
         ("oneTimeUse", { try await oneTimeUse($0) }),
         ("oneTimeUseOnce", { try await oneTimeUseOnce($0) }),
+        // Pushed authorization requests (RFC 9126)
+        ("pushedRequestRoundTrip", { try await pushedRequestRoundTrip($0) }),
+        ("pushedRequestUsedOnce", { try await pushedRequestUsedOnce($0) }),
+        // DPoP key bindings (RFC 9449 §5, §6, §10)
+        ("keyBindingRoundTrip", { try await keyBindingRoundTrip($0) }),
         // Housekeeping, on records
         ("purgeDeadRecords", { try await purgeDeadRecords($0) }),
         ("purgeCascadesFromAuthorization", { try await purgeCascadesFromAuthorization($0) }),
@@ -54,6 +64,7 @@ public enum GrantStoreContract {
         ("purgeCutoffIsExclusive", { try await purgeCutoffIsExclusive($0) }),
         ("purgeDeviceAuthorizations", { try await purgeDeviceAuthorizations($0) }),
         ("purgeOneTimeUses", { try await purgeOneTimeUses($0) }),
+        ("purgePushedRequests", { try await purgePushedRequests($0) }),
         // Housekeeping, through the engine
         ("housekeepingExpiredAccessToken", { try await housekeepingExpiredAccessToken($0) }),
         ("housekeepingCount", { try await housekeepingCount($0) }),

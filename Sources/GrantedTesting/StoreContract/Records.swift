@@ -12,25 +12,30 @@ enum Records {
     /// none (RFC 8707 §2): two, so a store that keeps only one, or none, fails a round trip.
     static let resources: Audience = ["https://api.example.com", "https://tools.example.com/mcp"]
 
+    /// A JWK SHA-256 thumbprint (RFC 7638 §3.1's example key), for DPoP-bound records.
+    static let thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
     static func token(
         client: ClientID = "service", subject: Subject? = nil, scopes: ScopeSet = [.public],
         expiresIn lifetime: TimeInterval? = 60, family: FamilyID? = nil, authorization: AuthorizationID? = nil,
-        audience: Audience = Records.resources
+        audience: Audience = Records.resources, keyThumbprint: String? = nil
     ) -> AccessToken {
         AccessToken(
             client: client, subject: subject, scopes: scopes, issuedAt: t0, expiresAt: lifetime.map { t0 + $0 },
-            family: family, authorization: authorization, audience: audience)
+            family: family, authorization: authorization, audience: audience, keyThumbprint: keyThumbprint)
     }
 
     static func code(
         lifetime: TimeInterval = 30, authorization: AuthorizationID = AuthorizationID(uuid: UUID()),
-        family: FamilyID = FamilyID(uuid: UUID()), resources: Audience = Records.resources
+        family: FamilyID = FamilyID(uuid: UUID()), resources: Audience = Records.resources,
+        keyThumbprint: String? = nil
     ) -> AuthorizationCode {
         AuthorizationCode(
             client: "web-app", redirectURI: "https://app.example.com/callback", scopes: [.openid, .profile],
             subject: "alice", authTime: t0 - 5, nonce: "n-0S6_WzA2Mj",
             challenge: PKCEChallenge(challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", method: .s256),
-            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime, resources: resources)
+            authorization: authorization, family: family, issuedAt: t0, lifetime: lifetime, resources: resources,
+            sessionID: "session-contract", keyThumbprint: keyThumbprint)
     }
 
     /// A code with the optional fields nil and no resources.
@@ -44,12 +49,13 @@ enum Records {
     static func family(
         _ id: FamilyID = FamilyID(uuid: UUID()), authorization: AuthorizationID = AuthorizationID(uuid: UUID()),
         current: Digest256? = digest("grt_first"), expiresAt: Date? = nil, accessTokensExpireBy: Date? = t0 + 3600,
-        resources: Audience = Records.resources
+        resources: Audience = Records.resources, keyThumbprint: String? = nil
     ) -> RefreshFamily {
         RefreshFamily(
             id: id, client: "web-app", subject: "alice", scopes: [.openid, .email], authorization: authorization,
             authTime: t0 - 5, createdAt: t0, expiresAt: expiresAt, current: current,
-            accessTokensExpireBy: accessTokensExpireBy, resources: resources)
+            accessTokensExpireBy: accessTokensExpireBy, resources: resources, sessionID: "session-contract",
+            keyThumbprint: keyThumbprint)
     }
 
     static func authorization(
@@ -66,7 +72,7 @@ enum Records {
     static let approval = DeviceAuthorization.Approval(
         subject: "alice", scopes: [.openid, .profile], authTime: t0 - 5,
         authorization: AuthorizationID(uuid: UUID(uuidString: "6f1d2c3b-4a59-4e68-8a7b-9c0d1e2f3a4b") ?? UUID()),
-        approvedAt: t0 + 1)
+        approvedAt: t0 + 1, sessionID: "session-of-the-approval")
 
     /// A device authorization whose user code lookup digest is the digest of `lookup`.
     static func device(

@@ -6,6 +6,34 @@ import GrantedTesting
 
 /// JWT client authentication (RFC 7523 §2.2, §3; RFC 7521 §4.2; OpenID Connect Core §9). The
 /// `private_key_jwt` cases run over `StandInKeyVerification`, a test stand-in (see there).
+///
+/// RFC 7523 §3's MUSTs (and §3.2's), each with the tests that fail without it:
+/// - preamble, the server MUST validate the JWT by the criteria below: `accepted`, and every
+///   `refused` case (`badAssertions`).
+/// - item 1, `iss` MUST be present, compared by simple string comparison: `refused` "no iss",
+///   "iss and sub another client", "iss and sub the client id in upper case".
+/// - item 2, `sub` MUST be present and MUST be the `client_id`: `refused` "no sub", "sub another
+///   client", "iss and sub an unknown client"; `formClientIDMismatch`.
+/// - item 3, `aud` MUST name this server, compared by simple string comparison: `refused` "no
+///   aud", "aud another server", "aud the token endpoint with a trailing slash", "aud the
+///   revocation endpoint", "aud the issuer in upper case"; `audiences` (the token endpoint or
+///   the issuer, alone or among others).
+/// - item 4, `exp` MUST be present and MUST NOT have passed beyond the skew: `refused` "no exp",
+///   "expired beyond the leeway"; `GrantSimulation`'s assertion step (expired assertions).
+/// - item 5, a present `nbf` MUST NOT be in the future: `refused` "nbf in the future".
+/// - item 7, the `jti` (which Core §9 makes REQUIRED) single use until `exp`: `refused` "no jti",
+///   "an empty jti"; `replay`, `jtiPerClient`, `replayAfterPurge`, `concurrentReplay`;
+///   the store contract's `oneTimeUse`, `oneTimeUseOnce`,
+///   `purgeOneTimeUses`; the simulation's assertion step and `BrokenStoreTests`.
+/// - item 9, the JWT MUST be signed or MACed and an invalid signature or MAC MUST be rejected:
+///   `refused` "alg none", "alg None with a signature", "HS256 under another secret", "a flipped
+///   signature byte", "HS256 keyed with the RSA public key", "RS256 with a key pinned to PS256"
+///   and the other algorithm cases; `keysNeverVerifySymmetricOrNone`; the `jws` fuzz target.
+/// - item 10, the JWT MUST be valid in all other respects (RFC 7519, RFC 7515): `refused`
+///   "exp a string, not a NumericDate", "a crit header parameter the server does not
+///   understand", "garbage", "five parts (a JWE)", "claims not an object".
+/// - §3.2, an invalid client JWT MUST be answered `invalid_client`: every `refused` case, and
+///   `ClientAssertionEndpointTests` at revocation, introspection and device authorization.
 @Suite("Client assertions: client_secret_jwt and private_key_jwt (RFC 7523 §2.2, §3)")
 struct ClientAssertionTests {
     typealias F = AssertionFixtures
@@ -99,11 +127,17 @@ struct ClientAssertionTests {
             $0.issuer = "nobody"
             $0.subject = "nobody"
         },
+        // §3 item 1: simple string comparison (RFC 3986 §6.2.1), so no case folding.
+        BadAssertion("iss and sub the client id in upper case") {
+            $0.issuer = F.secretClient.rawValue.uppercased()
+            $0.subject = F.secretClient.rawValue.uppercased()
+        },
         // §3 item 3: the audience.
         BadAssertion("no aud") { $0.audience = [] },
         BadAssertion("aud another server") { $0.audience = ["https://other.example.com/token"] },
         BadAssertion("aud the token endpoint with a trailing slash") { $0.audience = [F.tokenEndpoint + "/"] },
         BadAssertion("aud the revocation endpoint") { $0.audience = [F.issuer + "/revoke"] },
+        BadAssertion("aud the issuer in upper case") { $0.audience = [F.issuer.uppercased()] },
         // §3 item 4: exp, and a bounded lifetime.
         BadAssertion("no exp") { $0.expiresAt = nil },
         BadAssertion("expired beyond the leeway") { $0.expiresAt = start - 31 },
@@ -184,6 +218,15 @@ struct ClientAssertionTests {
         // Not a JWS at all.
         BadAssertion("garbage", raw: { _ in "not-a-jwt" }),
         BadAssertion("five parts (a JWE)", raw: { claims in F.sign(claims, try F.secretSigner()) + ".a.b" }),
+        // §3 item 10: valid in all other respects per RFC 7519 (and the JWS under it, RFC 7515).
+        BadAssertion("exp a string, not a NumericDate (RFC 7519 §2)", raw: { claims in
+            try secretSigned(
+                header: #"{"alg":"HS256"}"#,
+                payload: #"{"iss":"jwt-secret-client","sub":"jwt-secret-client","aud":"\#(F.tokenEndpoint)","exp":"\#(Int(start.timeIntervalSince1970) + 60)","jti":"\#(claims.jwtID ?? "")"}"#)
+        }),
+        BadAssertion("a crit header parameter the server does not understand (RFC 7515 §4.1.11)", raw: { claims in
+            try secretSigned(header: #"{"alg":"HS256","crit":["exp"],"exp":1}"#, payload: String(decoding: try claims.serialized(), as: UTF8.self))
+        }),
         BadAssertion("claims not an object", raw: { _ in
             let body = Base64URL.encode(Array("[1]".utf8))
             let header = Base64URL.encode(Array(#"{"alg":"HS256"}"#.utf8))
@@ -191,6 +234,22 @@ struct ClientAssertionTests {
             return header + "." + body + "." + Base64URL.encode(signature)
         }),
     ]
+
+    /// A compact JWS of exactly these header and payload texts, MACed under the derived secret.
+    static func secretSigned(header: String, payload: String) throws -> String {
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
+        return input + "." + Base64URL.encode(try F.secretSigner().sign(Array(input.utf8)))
+    }
+
+    @Test("a registered key never verifies an HMAC or none, whatever its type would carry (RFC 8725 §3.1; RFC 7518 §3.6)", arguments: [
+        JWSAlgorithm.hs256, JWSAlgorithm(rawValue: "HS512"), JWSAlgorithm(rawValue: "none"), JWSAlgorithm(rawValue: "NONE"),
+    ])
+    func keysNeverVerifySymmetricOrNone(algorithm: JWSAlgorithm) {
+        for key in [F.ecKey, F.rsaKey, F.pinnedRSAKey, JWK(.okp(curve: .ed25519, x: Array(repeating: 9, count: 32)))] {
+            #expect(!AuthorizationServer.mayVerify(key, algorithm, keyID: nil), "\(key) may verify \(algorithm.rawValue)")
+            #expect(!AuthorizationServer.mayVerify(key, algorithm, keyID: key.keyID), "\(key) may verify \(algorithm.rawValue)")
+        }
+    }
 
     @Test("a wrong assertion is invalid_client (401) and changes nothing (RFC 7521 §4.2.1)", arguments: badAssertions)
     func refused(bad: BadAssertion) async throws {

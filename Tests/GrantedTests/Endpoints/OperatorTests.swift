@@ -116,6 +116,13 @@ private struct FailingStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { throw Down() }
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome { throw Down() }
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool { throw Down() }
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws { throw Down() }
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? { throw Down() }
     func purge(before cutoff: Date) async throws -> Int { throw Down() }
 }

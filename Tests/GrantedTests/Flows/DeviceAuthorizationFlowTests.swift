@@ -182,6 +182,43 @@ struct DeviceAuthorizationFlowTests {
         #expect(claims["nonce"] == nil)
     }
 
+    @Test("approved in a session: ID tokens carry sid, refreshed ones too, and sign-out ends the device's refresh token (Back-Channel Logout 1.0 §2.1, §2.7)")
+    func approvedInSession() async throws {
+        let flow = DeviceFlow()
+        let authorization = try await flow.authorize(scope: "openid profile")
+        let session = UserSession(subject: DeviceFlow.alice, authTime: flow.clock.now, id: "living-room")
+        #expect(try await flow.server.approveDevice(userCode: authorization.userCode, session: session))
+        let response = await flow.poll(authorization.deviceCode)
+        #expect(try response.idTokenClaims()["sid"] as? String == "living-room")
+        var refreshToken = try #require(try TokenResponse(response).refreshToken)
+        let refreshed = await flow.server.token(RequestBuilder.refreshToken(refreshToken, as: .publicClient(DeviceFlow.tv)))
+        #expect(try refreshed.idTokenClaims()["sid"] as? String == "living-room")
+        refreshToken = try #require(try TokenResponse(refreshed).refreshToken)
+
+        let signOut = try await flow.server.signOut("living-room")
+        #expect(signOut.session == "living-room" && signOut.revokedFamilies == 1)
+        let afterwards = await flow.server.token(RequestBuilder.refreshToken(refreshToken, as: .publicClient(DeviceFlow.tv)))
+        #expect(try afterwards.jsonObject()["error"] as? String == "invalid_grant")
+    }
+
+    @Test("a session that ended approves no device: login_required, nothing recorded, the device still pending")
+    func endedSessionApprovesNothing() async throws {
+        let flow = DeviceFlow()
+        let session = UserSession(subject: DeviceFlow.alice, authTime: flow.clock.now, id: "ended")
+        let first = try await flow.authorize(scope: "openid")
+        try await flow.server.approveDevice(userCode: first.userCode, session: session)
+        _ = try await flow.server.signOut("ended")
+        let authorizationsBefore = try await flow.store.authorizations(of: DeviceFlow.alice)
+
+        let second = try await flow.authorize(scope: "openid profile")
+        await #expect(throws: OAuthError.loginRequired) {
+            try await flow.server.approveDevice(userCode: second.userCode, session: session)
+        }
+        #expect(try await flow.store.authorizations(of: DeviceFlow.alice) == authorizationsBefore)
+        let poll = await flow.poll(second.deviceCode)
+        #expect(try poll.jsonObject()["error"] as? String == "authorization_pending")
+    }
+
     @Test("the user may approve fewer scopes than asked; the token says which (RFC 6749 §3.3)")
     func fewerScopes() async throws {
         let flow = DeviceFlow()

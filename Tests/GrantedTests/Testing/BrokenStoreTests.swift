@@ -1,5 +1,5 @@
 import Foundation
-import Granted
+@_spi(Testing) @testable import Granted
 import GrantedTesting
 import Testing
 
@@ -10,15 +10,41 @@ struct BrokenStoreTests {
     func nonAtomicCode() async throws {
         var caught: [Divergence] = []
         for seed in 0..<40 as Range<UInt64> {
-            var simulation = GrantSimulation(seed: seed, store: NonAtomicCodeStore(), faultPercent: 0)
+            var simulation = GrantSimulation(seed: seed, store: NonAtomicStore(breaking: .code), faultPercent: 0)
             if let divergence = await simulation.run(steps: 40) { caught.append(divergence) }
         }
         let first = try #require(caught.first, "no seed caught the double redemption")
         #expect(first.action.hasPrefix("exchange ("), "\(first)")
         #expect(first.expected == "exactly one 200", "\(first)")
         // The divergence names its seed, and that seed replays it.
-        var replay = GrantSimulation(seed: first.seed, store: NonAtomicCodeStore(), faultPercent: 0)
+        var replay = GrantSimulation(seed: first.seed, store: NonAtomicStore(breaking: .code), faultPercent: 0)
         #expect(await replay.run(steps: 40)?.action.hasPrefix("exchange (") == true)
+    }
+
+    @Test("a check-then-insert insertOnce lets one jti authenticate twice, and the simulation says so (RFC 7523 §3 item 7)")
+    func nonAtomicOneTimeUse() async throws {
+        var caught: [Divergence] = []
+        for seed in 0..<60 as Range<UInt64> {
+            var simulation = GrantSimulation(seed: seed, store: NonAtomicStore(breaking: .oneTimeUse), faultPercent: 0)
+            if let divergence = await simulation.run(steps: 40) { caught.append(divergence) }
+        }
+        let first = try #require(caught.first, "no seed caught the second use of a jti")
+        #expect(first.action.hasPrefix("client assertion ("), "\(first)")
+        #expect(first.expected == "exactly 1 200", "\(first)")
+    }
+
+    @Test("a store that forgets a jti when its exp passes, before any purge, is caught (RFC 7523 §3 item 7)")
+    func expiringOneTimeUse() async throws {
+        var caught: [Divergence] = []
+        for seed in 0..<60 as Range<UInt64> {
+            let store = NonAtomicStore(breaking: .expiry)
+            var simulation = GrantSimulation(seed: seed, store: store, faultPercent: 0)
+            store.clock.withLock { $0 = simulation.clock }
+            if let divergence = await simulation.run(steps: 40) { caught.append(divergence) }
+        }
+        let first = try #require(caught.first, "no seed reused a jti past its exp before a purge")
+        #expect(first.action.hasPrefix("client assertion ("), "\(first)")
+        #expect(first.expected == "401" || first.expected == "exactly 0 200", "\(first)")
     }
 
     @Test("the same runs over the atomic store find nothing")
@@ -31,14 +57,24 @@ struct BrokenStoreTests {
     }
 }
 
-/// The in-memory store, except that `updateCode` reads the code, lets other tasks run, then
-/// writes what the transition made of its copy: two redemptions can both see `issued`.
-final class NonAtomicCodeStore: GrantStore {
+/// The in-memory store with one rule broken. `.code`: `updateCode` reads the code, lets other
+/// tasks run, then writes what the transition made of its copy, so two redemptions can both see
+/// `issued`. `.oneTimeUse`: `insertOnce` checks, lets other tasks run, then inserts, so two uses
+/// of one `jti` can both see it absent. `.expiry`: `insertOnce` treats a digest whose expiry has
+/// passed on `clock` as absent, freeing a `jti` before any purge.
+final class NonAtomicStore: GrantStore {
+    enum Broken { case code, oneTimeUse, expiry }
     let inner = InMemoryGrantStore()
+    let broken: Broken
+    let uses = Locked<[Digest256: Date]>([:])
+    let clock = Locked<ManualClock?>(nil)
+
+    init(breaking broken: Broken) { self.broken = broken }
 
     func updateCode<Outcome: Sendable>(
         at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
+        guard broken == .code else { return try await inner.updateCode(at: digest, transition) }
         guard var copy = try await inner.updateCode(at: digest, { $0 }) else { return nil }
         for _ in 0..<3 { await Task.yield() }
         let outcome = transition(&copy)
@@ -90,8 +126,35 @@ final class NonAtomicCodeStore: GrantStore {
     func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? { try await inner.updateDeviceAuthorization(userCode: lookup, transition) }
+    func updateSession<Outcome: Sendable>(
+        _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
+    ) async throws -> Outcome { try await inner.updateSession(id, transition) }
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
-        try await inner.insertOnce(digest, expiresAt: expiresAt)
+        switch broken {
+        case .code:
+            return try await inner.insertOnce(digest, expiresAt: expiresAt)
+        case .oneTimeUse:
+            guard uses.withLock({ $0[digest] == nil }) else { return false }
+            for _ in 0..<3 { await Task.yield() }
+            uses.withLock { $0[digest] = expiresAt }
+            return true
+        case .expiry:
+            let now = clock.withLock { $0?.now } ?? .distantPast
+            return uses.withLock { map in
+                if let until = map[digest], now <= until { return false }
+                map[digest] = expiresAt
+                return true
+            }
+        }
     }
-    func purge(before cutoff: Date) async throws -> Int { try await inner.purge(before: cutoff) }
+    func purge(before cutoff: Date) async throws -> Int {
+        uses.withLock { map in map = map.filter { $0.value >= cutoff } }
+        return try await inner.purge(before: cutoff)
+    }
+    func insert(_ request: PushedRequest, at digest: Digest256) async throws {
+        try await inner.insert(request, at: digest)
+    }
+    func updatePushedRequest<Outcome: Sendable>(
+        at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
+    ) async throws -> Outcome? { try await inner.updatePushedRequest(at: digest, transition) }
 }

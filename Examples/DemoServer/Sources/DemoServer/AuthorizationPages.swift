@@ -7,28 +7,63 @@ struct AuthorizationPages: Sendable {
     let server: AuthorizationServer
     let users: DemoUsers
     let sessions: BrowserSessions
+    /// Pushed requests (RFC 9126) being signed in to and decided on.
+    let pushed: PushedInteractions
 
     /// The demo's own form fields, never carried along as authorization request parameters.
     static let ownFields: Set<String> = ["username", "password", "csrf_token", "decision"]
 
     func respond(to request: OAuthRequest) async -> OAuthResponse {
+        // A sign-in or consent form of a pushed request (RFC 9126) carries its request_uri, which
+        // Granted has used up already: the request is the one kept at its first view.
+        let submitted = Self.submitted(request)
+        let requestURI = submitted.flatMap { try? $0.single("request_uri") }
+        let isForm = submitted?.all.contains(where: { Self.ownFields.contains($0.name) }) ?? false
         let authorization: AuthorizationRequest
-        switch await server.validate(request) {
-        case .userFacing(let error, _): return Pages.authorizationError(error)
-        case .redirect(let response, _): return response
-        case .valid(let valid): authorization = valid
+        if isForm, let requestURI, let client = try? submitted?.single("client_id"),
+            let kept = await pushed.request(requestURI, client: client)
+        {
+            authorization = kept
+        } else {
+            switch await server.validate(request) {
+            case .userFacing(let error, _): return Pages.authorizationError(error)
+            case .redirect(let response, _): return response
+            case .valid(let valid): authorization = valid
+            }
         }
-        let form: FormParameters? = authorization.parameters
-        let fields = authorization.parameters.all
-        let page = Page(
-            authorization: authorization, action: server.paths.authorization,
-            carried: fields.filter { !Self.ownFields.contains($0.name) })
+        let page: Page
+        let form: FormParameters?
+        if authorization.isPushed, let requestURI {
+            await pushed.keep(authorization, requestURI: requestURI)
+            page = Page(
+                authorization: authorization, action: server.paths.authorization,
+                carried: [("client_id", authorization.client.id.rawValue), ("request_uri", requestURI)])
+            form = submitted
+        } else {
+            page = Page(
+                authorization: authorization, action: server.paths.authorization,
+                carried: authorization.parameters.all.filter { !Self.ownFields.contains($0.name) })
+            form = authorization.parameters
+        }
         let browser = await sessions.browser(of: request)
         let (response, shownTo) = await answer(page, form: form, browser: browser)
+        // A redirect ends the interaction: the pushed request is not kept for another decision.
+        if response.status == 303 || response.headers["Location"] != nil, authorization.isPushed, let requestURI {
+            await pushed.end(requestURI)
+        }
         guard shownTo.setsCookie else { return response }
         var withCookie = response
         withCookie.headers.append("Set-Cookie", sessions.setCookie(for: shownTo))
         return withCookie
+    }
+
+    /// The parameters the request itself carries: the query of a GET, the form of a POST.
+    private static func submitted(_ request: OAuthRequest) -> FormParameters? {
+        switch request.method {
+        case .get: try? FormParameters(query: request.query)
+        case .post: try? FormParameters(parsing: request.body)
+        default: nil
+        }
     }
 
     /// The response, and the browser it is for (a new one after a sign-in).
@@ -78,7 +113,7 @@ struct AuthorizationPages: Sendable {
         case .consent(let session, _):
             return consentPage(page, browser: browser, session: session, error: error, status: status)
         case .approve(let session):
-            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+            return await server.approve(page.authorization, session: session)
         case .reject(let redirect, _):
             return redirect
         }
@@ -91,7 +126,7 @@ struct AuthorizationPages: Sendable {
         }
         switch decision {
         case "approve":
-            return await server.approve(page.authorization, subject: session.subject, authTime: session.authTime)
+            return await server.approve(page.authorization, session: session)
         case "deny":
             return server.deny(page.authorization)
         default:

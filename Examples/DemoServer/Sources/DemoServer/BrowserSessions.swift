@@ -63,11 +63,17 @@ actor BrowserSessions {
         {
             sessions[oldest] = nil
         }
-        let session = UserSession(subject: subject, authTime: clock.now)
+        // The session's `sid` (Back-Channel Logout 1.0 §2.1) is not the cookie: relying parties see it.
+        let session = UserSession(subject: subject, authTime: clock.now, id: SessionID(random: random))
         let id = newID()
         sessions[id] = session
         wrongUserCodes[id] = wrong
         return Browser(id: id, setsCookie: true, session: session)
+    }
+
+    /// Forgets the browser's sign-in (RP-Initiated Logout 1.0 §2) and answers it, if there was one.
+    func signOut(_ browser: Browser) -> UserSession? {
+        sessions.removeValue(forKey: browser.id)
     }
 
     /// How many wrong user codes this browser entered.
@@ -110,6 +116,11 @@ actor BrowserSessions {
     }
 
     /// `Set-Cookie` for the browser's id (RFC 6265 §4.1): HttpOnly, SameSite=Lax, Secure over https.
+    /// Expires the session cookie.
+    nonisolated var clearCookie: String {
+        "\(Self.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" + (secureCookie ? "; Secure" : "")
+    }
+
     nonisolated func setCookie(for browser: Browser) -> String {
         "\(Self.cookieName)=\(browser.id); Path=/; HttpOnly; SameSite=Lax" + (secureCookie ? "; Secure" : "")
     }

@@ -9,6 +9,7 @@ public struct Demo: Sendable {
     public let server: AuthorizationServer
     let pages: AuthorizationPages
     let devicePages: DevicePages
+    let signOutPages: SignOutPages
     let api: ResourceAPI
     let maxBodyBytes: Int
 
@@ -34,8 +35,11 @@ public struct Demo: Sendable {
         let sessions = BrowserSessions(
             random: configuration.random, clock: configuration.clock,
             secureCookie: configuration.issuer.hasPrefix("https:"))
-        pages = AuthorizationPages(server: server, users: fixtures.users, sessions: sessions)
+        pages = AuthorizationPages(
+            server: server, users: fixtures.users, sessions: sessions,
+            pushed: PushedInteractions(clock: configuration.clock))
         devicePages = DevicePages(server: server, users: fixtures.users, sessions: sessions)
+        signOutPages = SignOutPages(server: server, sessions: sessions, sender: BackChannelSender())
         api = ResourceAPI(
             resourceGuard: server.resourceGuard(apiKeyHeader: "X-API-Key", resource: try configuration.apiResource),
             users: fixtures.users,
@@ -73,6 +77,11 @@ public struct Demo: Sendable {
         let devicePages = devicePages
         router.serve(paths.deviceVerification, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
             await devicePages.respond(to: $0)
+        }
+        // RP-Initiated Logout 1.0 §2: GET or POST; Back-Channel Logout 1.0 §2.5 deliveries.
+        let signOutPages = signOutPages
+        router.serve(paths.endSession, maxBodyBytes: maxBodyBytes, tooLarge: Pages.bodyTooLarge()) {
+            await signOutPages.respond(to: $0)
         }
         // RFC 9728 §3: the API's metadata, where its 401 challenges point (§5.1).
         if let metadata = api.resourceGuard.metadata, let document = api.resourceGuard.metadataResponse {

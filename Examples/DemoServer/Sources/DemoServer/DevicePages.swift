@@ -95,7 +95,16 @@ struct DevicePages: Sendable {
         let done: Bool?
         switch decision {
         case "approve":
-            done = try? await server.approveDevice(userCode: code, subject: session.subject, authTime: session.authTime)
+            do {
+                // In the browser's session: the device's ID tokens carry its sid, and sign-out ends them.
+                done = try await server.approveDevice(userCode: code, session: session)
+            } catch .loginRequired {
+                // The session was signed out elsewhere (an end-session request with its hint).
+                _ = await sessions.signOut(browser)
+                return entryPage(browser, error: "You were signed out. Enter the code again to sign in.", status: 400)
+            } catch {
+                done = nil
+            }
         case "deny":
             done = try? await server.denyDevice(userCode: code)
         default:

@@ -7,6 +7,8 @@ import Testing
 @Suite("protected resources: GET /user and POST /messages")
 struct ResourceTests {
     static var aliceKey: HTTPTypes.HTTPFields { [.apiKey: "demo-api-key-alice"] }
+    /// The DPoP challenge's `algs` (RFC 9449 §7.1): what the demo's `CryptoKeyVerification` verifies.
+    static let dpopAlgorithms = "RS256 PS256 ES256 EdDSA"
 
     @Test("GET /user with alice's API key")
     func userWithAPIKey() async throws {
@@ -57,7 +59,7 @@ struct ResourceTests {
             #expect(response.status == .unauthorized)
             #expect(
                 response.headers[.wwwAuthenticate]
-                    == #"Bearer realm="api", resource_metadata="http://127.0.0.1:8080/.well-known/oauth-protected-resource""#)
+                    == #"Bearer realm="api", resource_metadata="http://127.0.0.1:8080/.well-known/oauth-protected-resource", DPoP algs="\#(Self.dpopAlgorithms)""#)
         }
     }
 

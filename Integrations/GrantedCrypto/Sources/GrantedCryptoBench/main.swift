@@ -11,6 +11,15 @@ import GrantedCrypto
 //   jwtat.cc.ALG               POST /token (client credentials) answered with an RFC 9068 JWT
 //                              access token, through AuthorizationServer and the in-memory store
 //   jwtat.verify.ALG           a resource server's offline check (JWTAccessToken.Verifier)
+//   resource.bearer            the resource guard letting an opaque bearer token through (store lookup)
+//   resource.dpop.ES256        the same with a DPoP-bound token and a fresh ES256 proof per request
+//                              (RFC 9449 §4.3, §7: parse, verify, htm/htu/iat/ath, jti recorded once)
+//   pkjwt.cc.ALG               (ES256, RS256) POST /token, client credentials, the client
+//                              authenticated with private_key_jwt (RFC 7523 §2.2): parse, key
+//                              selection, verify.ALG, the claim checks and the jti's insertOnce,
+//                              then an opaque access token. Each request carries a fresh jti;
+//                              the assertions are signed before the clock starts
+//   cc.basic                   the same request with client_secret_basic, for the difference
 //
 //   swift run -c release granted-crypto-bench [--quick] [--runs N]
 //
@@ -108,6 +117,97 @@ for algorithm in [JWSAlgorithm.rs256, .ps256, .es256, .edDSA] {
         verifiers: CryptoKeyVerification().verifiers(for: try JWKSet(json: server.signingKeys?.jwks ?? [])))
     try await measure("jwtat.verify.\(name)", ops: heavy ? 20_000 : 10_000) { _ in
         try resourceServer.verify(accessToken, now: Date()).jwtID.utf8.count
+    }
+
+    if algorithm == .es256 || algorithm == .rs256 {
+        if algorithm == .es256 {
+            let opaque = OAuthRequest.form("/token", "grant_type=client_credentials&scope=public", headers: ["Authorization": basic])
+            await measure("cc.basic", ops: 10_000) { _ in
+                let response = await server.token(opaque)
+                guard response.status == 200 else { fail("token answered \(response.status)") }
+                return response.body.count
+            }
+        }
+        guard let publicKey = signer.publicJWK else { fail("no public JWK") }
+        let keyClient: ClientID = "bench-key-client"
+        let keyServer = AuthorizationServer(
+            issuer: issuer,
+            clients: InMemoryClientStore([
+                Client(
+                    id: keyClient, authentication: .privateKeyJWT(.jwks(JWKSet(keys: [publicKey]))),
+                    grantTypes: [.clientCredentials])
+            ]),
+            publicKeyVerification: CryptoKeyVerification())
+        let baseOps = heavy ? 1_000 : 5_000
+        let ops = max(1, Int(Double(baseOps) * scale))
+        let assertionType = "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        let requests = try (0..<(min(ops, 50) + runs * ops)).map { n in
+            let assertion = try JWT.sign(
+                JWTClaims(
+                    issuer: keyClient.rawValue, subject: keyClient.rawValue, audience: [issuer + "/token"],
+                    expiresAt: now + 3000, issuedAt: now, jwtID: "bench-\(n)"),
+                signer: signer)
+            return OAuthRequest.form(
+                "/token",
+                "grant_type=client_credentials&scope=public&client_assertion_type=\(assertionType)&client_assertion=\(assertion)")
+        }
+        var next = 0
+        await measure("pkjwt.cc.\(name)", ops: baseOps) { _ in
+            let response = await keyServer.token(requests[next])
+            next += 1
+            guard response.status == 200 else { fail("private_key_jwt token answered \(response.status)") }
+            return response.body.count
+        }
+    }
+}
+// DPoP (RFC 9449): one resource request with an opaque token, as a bearer token and bound to a key.
+do {
+    guard let key = try? AsymmetricSigner.generate(.es256), let jwk = key.publicJWK else { fail("key") }
+    var policy = Policy()
+    policy.dpop.proofLifetime = 600  // the proofs are made before the timed runs
+    let server = AuthorizationServer(
+        issuer: issuer, policy: policy,
+        clients: InMemoryClientStore([
+            Client(
+                id: clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(secret)),
+                grantTypes: [.clientCredentials])
+        ]),
+        publicKeyVerification: CryptoKeyVerification())
+    let publicJWK = String(decoding: JWK(jwk.key).json, as: UTF8.self)
+    func proof(_ method: String, _ uri: String, accessToken: String?, jti: Int) throws -> String {
+        let header = #"{"typ":"dpop+jwt","alg":"ES256","jwk":\#(publicJWK)}"#
+        var claims = #"{"htm":"\#(method)","htu":"\#(uri)","iat":\#(Int(Date().timeIntervalSince1970)),"jti":"j\#(jti)""#
+        if let accessToken { claims += #","ath":"\#(Base64URL.encode(Digest256(hashing: accessToken).bytes))""# }
+        claims += "}"
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
+        return input + "." + Base64URL.encode(try key.sign(Array(input.utf8)))
+    }
+    func token(_ proof: String?) async -> String {
+        var request = OAuthRequest.form("/token", "grant_type=client_credentials&scope=public", headers: ["Authorization": basic])
+        if let proof { request.headers.append("DPoP", proof) }
+        let response = await server.token(request)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let value = object["access_token"] as? String
+        else { fail("token answered \(response.status)") }
+        return value
+    }
+    let resourceGuard = server.resourceGuard()
+    let bearerToken = await token(nil)
+    let bearer = OAuthRequest(method: .get, path: "/user", headers: ["Authorization": "Bearer \(bearerToken)"])
+    await measure("resource.bearer", ops: 20_000) { _ in
+        guard case .allowed = await resourceGuard.check(bearer, requiring: []) else { fail("bearer refused") }
+        return 1
+    }
+    let boundToken = await token(try proof("POST", issuer + "/token", accessToken: nil, jti: -1))
+    let ops = max(1, Int(10_000 * scale))
+    let proofs = try (0..<(min(ops, 50) + ops * runs)).map { try proof("GET", issuer + "/user", accessToken: boundToken, jti: $0) }
+    var next = 0
+    await measure("resource.dpop.ES256", ops: 10_000) { _ in
+        var request = OAuthRequest(method: .get, path: "/user", headers: ["Authorization": "DPoP \(boundToken)"])
+        request.headers.append("DPoP", proofs[next])
+        next += 1
+        guard case .allowed = await resourceGuard.check(request, requiring: []) else { fail("DPoP refused") }
+        return 1
     }
 }
 if sink == 42 { print("") }

@@ -31,7 +31,8 @@ public struct PostgresClientStore: ClientStore {
 
     static let columns = [
         "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
-        "requires_pkce", "jwks", "jwks_uri",
+        "requires_pkce", "jwks", "jwks_uri", "requires_pushed_authorization_requests", "post_logout_redirect_uris",
+        "backchannel_logout_uri", "backchannel_logout_session_required",
     ]
 
     public func client(_ id: ClientID) async throws -> Client? {
@@ -75,7 +76,11 @@ public struct PostgresClientStore: ClientStore {
             id: id, name: try read("name"), authentication: authentication, redirectURIs: try read("redirect_uris"),
             grantTypes: Set(try read("grant_types", as: [String].self).map(GrantType.init(rawValue:))),
             allowedScopes: scopes == nil ? nil : try read.scopes("allowed_scopes"),
-            requiresPKCE: try read("requires_pkce"))
+            requiresPKCE: try read("requires_pkce"),
+            requiresPushedAuthorizationRequests: try read("requires_pushed_authorization_requests"),
+            postLogoutRedirectURIs: try read("post_logout_redirect_uris"),
+            backchannelLogoutURI: try read("backchannel_logout_uri"),
+            backchannelLogoutSessionRequired: try read("backchannel_logout_session_required"))
     }
 
     /// The client's columns, after its id, in `columns` order.
@@ -102,6 +107,10 @@ public struct PostgresClientStore: ClientStore {
             binds.append(String?.none)
             binds.append(String?.none)
         }
+        binds.append(registered.requiresPushedAuthorizationRequests)
+        binds.append(registered.postLogoutRedirectURIs)
+        binds.append(registered.backchannelLogoutURI)
+        binds.append(registered.backchannelLogoutSessionRequired)
     }
 
     /// Adds the client, or replaces the one registered under its id; a configured client has no

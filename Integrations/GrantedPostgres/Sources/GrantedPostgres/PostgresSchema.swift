@@ -61,6 +61,11 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         Migration(
             version: 6, name: "0006_client_assertions",
             sql: String(decoding: PackageResources._006_client_assertions_sql, as: UTF8.self)),
+        Migration(
+            version: 7, name: "0007_pushed_requests",
+            sql: String(decoding: PackageResources._007_pushed_requests_sql, as: UTF8.self)),
+        Migration(version: 8, name: "0008_sessions", sql: String(decoding: PackageResources._008_sessions_sql, as: UTF8.self)),
+        Migration(version: 9, name: "0009_dpop", sql: String(decoding: PackageResources._009_dpop_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

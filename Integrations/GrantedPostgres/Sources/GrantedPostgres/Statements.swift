@@ -1,7 +1,8 @@
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
-    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, oneTimeUses: String
+    let accessTokens, codes, refreshTokens, families, authorizations, apiKeys, devices, sessions, oneTimeUses: String
+    let pushedRequests: String
 
     // Access tokens
     let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
@@ -17,8 +18,12 @@ struct Statements: Sendable {
     let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
     // Device authorizations
     let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
+    // Sessions
+    let sessionForUpdate, insertSession, updateSession, deleteSession: String
     // One-time uses
     let insertOneTimeUse: String
+    // Pushed authorization requests
+    let insertPushedRequest, pushedRequestForUpdate, updatePushedRequest: String
     // Housekeeping
     let purge: String
 
@@ -30,7 +35,9 @@ struct Statements: Sendable {
         authorizations = schema.table("user_authorizations")
         apiKeys = schema.table("api_keys")
         devices = schema.table("device_authorizations")
+        sessions = schema.table("sessions")
         oneTimeUses = schema.table("one_time_uses")
+        pushedRequests = schema.table("pushed_requests")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns
@@ -38,6 +45,7 @@ struct Statements: Sendable {
         let authorization = UserAuthorizationRow.columns
         let keyColumns = APIKeyRow.columns
         let device = DeviceAuthorizationRow.columns
+        let pushed = PushedRequestRow.columns
 
         func insert(_ table: String, key: String, _ columns: [String]) -> String {
             "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
@@ -110,6 +118,16 @@ struct Statements: Sendable {
         insertOneTimeUse =
             "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING digest"
 
+        insertPushedRequest = insert(pushedRequests, key: "digest", pushed) + " ON CONFLICT (digest) DO NOTHING"
+        pushedRequestForUpdate = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = $1 FOR UPDATE"
+        updatePushedRequest = update(pushedRequests, key: "digest", pushed)
+
+        let session = SignInSessionRow.columns
+        sessionForUpdate = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = $1 FOR UPDATE"
+        insertSession = insert(sessions, key: "id", session) + " ON CONFLICT (id) DO NOTHING RETURNING id"
+        updateSession = update(sessions, key: "id", session)
+        deleteSession = "DELETE FROM \(sessions) WHERE id = $1"
+
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the
         // same snapshot, hence the explicit `IN (… deleted …)` beside `NOT EXISTS`.
@@ -141,13 +159,18 @@ struct Statements: Sendable {
                 DELETE FROM \(apiKeys) WHERE dead_since < $1 RETURNING 1
             ), dead_devices AS (
                 DELETE FROM \(devices) WHERE dead_since < $1 RETURNING 1
+            ), dead_sessions AS (
+                DELETE FROM \(sessions) WHERE dead_since < $1 RETURNING 1
             ), dead_one_time_uses AS (
                 DELETE FROM \(oneTimeUses) WHERE expires_at < $1 RETURNING 1
+            ), dead_pushed_requests AS (
+                DELETE FROM \(pushedRequests) WHERE dead_since < $1 RETURNING 1
             )
             SELECT (SELECT count(*) FROM dead_authorizations) + (SELECT count(*) FROM dead_families)
                 + (SELECT count(*) FROM dead_access_tokens) + (SELECT count(*) FROM dead_codes)
                 + (SELECT count(*) FROM dead_refresh_tokens) + (SELECT count(*) FROM dead_api_keys)
-                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_one_time_uses)
+                + (SELECT count(*) FROM dead_devices) + (SELECT count(*) FROM dead_sessions)
+                + (SELECT count(*) FROM dead_one_time_uses) + (SELECT count(*) FROM dead_pushed_requests)
             """
     }
 }

@@ -31,7 +31,7 @@ struct MigrationTests {
                 let applied = try await Self.strings(
                     client, "SELECT name FROM \(unescaped: schema.name).schema_migrations ORDER BY version")
                 #expect(applied == ["0001_grants", "0002_clients", "0003_resources", "0004_client_registrations", "0005_device_authorizations",
-                    "0006_client_assertions",
+                    "0006_client_assertions", "0007_pushed_requests", "0008_sessions", "0009_dpop",
                 ])
             }
         }
@@ -48,7 +48,7 @@ struct MigrationTests {
             for try await versions in group { applied += versions }
             return applied
         }
-        #expect(applied.sorted() == [1, 2, 3, 4, 5, 6])
+        #expect(applied.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
         try await TestDatabase.withClient { client in try await schema.drop(client) }
     }
 
@@ -118,6 +118,7 @@ struct MigrationTests {
                 #expect(indexed("device_authorizations", "user_code_lookup"), "the verification page by user code")
                 #expect(indexed("one_time_uses", "digest"), "a client assertion's jti")
                 #expect(indexed("one_time_uses", "expires_at"), "purging expired one-time uses")
+                #expect(indexed("pushed_requests", "digest"), "the authorization endpoint by request_uri digest")
                 #expect(indexed("api_keys", "id"), "API keys by id")
                 #expect(indexed("api_keys", "subject, created_at"), "a user's API keys")
                 #expect(indexed("refresh_families", "id"))

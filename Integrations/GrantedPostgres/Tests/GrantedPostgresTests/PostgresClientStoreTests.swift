@@ -22,6 +22,10 @@ struct PostgresClientStoreTests {
         Client(
             id: "post-only", authentication: .clientSecret(hasher.hash("third"), methods: .post),
             grantTypes: [.clientCredentials]),
+        Client(
+            id: "signs-out", redirectURIs: ["https://rp.example.com/cb"], grantTypes: [.authorizationCode],
+            postLogoutRedirectURIs: ["https://rp.example.com/bye", "https://rp.example.com/bye?again"],
+            backchannelLogoutURI: "https://rp.example.com/backchannel", backchannelLogoutSessionRequired: true),
     ]
 
     @Test("a registered client comes back with every field; an unknown one is nil")
@@ -48,6 +52,13 @@ struct PostgresClientStoreTests {
                 changed.name = "Renamed"
                 changed.redirectURIs = []
                 changed.allowedScopes = nil
+                changed.postLogoutRedirectURIs = ["https://app.example.com/signed-out"]
+                changed.backchannelLogoutURI = "https://app.example.com/backchannel"
+                try await store.register(changed)
+                #expect(try await store.client(changed.id) == changed)
+                // Sign-out metadata is replaced like the rest, down to none.
+                changed.postLogoutRedirectURIs = []
+                changed.backchannelLogoutURI = nil
                 try await store.register(changed)
                 #expect(try await store.client(changed.id) == changed)
                 try await store.remove(changed.id)

@@ -55,6 +55,31 @@ struct DeviceFlowTests {
         }
     }
 
+    @Test("approved in the browser's session: the ID token carries its sid, and signing that browser out ends the device's refresh token")
+    func signedOutWithTheBrowser() async throws {
+        try await DemoHarness.run { client in
+            let webIDToken = try #require(try await client.webTokens(scope: "openid").idToken)
+            let start = try await client.post(
+                "/device_authorization", form: [("client_id", "demo-tv"), ("scope", "openid public")])
+            let deviceCode = try start.string("device_code")
+            let complete = try start.string("verification_uri_complete").replacingOccurrences(of: DemoHarness.issuer, with: "")
+            let consent = try await client.get(complete)
+            #expect(try HTMLForm(consent).isConsent, "the browser is signed in already")
+            #expect(try await client.submit(consent, [("decision", "approve")]).status == .ok)
+            let tokens = try await client.token([("grant_type", Self.grantType), ("device_code", deviceCode), ("client_id", "demo-tv")])
+            let jwks = try await client.get("/.well-known/jwks.json").json()
+            let sid = try verifyRS256(try tokens.string("id_token"), jwks: jwks).claims["sid"] as? String
+            let browserSID = try verifyRS256(webIDToken, jwks: jwks).claims["sid"] as? String
+            #expect(sid != nil && sid == browserSID)
+
+            _ = try await client.post("/logout", form: [("id_token_hint", webIDToken)])
+            let refreshed = try await client.token([
+                ("grant_type", "refresh_token"), ("refresh_token", try tokens.string("refresh_token")), ("client_id", "demo-tv"),
+            ])
+            #expect(try refreshed.string("error") == "invalid_grant")
+        }
+    }
+
     @Test("verification_uri_complete skips the code entry; deny gives access_denied")
     func deny() async throws {
         try await DemoHarness.run { client in

@@ -43,6 +43,9 @@ struct OpenIDConnectTests {
             #expect(tokens.status == .ok)
             let (_, exchanged) = try verifyRS256(try tokens.string("id_token"), jwks: jwks)
             #expect(exchanged["nonce"] as? String == "n-0S6_WzA2Mj")
+            // Back-Channel Logout 1.0 §2.1: the front-channel ID token and the exchanged one name the session.
+            #expect((claims["sid"] as? String)?.isEmpty == false)
+            #expect(exchanged["sid"] as? String == claims["sid"] as? String)
             // Core §5.4: with an access token issued, profile and email claims come from userinfo.
             #expect(exchanged["sub"] as? String == DemoHarness.aliceSub)
 

@@ -7,7 +7,7 @@ enum AccessTokenRow {
     /// Every column but the key, in `bind`'s order.
     static let columns = [
         "client_id", "subject", "scopes", "audience", "issued_at", "expires_at", "family_id", "authorization_id",
-        "state", "revoked_at", "dead_since",
+        "state", "revoked_at", "dead_since", "key_thumbprint",
     ]
 
     static func bind(_ token: AccessToken, into binds: inout PostgresBindings) {
@@ -21,6 +21,7 @@ enum AccessTokenRow {
         binds.append(token.authorization?.uuid)
         if case .revoked(let at) = token.state { binds.append(revokedAt: at) } else { binds.append(revokedAt: nil) }
         binds.append(token.deadSince)
+        binds.append(token.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> AccessToken {
@@ -34,6 +35,7 @@ enum AccessTokenRow {
             family: try read("family_id", as: UUID?.self).map(FamilyID.init(uuid:)),
             authorization: try read("authorization_id", as: UUID?.self).map(AuthorizationID.init(uuid:)),
             audience: try read.audience("audience"),
+            keyThumbprint: try read("key_thumbprint"),
             state: revokedAt.map { .revoked(at: $0) } ?? .active)
     }
 }

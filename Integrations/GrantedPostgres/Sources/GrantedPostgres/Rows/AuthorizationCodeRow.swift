@@ -9,6 +9,7 @@ enum AuthorizationCodeRow {
     static let columns = [
         "client_id", "redirect_uri", "scopes", "resources", "subject", "auth_time", "nonce", "code_challenge",
         "code_challenge_method", "authorization_id", "family_id", "issued_at", "state", "state_at", "dead_since",
+        "session_id", "key_thumbprint",
     ]
 
     static func bind(_ code: AuthorizationCode, into binds: inout PostgresBindings) {
@@ -36,6 +37,8 @@ enum AuthorizationCodeRow {
             binds.append(at)
         }
         binds.append(code.deadSince)
+        binds.append(code.sessionID?.rawValue)
+        binds.append(code.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> AuthorizationCode {
@@ -66,6 +69,8 @@ enum AuthorizationCodeRow {
             family: FamilyID(uuid: try read("family_id")),
             issuedAt: try read("issued_at"),
             state: state,
-            resources: try read.audience("resources"))
+            resources: try read.audience("resources"),
+            sessionID: try read("session_id", as: String?.self).map { SessionID($0) },
+            keyThumbprint: try read("key_thumbprint"))
     }
 }

@@ -3,13 +3,14 @@ import Granted
 import PostgresNIO
 
 /// `device_authorizations`: one row per device authorization, keyed by `digest` (of the device
-/// code). The approval's five columns are set exactly in `approved` and `redeemed`; `state_at`
+/// code). The approval's five columns are set exactly in `approved` and `redeemed` (and its
+/// `session_id` when it was approved in one); `state_at`
 /// is when it was denied, redeemed or burned.
 enum DeviceAuthorizationRow {
     static let columns = [
         "client_id", "scopes", "resources", "user_code_lookup", "user_code_check", "family_id", "issued_at",
         "expires_at", "interval_seconds", "last_polled_at", "failed_entries", "state", "state_at", "subject",
-        "approved_scopes", "auth_time", "authorization_id", "approved_at", "dead_since",
+        "approved_scopes", "auth_time", "authorization_id", "approved_at", "dead_since", "session_id",
     ]
 
     static func bind(_ device: DeviceAuthorization, into binds: inout PostgresBindings) {
@@ -40,6 +41,7 @@ enum DeviceAuthorizationRow {
         binds.append(approval?.authorization.uuid)
         binds.append(approval?.approvedAt)
         binds.append(device.deadSince)
+        binds.append(approval?.sessionID?.rawValue)
     }
 
     static func decode(_ read: RowReader) throws -> DeviceAuthorization {
@@ -52,7 +54,8 @@ enum DeviceAuthorizationRow {
             guard let approvedAt = try read("approved_at", as: Date?.self) else { throw read.corrupt("approved_at") }
             return DeviceAuthorization.Approval(
                 subject: Subject(subject), scopes: try read.scopes("approved_scopes"), authTime: authTime,
-                authorization: AuthorizationID(uuid: authorization), approvedAt: approvedAt)
+                authorization: AuthorizationID(uuid: authorization), approvedAt: approvedAt,
+                sessionID: try read("session_id", as: String?.self).map(SessionID.init(rawValue:)))
         }
         func at() throws -> Date {
             guard let at = try read("state_at", as: Date?.self) else { throw read.corrupt("state_at") }

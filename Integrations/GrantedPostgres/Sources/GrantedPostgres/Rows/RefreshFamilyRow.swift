@@ -9,7 +9,7 @@ enum RefreshFamilyRow {
     static let columns = [
         "client_id", "subject", "scopes", "resources", "authorization_id", "auth_time", "created_at", "expires_at",
         "current_digest", "previous_digest", "previous_rotated_at", "previous_retried", "last_used_at",
-        "access_tokens_expire_by", "state", "revoked_at", "dead_since",
+        "access_tokens_expire_by", "state", "revoked_at", "dead_since", "session_id", "key_thumbprint",
     ]
 
     static func bind(_ family: RefreshFamily, into binds: inout PostgresBindings) {
@@ -29,6 +29,8 @@ enum RefreshFamilyRow {
         binds.append(family.accessTokensExpireBy)
         if case .revoked(let at) = family.state { binds.append(revokedAt: at) } else { binds.append(revokedAt: nil) }
         binds.append(family.deadSince)
+        binds.append(family.sessionID?.rawValue)
+        binds.append(family.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> RefreshFamily {
@@ -57,6 +59,8 @@ enum RefreshFamilyRow {
             state: revokedAt.map { .revoked(at: $0) } ?? .active,
             previous: previous,
             lastUsedAt: try read("last_used_at"),
-            resources: try read.audience("resources"))
+            resources: try read.audience("resources"),
+            sessionID: try read("session_id", as: String?.self).map { SessionID($0) },
+            keyThumbprint: try read("key_thumbprint"))
     }
 }

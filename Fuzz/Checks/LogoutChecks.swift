@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Granted)
+    @_spi(Benchmarks) @testable import Granted
+#endif
+
+/// Sign-out's inputs: the end-session request (OpenID Connect RP-Initiated Logout 1.0 §2), as a
+/// query or a form, and a logout token a relying party receives (Back-Channel Logout 1.0 §2.6).
+/// The first byte picks which; the rest is the input.
+enum LogoutChecks {
+    /// The fuzz server's one registered `post_logout_redirect_uri` (client `web`).
+    static let registered = "https://web.example/bye"
+
+    static func check(_ bytes: [UInt8]) async throws {
+        guard let first = bytes.first else { return }
+        let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        switch first % 3 {
+        case 0: try await endSession(OAuthRequest(method: .get, path: "/logout", query: text))
+        case 1: try await endSession(OAuthRequest.form("/logout", text))
+        default: try logoutToken(text)
+        }
+    }
+
+    /// Never an open redirect (§3): only a hint this server issued to `web`, with exactly its
+    /// registered URI, is redirected, with `state` and nothing else appended.
+    static func endSession(_ request: OAuthRequest) async throws {
+        switch await FuzzServer.shared.server.endSession(request) {
+        case .signOutAndRedirect(let validated, let response):
+            let hint = try unwrap(validated.hint, "redirected without a verified hint")
+            try require(hint.audience.contains("web") && validated.client == "web", "redirected for \(hint.audience)")
+            try require(validated.postLogoutRedirectURI == registered, "redirected for an unregistered URI")
+            try require(response.status == 303, "redirect status \(response.status)")
+            let location = response.headers["location"] ?? ""
+            try require(location == registered || location.hasPrefix(registered + "?state="), "redirected to \(location.prefix(120))")
+            try require((validated.state == nil) == (location == registered), "state not echoed exactly when sent")
+        case .signOut(let validated):
+            try require(validated.hint != nil, "signOut without a verified hint")
+        case .confirm(let validated):
+            try require(validated.hint == nil, "confirm with a verified hint")
+        case .refuse(let error):
+            try require(error.code == "invalid_request", "refused with \(error.code)")
+        }
+    }
+
+    /// Nothing verifies without the key; what verifies is a logout token by every §2.6 step; and
+    /// what Granted signs from any text validates back to the same claims.
+    static func logoutToken(_ text: String) throws {
+        guard let signer = try? HS256Signer(key: FuzzServer.signingKey, keyID: "k1") else {
+            throw FuzzFailure("the fuzz key was refused")
+        }
+        let issuer = "https://as.example"
+        if let accepted = try? LogoutToken.validate(
+            text, issuer: issuer, clientID: "web", algorithm: .hs256, verifiers: [signer], now: FuzzServer.start)
+        {
+            let payload = try unwrap(JWS.verify(text, expecting: .hs256, verifiers: [signer]), "accepted without the key")
+            let claims = try unwrap(JWTClaims(json: payload), "accepted claims that do not parse")
+            try require(claims.nonce == nil, "accepted a nonce")
+            try require(claims.extraClaims.contains { $0.name == "events" }, "accepted without events")
+            try require(accepted.audience.contains("web") && accepted.issuer == issuer, "accepted another audience or issuer")
+            try require(accepted.subject != nil || accepted.sessionID != nil, "accepted without sub and sid")
+        }
+        // Round trip: a token with the input as `sub`, `sid` and `jti`.
+        let made = LogoutToken(
+            issuer: issuer, audience: ["web"], issuedAt: FuzzServer.start, expiresAt: FuzzServer.start + 120,
+            jwtID: text.isEmpty ? "j" : text, subject: Subject(text), sessionID: SessionID(String(text.prefix(64))))
+        guard let signed = try? made.signed(with: signer) else { return }
+        let back = try? LogoutToken.validate(
+            signed, issuer: issuer, clientID: "web", algorithm: .hs256, verifiers: [signer], now: FuzzServer.start)
+        try require(
+            back?.subject == made.subject && back?.sessionID == made.sessionID && back?.jwtID == made.jwtID,
+            "sign/validate round trip failed for \(text.prefix(80))")
+    }
+
+    private static func unwrap<T>(_ value: T?, _ message: @autoclosure () -> String) throws -> T {
+        guard let value else { throw FuzzFailure(message()) }
+        return value
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@testable import Granted
+import GrantedTesting
+
+/// Ending a session (Back-Channel Logout 1.0 §2.4-§2.7; RP-Initiated Logout 1.0 §2): the
+/// deliveries, their logout tokens, and what stops working.
+@Suite("Back-Channel Logout: sign-out")
+struct SignOutFlowTests {
+    typealias OP = SignOutProvider
+
+    @Test("sign-out answers one delivery per client with a back-channel URI the session signed in to")
+    func deliveries() async throws {
+        let op = try OP()
+        let session = op.session()
+        for client in [BasicCredentials.rp, .rp2, .quiet, .rp] { _ = try await op.signIn(client, session: session) }
+        _ = try await op.signIn(.rp2, session: op.session(id: "another"))
+        let signOut = try await op.server.signOut("session-1")
+        #expect(signOut.session == "session-1")
+        #expect(signOut.deliveries.map(\.client) == [OP.rp.clientID, OP.rp2.clientID])
+        #expect(signOut.deliveries.map(\.uri) == [OP.rpBackChannel, OP.rp2BackChannel])
+        #expect(signOut.deliveries.allSatisfy { String(decoding: $0.body, as: UTF8.self) == "logout_token=" + $0.logoutToken })
+    }
+
+    @Test("each logout token has every required claim, typ logout+jwt, the event, and no nonce (§2.4)")
+    func logoutTokenClaims() async throws {
+        let op = try OP()
+        let session = op.session()
+        _ = try await op.signIn(.rp, session: session)
+        _ = try await op.signIn(.rp2, session: session)
+        let deliveries = try await op.server.signOut("session-1").deliveries
+        var jwtIDs = Set<String>()
+        for delivery in deliveries {
+            let parsed = try #require(JWS.parse(delivery.logoutToken))
+            #expect(parsed.header.type == "logout+jwt")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(parsed.payload)) as? [String: Any])
+            #expect(object["iss"] as? String == OP.issuer)
+            #expect((object["aud"] as? String) == delivery.client.rawValue)
+            #expect(object["sub"] as? String == "alice" && object["sid"] as? String == "session-1")
+            #expect(object["nonce"] == nil)
+            let iat = try #require(object["iat"] as? Int)
+            let exp = try #require(object["exp"] as? Int)
+            #expect(exp > iat && exp - iat <= 120)
+            let events = try #require(object["events"] as? [String: Any])
+            #expect((events[LogoutToken.event] as? [String: Any])?.isEmpty == true)
+            jwtIDs.insert(try #require(object["jti"] as? String))
+            let validated = try LogoutToken.validate(
+                delivery.logoutToken, issuer: OP.issuer, clientID: delivery.client, algorithm: .hs256,
+                verifiers: [op.signer], now: op.clock.now)
+            #expect(validated.sessionID == "session-1" && validated.subject == OP.alice)
+        }
+        #expect(jwtIDs.count == deliveries.count)
+    }
+
+    @Test("signing out twice, or an unknown session, does nothing")
+    func idempotent() async throws {
+        let op = try OP()
+        _ = try await op.signIn(session: op.session())
+        #expect(try await op.server.signOut("session-1").deliveries.count == 1)
+        let again = try await op.server.signOut("session-1")
+        #expect(again.session == nil && again.deliveries.isEmpty && again.revokedFamilies == 0)
+        #expect(try await op.server.signOut("never").deliveries.isEmpty)
+    }
+
+    @Test("after sign-out prompt=none answers login_required, even if the host kept its session")
+    func promptNone() async throws {
+        let op = try OP()
+        let session = op.session()
+        _ = try await op.signIn(session: session)
+        #expect(try await op.silentInteraction(session).approvesSilently)
+        _ = try await op.server.signOut("session-1")
+        #expect(try await op.silentInteraction(session).rejectionError == .loginRequired)
+        #expect(try await op.silentInteraction(nil).rejectionError == .loginRequired)
+    }
+
+    @Test(
+        "per policy, sign-out revokes the session's refresh tokens and their access tokens, not offline_access ones",
+        arguments: [true, false])
+    func refreshTokens(revokes: Bool) async throws {
+        var policy = Policy()
+        policy.signOutRevokesRefreshTokens = revokes
+        let op = try OP(policy: policy)
+        let session = op.session()
+        let online = try await op.signIn(.rp, session: session)
+        let offline = try await op.signIn(.rp2, session: session, scope: "openid offline_access")
+        let signOut = try await op.server.signOut("session-1")
+        #expect(signOut.revokedFamilies == (revokes ? 1 : 0))
+        #expect(await op.refresh(try #require(online.refreshToken)).status == (revokes ? 400 : 200))
+        #expect(await op.refresh(try #require(offline.refreshToken), as: .rp2).status == 200)
+        let introspected = try await op.server.inspectToken(online.accessToken)
+        #expect(introspected?.isActive == !revokes)
+    }
+
+    @Test("a code approved before sign-out and exchanged after gives tokens born revoked")
+    func codeInFlight() async throws {
+        let op = try OP()
+        let redirect = try await op.server.approvedRedirect(
+            RequestBuilder.codeAuthorization(client: OP.rp.clientID, redirectURI: OP.rpRedirect, scope: "openid"),
+            session: op.session())
+        _ = try await op.server.signOut("session-1")
+        let response = await op.server.token(
+            RequestBuilder.authorizationCode(try #require(redirect.code), redirectURI: OP.rpRedirect, as: .basic(OP.rp)))
+        let refresh = try #require(try response.jsonObject()["refresh_token"] as? String)
+        #expect(await op.refresh(refresh).status == 400)
+    }
+}

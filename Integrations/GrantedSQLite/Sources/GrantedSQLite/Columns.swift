@@ -163,13 +163,15 @@ struct Binds {
         values.append(digest.map { .init(storage: .blob($0.withUnsafeBytes { Data($0) })) } ?? .null)
     }
     mutating func append(scopes: ScopeSet) { append(text: scopes.description) }
-    /// Sorted, so equal sets are equal text.
-    mutating func append(strings: [String]) {
+    /// A set, sorted, so equal sets are equal text.
+    mutating func append(strings: [String]) { append(json: strings.sorted()) }
+    /// A list whose order matters (redirect URIs: the first is the default), as given.
+    mutating func append(orderedStrings: [String]) { append(json: orderedStrings) }
+    /// Arrays of strings as JSON text; encoding them cannot fail.
+    mutating func append(json value: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Encoding an array of strings cannot fail.
-        let json = (try? encoder.encode(strings.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        append(text: json)
+        append(text: (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
     }
     mutating func append(audience: Audience) { append(strings: audience.map(\.rawValue)) }
     /// `state` and the date it carries, for the records that are active or revoked.

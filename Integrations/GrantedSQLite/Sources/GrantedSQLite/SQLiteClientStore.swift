@@ -16,7 +16,8 @@ public struct SQLiteClientStore: ClientStore {
 
     static let columns = [
         "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
-        "requires_pkce", "jwks", "jwks_uri",
+        "requires_pkce", "jwks", "jwks_uri", "requires_pushed_authorization_requests", "post_logout_redirect_uris",
+        "backchannel_logout_uri", "backchannel_logout_session_required",
     ]
 
     public func client(_ id: ClientID) async throws -> Client? {
@@ -63,7 +64,11 @@ public struct SQLiteClientStore: ClientStore {
             redirectURIs: try read.strings("redirect_uris"),
             grantTypes: Set(try read.strings("grant_types").map(GrantType.init(rawValue:))),
             allowedScopes: scopes == nil ? nil : try read.scopes("allowed_scopes"),
-            requiresPKCE: try read.bool("requires_pkce"))
+            requiresPKCE: try read.bool("requires_pkce"),
+            requiresPushedAuthorizationRequests: try read.bool("requires_pushed_authorization_requests"),
+            postLogoutRedirectURIs: try read.strings("post_logout_redirect_uris"),
+            backchannelLogoutURI: try read.optionalText("backchannel_logout_uri"),
+            backchannelLogoutSessionRequired: try read.bool("backchannel_logout_session_required"))
     }
 
     /// The client's id, then its columns in `columns` order.
@@ -77,9 +82,7 @@ public struct SQLiteClientStore: ClientStore {
             binds.append(text: nil)
         }
         // Redirect URIs keep their order (the first is the default); the sets are sorted.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        binds.append(text: (try? encoder.encode(registered.redirectURIs)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
+        binds.append(orderedStrings: registered.redirectURIs)
         binds.append(strings: registered.grantTypes.map(\.rawValue))
         binds.append(text: registered.allowedScopes?.description)
         binds.append(strings: registered.authenticationMethods.map(\.rawValue))
@@ -95,6 +98,10 @@ public struct SQLiteClientStore: ClientStore {
             binds.append(text: nil)
             binds.append(text: nil)
         }
+        binds.append(bool: registered.requiresPushedAuthorizationRequests)
+        binds.append(orderedStrings: registered.postLogoutRedirectURIs)
+        binds.append(text: registered.backchannelLogoutURI)
+        binds.append(bool: registered.backchannelLogoutSessionRequired)
         return binds
     }
 

@@ -177,6 +177,53 @@ enum SQLiteMigrations {
             access_token_digest BLOB NOT NULL CHECK (length(access_token_digest) = 32)
         ) STRICT;
         """
+
+    /// Sign-out sessions (Back-Channel Logout 1.0 §2.1) and clients' logout metadata
+    /// (RP-Initiated Logout 1.0 §3.1); pushed authorization requests (RFC 9126) and clients that
+    /// require them (§6); DPoP key bindings (RFC 9449 §5, §6, §10). Rows stored before it read
+    /// back in no session, bound to no key, with no logout metadata.
+    static let v2 = """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            client_ids TEXT NOT NULL DEFAULT '[]',
+            family_ids TEXT NOT NULL DEFAULT '[]',
+            ended_at REAL,
+            dead_since REAL,
+            CHECK ((ended_at IS NULL) = (dead_since IS NULL))
+        ) STRICT;
+        CREATE INDEX sessions_dead ON sessions (dead_since) WHERE dead_since IS NOT NULL;
+        ALTER TABLE authorization_codes ADD COLUMN session_id TEXT;
+        ALTER TABLE refresh_families ADD COLUMN session_id TEXT;
+        ALTER TABLE device_authorizations ADD COLUMN session_id TEXT;
+        ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE clients ADD COLUMN backchannel_logout_uri TEXT;
+        ALTER TABLE clients ADD COLUMN backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0
+            CHECK (backchannel_logout_session_required IN (0, 1));
+
+        -- Pushed authorization requests: keyed by the SHA-256 of the request_uri, never stored.
+        CREATE TABLE pushed_requests (
+            digest BLOB PRIMARY KEY CHECK (length(digest) = 32),
+            client_id TEXT NOT NULL,
+            -- JSON array of [name, value] pairs in the order pushed.
+            parameters TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pushed', 'used')),
+            used_at REAL,
+            dead_since REAL NOT NULL,
+            CHECK ((state = 'used') = (used_at IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX pushed_requests_dead ON pushed_requests (dead_since);
+        ALTER TABLE clients ADD COLUMN requires_pushed_authorization_requests INTEGER NOT NULL DEFAULT 0
+            CHECK (requires_pushed_authorization_requests IN (0, 1));
+
+        -- DPoP: the JWK SHA-256 thumbprint (RFC 7638) a token, family or code is bound to; no secret.
+        ALTER TABLE access_tokens ADD COLUMN key_thumbprint TEXT;
+        ALTER TABLE refresh_families ADD COLUMN key_thumbprint TEXT;
+        ALTER TABLE authorization_codes ADD COLUMN key_thumbprint TEXT;
+        """
 }
 
 extension SQLiteMigrations {
@@ -189,5 +236,6 @@ extension SQLiteMigrations {
     /// Every migration, in order. Append; never edit one that shipped.
     static let all = [
         Migration(version: 1, name: "v1", sql: v1),
+        Migration(version: 2, name: "v2", sql: v2),
     ]
 }

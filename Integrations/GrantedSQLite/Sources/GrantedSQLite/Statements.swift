@@ -4,6 +4,7 @@ enum Statements {
     static let accessTokens = "access_tokens", codes = "authorization_codes", refreshTokens = "refresh_tokens"
     static let families = "refresh_families", authorizations = "user_authorizations", apiKeys = "api_keys"
     static let devices = "device_authorizations", oneTimeUses = "one_time_uses"
+    static let sessions = "sessions", pushedRequests = "pushed_requests"
 
     private static let token = AccessTokenRow.columns
     private static let code = AuthorizationCodeRow.columns
@@ -11,6 +12,8 @@ enum Statements {
     private static let authorization = UserAuthorizationRow.columns
     private static let keyColumns = APIKeyRow.columns
     private static let device = DeviceAuthorizationRow.columns
+    private static let session = SignInSessionRow.columns
+    private static let pushed = PushedRequestRow.columns
 
     private static func insert(_ table: String, key: String, _ columns: [String]) -> String {
         "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
@@ -87,6 +90,17 @@ enum Statements {
     static let insertOneTimeUse =
         "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
 
+    // Sessions
+    static let sessionByID = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = ?1"
+    static let insertSession = insert(sessions, key: "id", session)
+    static let updateSession = update(sessions, key: "id", session)
+    static let deleteSession = "DELETE FROM \(sessions) WHERE id = ?1"
+
+    // Pushed authorization requests
+    static let insertPushedRequest = insert(pushedRequests, key: "digest", pushed) + " ON CONFLICT DO NOTHING"
+    static let pushedRequestByDigest = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = ?1"
+    static let updatePushedRequest = update(pushedRequests, key: "digest", pushed)
+
     /// Housekeeping, in one transaction, roots' dependants first so each statement can still
     /// find the roots it cascades from: `?1` is the cutoff. Each statement's changes are counted.
     static let purge = [
@@ -115,5 +129,7 @@ enum Statements {
         "DELETE FROM \(apiKeys) WHERE dead_since < ?1",
         "DELETE FROM \(devices) WHERE dead_since < ?1",
         "DELETE FROM \(oneTimeUses) WHERE expires_at < ?1",
+        "DELETE FROM \(sessions) WHERE dead_since < ?1",
+        "DELETE FROM \(pushedRequests) WHERE dead_since < ?1",
     ]
 }

@@ -6,8 +6,9 @@
 //       registration row in one transaction), printing one line after each commit
 //       (`code i`, `redeemed i`, `rotated i`, `client i`). The test kills it with SIGKILL.
 //   granted-sqlite-crash-writer race PATH COUNT
-//       For k in 0..<COUNT: redeems code `race-k` and records one-time use `race-k` once,
-//       printing `code k granted|refused` and `once k true|false`. Two of these race on one file.
+//       For k in 0..<COUNT: redeems code `race-k`, uses pushed request `race-k` (RFC 9126 §4) and
+//       records one-time use `race-k`, printing `code k granted|refused`, `pushed k
+//       granted|refused` and `once k true|false`. Two of these race on one file.
 //
 // Digests are SHA-256 of the names above (`code-i`, `rt-i`, `race-k`); the test derives the same.
 import Foundation
@@ -85,6 +86,8 @@ case "race":
         let digest = Digest256(hashing: "race-\(k)")
         let redemption = try await store.updateCode(at: digest) { $0.redeem(at: epoch) }
         report("code \(k) \(redemption == .granted ? "granted" : "refused")")
+        let use = try await store.updatePushedRequest(at: digest) { $0.use(by: ClientID("crash-client"), at: epoch) }
+        report("pushed \(k) \(use.map { if case .granted = $0 { true } else { false } } == true ? "granted" : "refused")")
         report("once \(k) \(try await store.insertOnce(digest, expiresAt: .distantFuture))")
     }
 default:

@@ -98,26 +98,31 @@ struct CrashTests {
         }
     }
 
-    /// Two processes redeem the same 60 codes and record the same 60 one-time uses at once:
-    /// each code is granted to exactly one, each use recorded by exactly one.
+    /// Two processes redeem the same 60 codes, use the same 60 pushed requests and record the
+    /// same 60 one-time uses at once: each is granted to exactly one.
     @Test("two processes, one file: each single use won exactly once")
     func twoProcesses() async throws {
         let count = 60
         try await TemporaryDatabase.withDirectory { directory in
             let path = directory.appendingPathComponent("race.sqlite").path
             let store = try SQLiteDatabase(path: path).grantStore
-            for k in 0..<count { try await store.insert(Fixtures.code(), at: Digest256(hashing: "race-\(k)")) }
+            for k in 0..<count {
+                try await store.insert(Fixtures.code(), at: Digest256(hashing: "race-\(k)"))
+                try await store.insert(Fixtures.pushedRequest(), at: Digest256(hashing: "race-\(k)"))
+            }
             let children = try (0..<2).map { _ in try ChildProcess(["race", path, String(count)]) }
             let outputs = children.map { $0.lines() }
             for child in children {
                 #expect(child.process.terminationStatus == 0 && child.process.terminationReason == .exit)
             }
             let lines = outputs.flatMap { $0 }
-            #expect(lines.count == 4 * count)
+            #expect(lines.count == 6 * count)
             for k in 0..<count {
                 #expect(lines.filter { $0 == "code \(k) granted" }.count == 1, "code race-\(k)")
                 #expect(lines.filter { $0 == "code \(k) refused" }.count == 1, "code race-\(k)")
                 #expect(lines.filter { $0 == "once \(k) true" }.count == 1, "one-time use race-\(k)")
+                #expect(lines.filter { $0 == "pushed \(k) granted" }.count == 1, "pushed request race-\(k)")
+                #expect(lines.filter { $0 == "pushed \(k) refused" }.count == 1, "pushed request race-\(k)")
             }
         }
     }
@@ -156,6 +161,12 @@ struct CrashTests {
 
 enum Fixtures {
     static let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func pushedRequest() -> PushedRequest {
+        PushedRequest(
+            client: ClientID("crash-client"), parameters: [.init(name: "response_type", value: "code")],
+            issuedAt: epoch, expiresAt: .distantFuture)
+    }
 
     static func code() -> AuthorizationCode {
         AuthorizationCode(

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Granted
-import GrantedSQLite
+@testable import GrantedSQLite
 import GrantedTesting
 import Testing
 
@@ -28,7 +28,7 @@ struct DatabaseTests {
             let path = directory.appendingPathComponent("granted.sqlite").path
             for _ in 0..<3 {
                 let applied = try await SQLiteDatabase(path: path).appliedMigrations()
-                #expect(applied == ["v1"])
+                #expect(applied == ["v1", "v2"])
             }
             let mode: [String] = try await Self.sql(path, "PRAGMA journal_mode")
             #expect(mode == ["wal"])
@@ -44,7 +44,53 @@ struct DatabaseTests {
                 try await group.waitForAll()
             }
             let versions: [Int] = try await Self.sql(path, "SELECT version FROM granted_migrations")
-            #expect(versions == [1])
+            #expect(versions == [1, 2])
+        }
+    }
+
+    /// A file as the first release wrote it (v1 only), with a token, a code and a client in it.
+    @Test("a v1 file with rows in it migrates to v2: its rows read back in no session, bound to no key")
+    func v1FileMigrates() async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE granted_migrations (
+                        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL) STRICT;
+                    INSERT INTO granted_migrations VALUES (1, 'v1', 0);
+                    """)
+                try db.execute(sql: SQLiteMigrations.v1)
+                try db.execute(
+                    sql: """
+                        INSERT INTO access_tokens (digest, client_id, scopes, issued_at, state)
+                        VALUES (?, 'service', 'public', 1700000000, 'active');
+                        INSERT INTO authorization_codes (digest, client_id, scopes, subject, auth_time,
+                            authorization_id, family_id, issued_at, state, state_at, dead_since)
+                        VALUES (?, 'web', 'openid', 'alice', 1700000000, ?, ?, 1700000000, 'issued', 1700000030, 1700000030);
+                        INSERT INTO clients (client_id, name, grant_types, authentication_methods, requires_pkce)
+                        VALUES ('web', 'Web', '["authorization_code"]', '["none"]', 1);
+                        """,
+                    arguments: [
+                        Data(Digest256(hashing: "gat_v1").bytes), Data(Digest256(hashing: "gac_v1").bytes),
+                        Data(repeating: 1, count: 16), Data(repeating: 2, count: 16),
+                    ])
+            }
+            try queue.close()
+
+            let database = try SQLiteDatabase(path: path)
+            #expect(try await database.appliedMigrations() == ["v1", "v2"])
+            let token = try await database.grantStore.accessToken(at: Digest256(hashing: "gat_v1"))?.token
+            #expect(token?.client == ClientID("service"))
+            #expect(token?.keyThumbprint == nil)
+            let code = try await database.grantStore.updateCode(at: Digest256(hashing: "gac_v1")) { $0 }
+            #expect(code?.subject == Subject("alice"))
+            #expect(code?.sessionID == nil && code?.keyThumbprint == nil)
+            let client = try #require(try await database.clientStore.client(ClientID("web")))
+            #expect(client.registeredRequiresPKCE)
+            #expect(!client.requiresPushedAuthorizationRequests)
+            #expect(client.postLogoutRedirectURIs.isEmpty && client.backchannelLogoutURI == nil)
+            #expect(!client.backchannelLogoutSessionRequired)
         }
     }
 

@@ -6,7 +6,7 @@ enum AccessTokenRow {
     /// Every column but the key, in `bind`'s order.
     static let columns = [
         "client_id", "subject", "scopes", "audience", "issued_at", "expires_at", "family_id", "authorization_id",
-        "state", "revoked_at", "dead_since",
+        "state", "revoked_at", "dead_since", "key_thumbprint",
     ]
 
     static func bind(_ token: AccessToken, into binds: inout Binds) {
@@ -20,6 +20,7 @@ enum AccessTokenRow {
         binds.append(uuid: token.authorization?.uuid)
         if case .revoked(let at) = token.state { binds.append(revokedAt: at) } else { binds.append(revokedAt: nil) }
         binds.append(date: token.deadSince)
+        binds.append(text: token.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> AccessToken {
@@ -33,6 +34,7 @@ enum AccessTokenRow {
             family: try read.optionalUUID("family_id").map(FamilyID.init(uuid:)),
             authorization: try read.optionalUUID("authorization_id").map(AuthorizationID.init(uuid:)),
             audience: try read.audience("audience"),
+            keyThumbprint: try read.optionalText("key_thumbprint"),
             state: revokedAt.map { .revoked(at: $0) } ?? .active)
     }
 }

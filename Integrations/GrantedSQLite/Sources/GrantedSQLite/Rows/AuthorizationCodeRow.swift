@@ -8,6 +8,7 @@ enum AuthorizationCodeRow {
     static let columns = [
         "client_id", "redirect_uri", "scopes", "resources", "subject", "auth_time", "nonce", "code_challenge",
         "code_challenge_method", "authorization_id", "family_id", "issued_at", "state", "state_at", "dead_since",
+        "session_id", "key_thumbprint",
     ]
 
     static func bind(_ code: AuthorizationCode, into binds: inout Binds) {
@@ -35,6 +36,8 @@ enum AuthorizationCodeRow {
             binds.append(date: at)
         }
         binds.append(date: code.deadSince)
+        binds.append(text: code.sessionID?.rawValue)
+        binds.append(text: code.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> AuthorizationCode {
@@ -65,6 +68,8 @@ enum AuthorizationCodeRow {
             family: FamilyID(uuid: try read.uuid("family_id")),
             issuedAt: try read.date("issued_at"),
             state: state,
-            resources: try read.audience("resources"))
+            resources: try read.audience("resources"),
+            sessionID: try read.optionalText("session_id").map(SessionID.init(rawValue:)),
+            keyThumbprint: try read.optionalText("key_thumbprint"))
     }
 }

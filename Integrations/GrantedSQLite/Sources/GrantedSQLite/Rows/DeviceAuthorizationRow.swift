@@ -2,13 +2,14 @@ import Foundation
 import Granted
 
 /// `device_authorizations`: one row per device authorization, keyed by `digest` (of the device
-/// code). The approval's five columns are set exactly in `approved` and `redeemed`; `state_at`
+/// code). The approval's five columns are set exactly in `approved` and `redeemed` (and its
+/// `session_id` when it was approved in one); `state_at`
 /// is when it was denied, redeemed or burned.
 enum DeviceAuthorizationRow {
     static let columns = [
         "client_id", "scopes", "resources", "user_code_lookup", "user_code_check", "family_id", "issued_at",
         "expires_at", "interval_seconds", "last_polled_at", "failed_entries", "state", "state_at", "subject",
-        "approved_scopes", "auth_time", "authorization_id", "approved_at", "dead_since",
+        "approved_scopes", "auth_time", "authorization_id", "approved_at", "dead_since", "session_id",
     ]
 
     static func bind(_ device: DeviceAuthorization, into binds: inout Binds) {
@@ -39,6 +40,7 @@ enum DeviceAuthorizationRow {
         binds.append(uuid: approval?.authorization.uuid)
         binds.append(date: approval?.approvedAt)
         binds.append(date: device.deadSince)
+        binds.append(text: approval?.sessionID?.rawValue)
     }
 
     static func decode(_ read: RowReader) throws -> DeviceAuthorization {
@@ -46,7 +48,8 @@ enum DeviceAuthorizationRow {
             DeviceAuthorization.Approval(
                 subject: Subject(try read.text("subject")), scopes: try read.scopes("approved_scopes"),
                 authTime: try read.date("auth_time"), authorization: AuthorizationID(uuid: try read.uuid("authorization_id")),
-                approvedAt: try read.date("approved_at"))
+                approvedAt: try read.date("approved_at"),
+                sessionID: try read.optionalText("session_id").map(SessionID.init(rawValue:)))
         }
         let state: DeviceAuthorization.State
         switch try read.text("state") {

@@ -8,7 +8,7 @@ enum RefreshFamilyRow {
     static let columns = [
         "client_id", "subject", "scopes", "resources", "authorization_id", "auth_time", "created_at", "expires_at",
         "current_digest", "previous_digest", "previous_rotated_at", "previous_retried", "last_used_at",
-        "access_tokens_expire_by", "state", "revoked_at", "dead_since",
+        "access_tokens_expire_by", "state", "revoked_at", "dead_since", "session_id", "key_thumbprint",
     ]
 
     static func bind(_ family: RefreshFamily, into binds: inout Binds) {
@@ -28,6 +28,8 @@ enum RefreshFamilyRow {
         binds.append(date: family.accessTokensExpireBy)
         if case .revoked(let at) = family.state { binds.append(revokedAt: at) } else { binds.append(revokedAt: nil) }
         binds.append(date: family.deadSince)
+        binds.append(text: family.sessionID?.rawValue)
+        binds.append(text: family.keyThumbprint)
     }
 
     static func decode(_ read: RowReader) throws -> RefreshFamily {
@@ -51,6 +53,8 @@ enum RefreshFamilyRow {
             state: revokedAt.map { .revoked(at: $0) } ?? .active,
             previous: previous,
             lastUsedAt: try read.date("last_used_at"),
-            resources: try read.audience("resources"))
+            resources: try read.audience("resources"),
+            sessionID: try read.optionalText("session_id").map(SessionID.init(rawValue:)),
+            keyThumbprint: try read.optionalText("key_thumbprint"))
     }
 }

@@ -7,8 +7,7 @@
 /// sets (audiences, resources, redirect URIs) as sorted JSON arrays of strings; `dead_since` is
 /// the record's `deadSince`, written by the adapter on every change, which housekeeping deletes by.
 enum SQLiteMigrations {
-    /// Every record main had when the adapter was written: grants, clients and registrations,
-    /// device authorizations, one-time uses.
+    /// Grants, clients and registrations, device authorizations, one-time uses.
     static let v1 = """
         CREATE TABLE user_authorizations (
             id BLOB PRIMARY KEY CHECK (length(id) = 16),

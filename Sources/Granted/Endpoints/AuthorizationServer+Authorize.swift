@@ -7,14 +7,7 @@ extension AuthorizationServer {
     public func validate(_ request: OAuthRequest) async -> AuthorizationValidation {
         let parameters: FormParameters
         do {
-            switch request.method {
-            case .get:
-                parameters = try FormParameters(query: request.query, limits: policy.inputLimits)
-            case .post where request.hasFormBody:
-                parameters = try FormParameters(parsing: request.body, limits: policy.inputLimits)
-            default:
-                return userFacing(.invalidRequest("the authorization endpoint accepts GET or a form POST"))
-            }
+            parameters = try FormParameters(queryOrFormPost: request, limits: policy.inputLimits, endpoint: "authorization")
         } catch {
             return userFacing(error)
         }

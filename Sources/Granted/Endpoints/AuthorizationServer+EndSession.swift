@@ -45,16 +45,9 @@ public enum EndSessionDecision: Sendable, Hashable {
 extension AuthorizationServer {
     /// Validates an end-session request, GET query or POST form (RP-Initiated Logout 1.0 §2).
     public func endSession(_ request: OAuthRequest) async -> EndSessionDecision {
-        let parameters: FormParameters
         do {
-            switch request.method {
-            case .get:
-                parameters = try FormParameters(query: request.query, limits: policy.inputLimits)
-            case .post where request.hasFormBody:
-                parameters = try FormParameters(parsing: request.body, limits: policy.inputLimits)
-            default:
-                return .refuse(.invalidRequest("the end-session endpoint accepts GET or a form POST"))
-            }
+            let parameters = try FormParameters(
+                queryOrFormPost: request, limits: policy.inputLimits, endpoint: "end-session")
             return try await endSession(parameters)
         } catch {
             return .refuse(error)

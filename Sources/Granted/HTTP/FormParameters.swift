@@ -51,6 +51,17 @@ public struct FormParameters: Sendable, Hashable {
         self.pairs = try parsed.get()
     }
 
+    /// The parameters of a request the endpoint takes as a GET query or a form POST (OpenID
+    /// Connect Core §3.1.2.1, RP-Initiated Logout 1.0 §2); `endpoint` names it in the error.
+    /// - Throws: `invalidRequest` for another method or body, or what parsing refuses.
+    init(queryOrFormPost request: OAuthRequest, limits: InputLimits, endpoint: String) throws(OAuthError) {
+        switch request.method {
+        case .get: try self.init(query: request.query, limits: limits)
+        case .post where request.hasFormBody: try self.init(parsing: request.body, limits: limits)
+        default: throw .invalidRequest("the \(endpoint) endpoint accepts GET or a form POST")
+        }
+    }
+
     /// The value of a parameter that may appear at most once; nil when absent or empty.
     /// - Throws: `invalidRequest` when it is repeated (RFC 6749 §3.1, §3.2).
     public func single(_ name: String) throws(OAuthError) -> String? {

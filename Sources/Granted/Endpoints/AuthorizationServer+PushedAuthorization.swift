@@ -29,13 +29,17 @@ extension AuthorizationServer {
         if form.contains("request_uri") { throw .invalidRequest("request_uri must not be pushed") }
         var pairs = form.all.filter { !Self.credentialParameters.contains($0.name) }
         if try form.single("client_id") == nil { pairs.append(("client_id", client.id.rawValue)) }
-        let parameters = FormParameters(pairs: pairs)
+        var parameters = FormParameters(pairs: pairs)
         // §2.1: validated as the authorization endpoint would; every error is the client's here.
         switch validate(parameters, client: client, isPushed: true) {
         case .valid: break
         case .redirect(_, let error), .userFacing(let error, _): throw error
         }
         let now = clock.now
+        if let thumbprint = try await pushedRequestKey(request, parameters: parameters, now: now) {
+            pairs.append(("dpop_jkt", thumbprint))
+            parameters = FormParameters(pairs: pairs)
+        }
         let lifetime = policy.pushedRequestLifetime.rounded(.down)
         let requestURI = random.mintSecret(prefix: Policy.requestURIPrefix)
         let pushed = PushedRequest(
@@ -47,6 +51,25 @@ extension AuthorizationServer {
         json.field("expires_in", Int(lifetime))
         // §2.2: 201 Created.
         return .json(json.finish(), status: 201)
+    }
+
+    /// The key a `DPoP` proof at this endpoint binds the code to (RFC 9449 §10.1), when the
+    /// pushed parameters carry no `dpop_jkt` of their own; nil without a proof, or when DPoP is
+    /// off (the header is then ignored, §5) or `dpop_jkt` already names the same key.
+    /// - Throws: `invalidDPoPProof` for a proof that fails §4.3 (its `htu` is this endpoint) or
+    ///   is not of the key `dpop_jkt` names (§10.1: both present must match); `useDPoPNonce` (§8).
+    private func pushedRequestKey(
+        _ request: OAuthRequest, parameters: FormParameters, now: Date
+    ) async throws(OAuthError) -> String? {
+        guard let dpopVerifier,
+            let thumbprint = try await dpopVerifier.verify(
+                request, uri: issuer + paths.pushedAuthorizationRequest, accessToken: nil, now: now)
+        else { return nil }
+        guard let named = try parameters.single("dpop_jkt") else { return thumbprint }
+        guard ConstantTime.equals(Array(named.utf8), Array(thumbprint.utf8)) else {
+            throw .invalidDPoPProof("dpop_jkt is not the thumbprint of the DPoP proof's key")
+        }
+        return nil
     }
 
     /// Uses the pushed request `request_uri` names for `client` (§4), once, and answers its

@@ -52,7 +52,13 @@ extension AuthorizationServer {
         }
         plan.keyThumbprint = boundKey
         plan.bindsRefreshToken = !client.isConfidential  // RFC 9449 §5
-        return try await issuing.issue(plan, now: now).response
+        var response = try await issuing.issue(plan, now: now).response
+        // RFC 9449 §8.2: with nonces required, a successful DPoP response carries the next one, so
+        // the client need not be refused once when the window turns. One HMAC, no store call.
+        if boundKey != nil, policy.dpop.requiresNonce, let dpopVerifier {
+            response.headers.append("DPoP-Nonce", dpopVerifier.nonce(at: now))
+        }
+        return response
     }
 
 }

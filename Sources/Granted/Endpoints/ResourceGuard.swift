@@ -83,6 +83,10 @@ public struct ResourceGuard: Sendable {
     /// a proof's `htu` must be it followed by the request's path (§4.3 step 9). Nil: taken from
     /// `metadata.resource`.
     public var origin: String?
+    /// Refuse bearer tokens (`Authorization: Bearer`, a form body token): only DPoP-bound
+    /// tokens with their proofs pass (RFC 9449 §7.2), listed as `dpop_bound_access_tokens_required`
+    /// (RFC 9728 §2). Ignored while `dpop` is nil.
+    public var requiresDPoP = false
 
     /// A guard that stands alone: a resource server needs the grant store it shares with the
     /// authorization server, a clock and input limits, not an issuer.
@@ -106,6 +110,9 @@ public struct ResourceGuard: Sendable {
     public var metadataResponse: OAuthResponse? {
         guard var document = metadata else { return nil }
         document.bearerMethodsSupported = bearerMethods
+        // RFC 9728 §2: the DPoP members, as this guard accepts proofs.
+        document.dpopSigningAlgorithms = dpop?.algorithms
+        document.dpopBoundAccessTokensRequired = dpop != nil && requiresDPoP
         return document.response
     }
 
@@ -194,6 +201,8 @@ public struct ResourceGuard: Sendable {
             }
             do { token = try Self.bearerToken(header) } catch { throw .refused(error) }
         }
+        // RFC 9449 §7.2: a resource that requires DPoP takes no bearer token, bound or not.
+        if requiresDPoP, dpop != nil { throw .refused(.invalidToken) }
         let grant = try await grant(for: token, now: now)
         // RFC 9449 §7.2: a DPoP-bound token sent as a bearer token is refused.
         guard grant.keyThumbprint == nil else { throw .refused(.invalidToken) }

@@ -15,6 +15,11 @@ public struct ProtectedResourceMetadata: Sendable, Hashable {
     public var resourceName: String?
     /// `resource_documentation` (§2): a page for developers.
     public var resourceDocumentation: String?
+    /// `dpop_signing_alg_values_supported` (§2; RFC 9449 §7.1): the proof algorithms accepted;
+    /// nil when the resource takes no DPoP-bound tokens.
+    public var dpopSigningAlgorithms: [JWSAlgorithm]?
+    /// `dpop_bound_access_tokens_required` (§2): bearer tokens are refused (RFC 9449 §7.2).
+    public var dpopBoundAccessTokensRequired = false
 
     public init(
         resource: ResourceIdentifier, authorizationServers: [String], scopesSupported: ScopeSet? = nil,
@@ -73,6 +78,10 @@ public struct ProtectedResourceMetadata: Sendable, Hashable {
         json.field("jwks_uri", jwksURI)
         json.field("resource_name", resourceName)
         json.field("resource_documentation", resourceDocumentation)
+        if let dpopSigningAlgorithms {
+            json.field("dpop_signing_alg_values_supported", dpopSigningAlgorithms.map(\.rawValue))
+        }
+        if dpopBoundAccessTokensRequired { json.field("dpop_bound_access_tokens_required", true) }
         return json.finish()
     }
 

@@ -7,7 +7,7 @@ extension GrantSimulation {
     typealias Pair = Model.Pair
 
     mutating func randomStep() async {
-        switch index(27) {
+        switch index(28) {
         case 0..<4: await authorize()
         case 4..<7: await approve()
         case 7: await deny()
@@ -22,6 +22,7 @@ extension GrantSimulation {
         case 20: await deviceFlow()
         case 21: await pushedAuthorize()
         case 22, 23: await clientAssertion()
+        case 24: await dpopFlow()
         default: advanceClock()
         }
     }

@@ -6,7 +6,9 @@ import Granted
 /// From one seed it draws a sequence of steps (authorize, approve, deny, exchange, replay,
 /// refresh, revoke, introspect, user revocation, purge, clock jumps, a device authorization
 /// approved and redeemed (RFC 8628), a client authenticating with a JWT assertion whose `jti`
-/// may have been used before (RFC 7523 §3)), some of them racing
+/// may have been used before (RFC 7523 §3), a public client's DPoP-bound code, tokens and
+/// refresh token used with fresh, replayed and foreign proofs and as `Bearer` (RFC 9449; the
+/// proofs' signatures are a stand-in, `SimulatedKeyVerification`)), some of them racing
 /// (two to four exchanges of one code, refreshes of one token, or uses of one assertion, at
 /// once), and drives the
 /// server's public endpoints with `OAuthRequest` values. Every answer is checked against a
@@ -45,6 +47,8 @@ public struct GrantSimulation: Sendable {
     public internal(set) var races = 0
     /// How many assertion steps presented a `jti` the store holds (each must be refused).
     public internal(set) var replayedAssertions = 0
+    /// How many DPoP steps ran (RFC 9449: bound codes, tokens and refresh tokens).
+    public internal(set) var dpopFlows = 0
     /// How many steps ran with a store fault that fired.
     public var faultsFired: Int { store.faultsFired }
 
@@ -86,7 +90,8 @@ public struct GrantSimulation: Sendable {
         server = AuthorizationServer(
             issuer: issuer, policy: policy,
             clients: InMemoryClientStore(clients.map(\.client) + [assertionClient]), store: faulty, clock: clock,
-            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED), serverKey: serverKey)
+            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED), serverKey: serverKey,
+            publicKeyVerification: SimulatedKeyVerification())
     }
 
     /// Runs `steps` random steps, then checks every token the model knows.

@@ -47,6 +47,18 @@ struct BrokenStoreTests {
         #expect(first.expected == "401" || first.expected == "exactly 0 200", "\(first)")
     }
 
+    @Test("a store that drops a family's key thumbprint lets its refresh token work without the key, and the DPoP step says so (RFC 9449 §5)")
+    func unboundFamily() async throws {
+        var caught: [Divergence] = []
+        for seed in 0..<40 as Range<UInt64> {
+            var simulation = GrantSimulation(seed: seed, store: NonAtomicStore(breaking: .familyKey), faultPercent: 0)
+            if let divergence = await simulation.run(steps: 40) { caught.append(divergence) }
+        }
+        let first = try #require(caught.first, "no seed refreshed a bound family without its key")
+        #expect(first.action.hasPrefix("dpop refresh, "), "\(first)")
+        #expect(first.expected == "400 invalid_dpop_proof", "\(first)")
+    }
+
     @Test("the same runs over the atomic store find nothing")
     func atomicControl() async {
         for seed in 0..<40 as Range<UInt64> {
@@ -61,9 +73,10 @@ struct BrokenStoreTests {
 /// tasks run, then writes what the transition made of its copy, so two redemptions can both see
 /// `issued`. `.oneTimeUse`: `insertOnce` checks, lets other tasks run, then inserts, so two uses
 /// of one `jti` can both see it absent. `.expiry`: `insertOnce` treats a digest whose expiry has
-/// passed on `clock` as absent, freeing a `jti` before any purge.
+/// passed on `clock` as absent, freeing a `jti` before any purge. `.familyKey`: `updateFamily`
+/// stores every family without its key thumbprint, unbinding a DPoP-bound refresh token.
 final class NonAtomicStore: GrantStore {
-    enum Broken { case code, oneTimeUse, expiry }
+    enum Broken { case code, oneTimeUse, expiry, familyKey }
     let inner = InMemoryGrantStore()
     let broken: Broken
     let uses = Locked<[Digest256: Date]>([:])
@@ -97,7 +110,14 @@ final class NonAtomicStore: GrantStore {
     }
     func updateFamily<Outcome: Sendable>(
         _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
-    ) async throws -> Outcome { try await inner.updateFamily(id, transition) }
+    ) async throws -> Outcome {
+        guard broken == .familyKey else { return try await inner.updateFamily(id, transition) }
+        return try await inner.updateFamily(id) { family in
+            let outcome = transition(&family)
+            family = family.map(\.unbound)
+            return outcome
+        }
+    }
     func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {
         try await inner.family(id)
     }
@@ -131,7 +151,7 @@ final class NonAtomicStore: GrantStore {
     ) async throws -> Outcome { try await inner.updateSession(id, transition) }
     func insertOnce(_ digest: Digest256, expiresAt: Date) async throws -> Bool {
         switch broken {
-        case .code:
+        case .code, .familyKey:
             return try await inner.insertOnce(digest, expiresAt: expiresAt)
         case .oneTimeUse:
             guard uses.withLock({ $0[digest] == nil }) else { return false }
@@ -157,4 +177,15 @@ final class NonAtomicStore: GrantStore {
     func updatePushedRequest<Outcome: Sendable>(
         at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
     ) async throws -> Outcome? { try await inner.updatePushedRequest(at: digest, transition) }
+}
+
+extension RefreshFamily {
+    /// This family as a store that forgot its key binding returns it.
+    fileprivate var unbound: RefreshFamily {
+        RefreshFamily(
+            id: id, client: client, subject: subject, scopes: scopes, authorization: authorization, authTime: authTime,
+            createdAt: createdAt, expiresAt: expiresAt, current: current, accessTokensExpireBy: accessTokensExpireBy,
+            state: revokedAt.map { .revoked(at: $0) } ?? .active, previous: previous, lastUsedAt: lastUsedAt,
+            resources: resources, sessionID: sessionID)
+    }
 }

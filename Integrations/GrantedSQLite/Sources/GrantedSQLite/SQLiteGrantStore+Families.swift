@@ -27,26 +27,10 @@ extension SQLiteGrantStore {
     public func updateFamily<Outcome: Sendable>(
         _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
     ) async throws -> Outcome {
-        let key = Self.key { $0.append(uuid: id.uuid) }
-        return try await database.write { db in
-            let stored = try Row.fetchOne(db, sql: Statements.familyByID, arguments: key.arguments).map {
-                try RefreshFamilyRow.decode(RowReader(row: $0, table: Statements.families))
-            }
-            var family = stored
-            let outcome = transition(&family)
-            switch (stored, family) {
-            case (_, nil) where stored != nil:
-                try db.execute(sql: Statements.deleteFamily, arguments: key.arguments)
-            case (nil, let family?):
-                try db.execute(
-                    sql: Statements.insertFamily, arguments: Self.binds(key: key, family, RefreshFamilyRow.bind).arguments)
-            case (let stored?, let family?) where stored != family:
-                try db.execute(
-                    sql: Statements.updateFamily, arguments: Self.binds(key: key, family, RefreshFamilyRow.bind).arguments)
-            default: break
-            }
-            return outcome
-        }
+        try await upsert(
+            select: Statements.familyByID, insert: Statements.insertFamily, update: Statements.updateFamily,
+            delete: Statements.deleteFamily, table: Statements.families, key: Self.key { $0.append(uuid: id.uuid) },
+            decode: RefreshFamilyRow.decode, bind: RefreshFamilyRow.bind, transition)
     }
 
     public func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {

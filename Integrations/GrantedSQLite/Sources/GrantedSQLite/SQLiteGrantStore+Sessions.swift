@@ -10,25 +10,9 @@ extension SQLiteGrantStore {
     public func updateSession<Outcome: Sendable>(
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome {
-        let key = Self.key { $0.append(text: id.rawValue) }
-        return try await database.write { db in
-            let stored = try Row.fetchOne(db, sql: Statements.sessionByID, arguments: key.arguments).map {
-                try SignInSessionRow.decode(RowReader(row: $0, table: Statements.sessions))
-            }
-            var session = stored
-            let outcome = transition(&session)
-            switch (stored, session) {
-            case (_, nil) where stored != nil:
-                try db.execute(sql: Statements.deleteSession, arguments: key.arguments)
-            case (nil, let session?):
-                try db.execute(
-                    sql: Statements.insertSession, arguments: Self.binds(key: key, session, SignInSessionRow.bind).arguments)
-            case (let stored?, let session?) where stored != session:
-                try db.execute(
-                    sql: Statements.updateSession, arguments: Self.binds(key: key, session, SignInSessionRow.bind).arguments)
-            default: break
-            }
-            return outcome
-        }
+        try await upsert(
+            select: Statements.sessionByID, insert: Statements.insertSession, update: Statements.updateSession,
+            delete: Statements.deleteSession, table: Statements.sessions, key: Self.key { $0.append(text: id.rawValue) },
+            decode: SignInSessionRow.decode, bind: SignInSessionRow.bind, transition)
     }
 }

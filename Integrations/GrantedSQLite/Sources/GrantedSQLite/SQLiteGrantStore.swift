@@ -46,6 +46,34 @@ public struct SQLiteGrantStore: GrantStore {
         }
     }
 
+    /// Applies `transition` to the record `select` finds (`?1` is `key`), or to its absence, in
+    /// one immediate transaction, and writes what it left: `insert` for a new record, `update`
+    /// for a changed one, `delete` for nil. Of concurrent creators exactly one sees it absent,
+    /// since the others wait for its write lock.
+    func upsert<Record: Equatable & Sendable, Outcome: Sendable>(
+        select: String, insert: String, update: String, delete: String, table: String, key: Binds,
+        decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout Binds) -> Void,
+        _ transition: @Sendable (inout Record?) -> Outcome
+    ) async throws -> Outcome {
+        try await database.write { db in
+            let stored = try Row.fetchOne(db, sql: select, arguments: key.arguments).map {
+                try decode(RowReader(row: $0, table: table))
+            }
+            var record = stored
+            let outcome = transition(&record)
+            switch (stored, record) {
+            case (_?, nil):
+                try db.execute(sql: delete, arguments: key.arguments)
+            case (nil, let record?):
+                try db.execute(sql: insert, arguments: Self.binds(key: key, record, bind).arguments)
+            case (let stored?, let record?) where stored != record:
+                try db.execute(sql: update, arguments: Self.binds(key: key, record, bind).arguments)
+            default: break
+            }
+            return outcome
+        }
+    }
+
     /// Runs one statement for its effect; answers how many rows it changed.
     func execute(_ sql: String, _ binds: Binds) async throws -> Int {
         try await database.write { db in

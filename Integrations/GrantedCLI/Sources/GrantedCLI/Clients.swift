@@ -260,7 +260,7 @@ struct Clients: AsyncParsableCommand {
     static func text(_ value: Any?) -> String {
         switch value {
         case let text as String: text
-        case let list as [Any]: list.map { text($0) }.joined(separator: " ")
+        case let list as [Any]: list.isEmpty ? "-" : list.map { text($0) }.joined(separator: " ")
         case let number as NSNumber: number.stringValue
         case nil: "-"
         case let other?:

@@ -1,5 +1,6 @@
 import Foundation
 import Granted
+import GrantedSQLite
 import GrantedTesting
 import Testing
 
@@ -185,6 +186,38 @@ struct GrantedCLITests {
                     RequestBuilder.clientCredentials(scope: "read", as: .basic(BasicCredentials(clientID: ClientID(id), secret: newSecret))))
             }
             #expect(afterRemoval.status == 401)
+        }
+    }
+
+    @Test("A client the host configured is listed and shown, but rotate-secret and remove refuse it (exit 3)")
+    func configuredClient() async throws {
+        try await Fixture.with(.sqlite) { fixture in
+            #expect(try fixture.granted(["migrate"]).status == 0)
+            try await SQLiteDatabase(path: fixture.location).clientStore.register(
+                Client(id: "configured", name: "From the host's file", grantTypes: [.clientCredentials]))
+            let shown = try fixture.granted(["clients", "show", "configured", "--json"]).object()
+            #expect(shown["client_name"] as? String == "From the host's file")
+            #expect(shown["token_endpoint_auth_method"] as? String == "none")
+            #expect(try fixture.granted(["clients", "list", "--json"]).array().map { $0["client_id"] as? String } == ["configured"])
+            let (_, keyText) = Self.serverKey()
+            let rotate = try fixture.granted(
+                ["clients", "rotate-secret", "configured"], environment: ["GRANTED_SERVER_KEY": keyText])
+            #expect(rotate.status == 3)
+            #expect(try fixture.granted(["clients", "remove", "configured"]).status == 3)
+            #expect(try fixture.granted(["clients", "show", "configured"]).status == 0)
+        }
+    }
+
+    @Test("A server key shorter than 32 bytes, or not base64, is refused (exit 3) and registers nothing")
+    func shortServerKey() async throws {
+        try await Fixture.with(.sqlite) { fixture in
+            #expect(try fixture.granted(["migrate"]).status == 0)
+            for key in [Data(repeating: 7, count: 31).base64EncodedString(), "not base64!"] {
+                let run = try fixture.granted(
+                    ["clients", "add", "-"], environment: ["GRANTED_SERVER_KEY": key], input: #"{"client_name": "x"}"#)
+                #expect(run.status == 3)
+            }
+            #expect(try fixture.granted(["clients", "list", "--json"]).array().isEmpty)
         }
     }
 

@@ -105,9 +105,15 @@ enum StoreLocation {
                     }
                     return names
                 })
+            let connected = Milestone()
             do {
-                return try await withTimeout(.seconds(15)) {
-                    try await storage.run { try await store.guarded(body) }
+                // Connecting and migrating get 15 s; the command itself is bounded by the store's
+                // own per-call timeout, so a long purge is not mistaken for an absent server.
+                return try await withTimeout(.seconds(15), unless: connected) {
+                    try await storage.run {
+                        connected.set()
+                        return try await store.guarded(body)
+                    }
                 }
             } catch let failure as Failure {
                 throw failure
@@ -118,14 +124,25 @@ enum StoreLocation {
     }
 }
 
-/// Runs `body`, failing after `limit`: a database that does not answer is unavailable, not a hang.
+/// Set once, read from any task.
+final class Milestone: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// Runs `body`, failing after `limit` unless `reached` is set by then: a database that does not
+/// answer is unavailable, not a hang.
 func withTimeout<Result: Sendable>(
-    _ limit: Duration, _ body: @escaping @Sendable () async throws -> Result
+    _ limit: Duration, unless reached: Milestone, _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
     try await withThrowingTaskGroup(of: Result?.self) { group in
         group.addTask { try await body() }
         group.addTask {
             try await Task.sleep(for: limit)
+            // Reached in time: wait for the body (this task is cancelled when it ends).
+            while reached.isSet { try await Task.sleep(for: .seconds(3600)) }
             return nil
         }
         defer { group.cancelAll() }

@@ -51,6 +51,9 @@ public final class InMemoryClientStore: ClientRegistry {
             return true
         }
     }
+    public func clientIDs() async throws -> [ClientID] {
+        contents.read { $0.clients.keys.sorted { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) } }
+    }
     public func delete(_ id: ClientID, expecting: Digest256) async throws -> Bool {
         contents.write {
             guard $0.registrations[id]?.accessTokenDigest == expecting else { return false }

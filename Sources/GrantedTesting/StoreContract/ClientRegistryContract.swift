@@ -21,6 +21,7 @@ public enum ClientRegistryContract {
         ("insertRefusesTakenID", { try await insertRefusesTakenID($0) }),
         ("replaceNeedsCurrentToken", { try await replaceNeedsCurrentToken($0) }),
         ("deleteNeedsCurrentToken", { try await deleteNeedsCurrentToken($0) }),
+        ("clientIDsListsEveryClientInByteOrder", { try await clientIDsListsEveryClientInByteOrder($0) }),
         ("concurrentInsertsOneWins", { try await concurrentInsertsOneWins($0) }),
         ("concurrentChangesOneWins", { try await concurrentChangesOneWins($0) }),
     ]
@@ -125,6 +126,23 @@ public enum ClientRegistryContract {
         try expectEqual(try await registry.registration("d"), nil, "the registration is gone")
         try expect(!(try await registry.delete("d", expecting: Digest256(hashing: "grg_d"))), "deleted once")
         try expect(try await registry.insert(registration), "the id may be registered again")
+    }
+
+    /// `clientIDs()` lists every client once, ordered by the ids' UTF-8 bytes (so "B" before "a"
+    /// before "é", whatever a database's own collation would say), and forgets a deleted one.
+    static func clientIDsListsEveryClientInByteOrder(_ make: MakeRegistry) async throws {
+        let registry = try await make()
+        let before = try await registry.clientIDs()
+        let names = ["b", "é", "a", "B", "a-1", "a1", "Z9"]
+        for name in names {
+            try expect(try await registry.insert(try registration(name, token: "grg_\(name)")), "insert \(name)")
+        }
+        let byBytes: (ClientID, ClientID) -> Bool = { $0.rawValue.utf8.lexicographicallyPrecedes($1.rawValue.utf8) }
+        let expected = (before + names.map { ClientID($0) }).sorted(by: byBytes)
+        try expectEqual(try await registry.clientIDs(), expected, "every client, in byte order")
+        try expect(try await registry.delete("a-1", expecting: Digest256(hashing: "grg_a-1")), "delete a-1")
+        try expectEqual(
+            try await registry.clientIDs(), expected.filter { $0 != "a-1" }, "the deleted client is no longer listed")
     }
 
     /// Many inserts under one id at once: exactly one succeeds.

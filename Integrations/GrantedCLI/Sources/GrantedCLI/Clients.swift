@@ -110,7 +110,7 @@ struct Clients: AsyncParsableCommand {
         func run() async throws {
             let rows = try await store.open { store -> SendableBox<[[String: Any]]> in
                 var rows: [[String: Any]] = []
-                for id in try await store.clientIDs() {
+                for id in try await store.clients.clientIDs() {
                     if let registration = try await store.clients.registration(id) {
                         rows.append(Clients.document(registration))
                     } else if let client = try await store.clients.client(id) {

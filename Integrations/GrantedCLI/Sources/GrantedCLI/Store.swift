@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Granted
 import GrantedPostgres
 import GrantedSQLite
@@ -63,14 +62,6 @@ enum StoreLocation {
             }
             let store = OpenStore(
                 clients: database.clientStore, grants: database.grantStore,
-                clientIDs: {
-                    var configuration = Configuration()
-                    configuration.readonly = true
-                    let queue = try DatabaseQueue(path: path, configuration: configuration)
-                    return try await queue.read { db in
-                        try String.fetchAll(db, sql: "SELECT client_id FROM clients ORDER BY client_id")
-                    }.map { ClientID($0) }
-                },
                 migrations: { try await database.appliedMigrations() })
             return try await store.guarded(body)
         case .postgres(let url):
@@ -85,17 +76,9 @@ enum StoreLocation {
                 throw Failure.usage("cannot use the PostgreSQL URL: \(error)")
             }
             let migrationsTable = storage.schema.name + ".schema_migrations"
-            let clientsTable = storage.schema.name + ".clients"
             let client = storage.client
             let store = OpenStore(
                 clients: storage.clients, grants: storage.grants,
-                clientIDs: {
-                    var ids: [ClientID] = []
-                    let rows = try await client.query(
-                        "SELECT client_id FROM \(unescaped: clientsTable) ORDER BY client_id", logger: logger)
-                    for try await id in rows.decode(String.self) { ids.append(ClientID(id)) }
-                    return ids
-                },
                 migrations: {
                     var names: [String] = []
                     let rows = try await client.query(
@@ -153,12 +136,10 @@ func withTimeout<Result: Sendable>(
     }
 }
 
-/// An open store: the seams Granted reads and writes, and the two listings the seams lack.
+/// An open store: the seams Granted reads and writes, and the migrations the store has applied.
 struct OpenStore: Sendable {
     let clients: any ClientRegistry
     let grants: any GrantStore
-    /// Every client's id, registered or configured, in order.
-    let clientIDs: @Sendable () async throws -> [ClientID]
     /// The migrations the store has applied, oldest first.
     let migrations: @Sendable () async throws -> [String]
 

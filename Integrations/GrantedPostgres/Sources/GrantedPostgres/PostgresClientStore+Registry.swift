@@ -37,6 +37,19 @@ extension PostgresClientStore: ClientRegistry {
         }
     }
 
+    /// Ordered under the "C" collation, the UTF-8 bytes, whatever the database's own collation.
+    public func clientIDs() async throws -> [ClientID] {
+        let (client, logger, table) = (client, logger, table)
+        return try await withTimeout(timeout) {
+            var ids: [ClientID] = []
+            let rows = try await client.query(
+                PostgresQuery(unsafeSQL: "SELECT client_id FROM \(table) ORDER BY client_id COLLATE \"C\""),
+                logger: logger)
+            for try await id in rows.decode(String.self) { ids.append(ClientID(id)) }
+            return ids
+        }
+    }
+
     public func registration(_ id: ClientID) async throws -> RegisteredClient? {
         let query = PostgresQuery(
             unsafeSQL: """

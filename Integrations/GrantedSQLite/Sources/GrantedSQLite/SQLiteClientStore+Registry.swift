@@ -23,6 +23,13 @@ extension SQLiteClientStore: ClientRegistry {
         }
     }
 
+    /// Ordered by SQLite's BINARY collation: the UTF-8 bytes, as the protocol asks.
+    public func clientIDs() async throws -> [ClientID] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: "SELECT client_id FROM \(Self.table) ORDER BY client_id").map { ClientID($0) }
+        }
+    }
+
     public func registration(_ id: ClientID) async throws -> RegisteredClient? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
         return try await database.read { db in

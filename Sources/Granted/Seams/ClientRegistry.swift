@@ -36,6 +36,9 @@ public protocol ClientRegistry: ClientStore {
     /// Removes the client and its registration when its access token digest is `expecting`.
     /// - Returns: false, changing nothing, otherwise.
     func delete(_ id: ClientID, expecting: Digest256) async throws -> Bool
+    /// Adds or replaces a client the host configured (one without a dynamic registration): a
+    /// registration under its id is dropped with the old client.
+    func register(_ client: Client) async throws
     /// Every client's id, registered or configured, in ascending order of the raw value's UTF-8
     /// bytes: what an operator lists (`granted clients list`). Not on any request path.
     func clientIDs() async throws -> [ClientID]

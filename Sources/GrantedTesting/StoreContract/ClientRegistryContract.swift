@@ -22,6 +22,7 @@ public enum ClientRegistryContract {
         ("replaceNeedsCurrentToken", { try await replaceNeedsCurrentToken($0) }),
         ("deleteNeedsCurrentToken", { try await deleteNeedsCurrentToken($0) }),
         ("clientIDsListsEveryClientInByteOrder", { try await clientIDsListsEveryClientInByteOrder($0) }),
+        ("configuredClientReplacesRegistration", { try await configuredClientReplacesRegistration($0) }),
         ("concurrentInsertsOneWins", { try await concurrentInsertsOneWins($0) }),
         ("concurrentChangesOneWins", { try await concurrentChangesOneWins($0) }),
     ]
@@ -143,6 +144,33 @@ public enum ClientRegistryContract {
         try expect(try await registry.delete("a-1", expecting: Digest256(hashing: "grg_a-1")), "delete a-1")
         try expectEqual(
             try await registry.clientIDs(), expected.filter { $0 != "a-1" }, "the deleted client is no longer listed")
+    }
+
+    /// `register` writes a configured client: it reads back with no registration, a second
+    /// `register` replaces it, and over a registered id it drops the registration, so the old
+    /// registration access token no longer changes anything.
+    static func configuredClientReplacesRegistration(_ make: MakeRegistry) async throws {
+        let registry = try await make()
+        let configured = try registration("cfg", everyMember).client
+        try await registry.register(configured)
+        try expectEqual(try await registry.client("cfg"), configured, "the configured client read back")
+        try expectEqual(try await registry.registration("cfg"), nil, "a configured client has no registration")
+        var renamed = configured
+        renamed.name = "Renamed"
+        try await registry.register(renamed)
+        try expectEqual(try await registry.client("cfg"), renamed, "register replaces")
+        try expect(!(try await registry.insert(try registration("cfg"))), "insert refuses a configured client's id")
+
+        let registered = try registration("reg", token: "grg_reg")
+        try expect(try await registry.insert(registered), "insert")
+        var configuredOver = registered.client
+        configuredOver.name = "Configured now"
+        try await registry.register(configuredOver)
+        try expectEqual(try await registry.client("reg"), configuredOver, "the configured client replaced it")
+        try expectEqual(try await registry.registration("reg"), nil, "its registration is gone")
+        try expect(
+            !(try await registry.delete("reg", expecting: Digest256(hashing: "grg_reg"))),
+            "the old registration access token deletes nothing")
     }
 
     /// Many inserts under one id at once: exactly one succeeds.

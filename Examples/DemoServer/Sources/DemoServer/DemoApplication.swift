@@ -17,13 +17,25 @@ public struct Demo: Sendable {
     public init(_ configuration: DemoConfiguration) async throws {
         let fixtures = configuration.fixtures
         // A client_id that is an https URL names its own metadata document, fetched and cached.
+        let registered: any ClientStore
+        if let durable = configuration.clients {
+            // The fixtures' clients are configured clients of the database; what /register or
+            // `granted clients add` wrote stays beside them.
+            for id in try await fixtures.clients.clientIDs() {
+                if let client = fixtures.clients.lookup(id) { try await durable.register(client) }
+            }
+            registered = durable
+        } else {
+            registered = fixtures.clients
+        }
         let clients: any ClientStore = configuration.clientMetadataDocuments.map {
-            MetadataDocumentClients(registered: fixtures.clients, source: $0, clock: configuration.clock)
-        } ?? fixtures.clients
+            MetadataDocumentClients(registered: registered, source: $0, clock: configuration.clock)
+        } ?? registered
         let server = AuthorizationServer(
             issuer: configuration.issuer, policy: try configuration.policy(), clients: clients,
-            store: configuration.store, clock: configuration.clock, random: configuration.random, claims: fixtures.users,
-            signingKeys: try SigningKeys(active: configuration.signer),
+            store: configuration.store, clock: configuration.clock, random: configuration.random,
+            claims: fixtures.users, signingKeys: try SigningKeys(active: configuration.signer),
+            serverKey: configuration.serverKey,
             // private_key_jwt (RFC 7523 §2.2): clients' registered keys checked with swift-crypto.
             publicKeyVerification: CryptoKeyVerification())
         for user in fixtures.users.all {

@@ -19,6 +19,13 @@ public struct DemoConfiguration: Sendable {
     public var signer: any Signer
     /// Where grants live: in memory by default, or a database every demo process shares.
     public var store: any GrantStore = InMemoryGrantStore()
+    /// Where clients live beside the grants, when that is a database: the fixtures' clients are
+    /// written into it when the demo starts, and clients registered through `/register`
+    /// or `granted clients add` are read from it. Nil: the fixtures' clients, in memory.
+    public var clients: (any ClientRegistry)?
+    /// Derives registered clients' secrets and keys user codes and DPoP nonces: a database that
+    /// outlives the process needs the same key at every start (`--server-key-file`).
+    public var serverKey = ServerKey()
     public var clock: any WallClock = SystemClock()
     public var random: any RandomSource = SystemRandom()
     /// Largest request body read, on every route (413 beyond).

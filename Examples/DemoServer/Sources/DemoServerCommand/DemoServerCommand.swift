@@ -51,6 +51,9 @@ struct DemoServerCommand: AsyncParsableCommand {
     @Option(help: "Where grants live: memory (default), a postgres:// URL that several demo servers share, or sqlite:PATH, a file that keeps them across restarts.")
     var storage = "memory"
 
+    @Option(help: "File holding the server key, base64 of at least 32 bytes (default: $GRANTED_SERVER_KEY, else a new key at every start). Clients registered in a sqlite: or postgres:// store need the same key at every start, and the one `granted` was given.")
+    var serverKeyFile: String?
+
     @Flag(help: "Accept https client_id URLs: fetch the client's metadata document (draft-ietf-oauth-client-id-metadata-document).")
     var clientMetadataDocuments = false
 
@@ -108,16 +111,20 @@ struct DemoServerCommand: AsyncParsableCommand {
             }
             try await app.runService()
         }
+        if let key = try Self.serverKey(file: serverKeyFile) { configuration.serverKey = key }
         if storage == "memory" {
             try await serve(configuration)
         } else if let sqlitePath {
             // Opening the file applies the migrations it lacks.
-            configuration.store = try SQLiteDatabase(path: sqlitePath).grantStore
+            let database = try SQLiteDatabase(path: sqlitePath)
+            configuration.store = database.grantStore
+            configuration.clients = database.clientStore
             try await serve(configuration)
         } else {
             // The pool starts and the migrations run first; the pool closes after the server.
             let postgres = try PostgresStorage(url: storage, logger: logger)
             configuration.store = postgres.grants
+            configuration.clients = postgres.clients
             let shared = configuration
             try await postgres.run { try await serve(shared) }
         }
@@ -126,6 +133,29 @@ struct DemoServerCommand: AsyncParsableCommand {
     /// The file of `--storage sqlite:PATH`; nil for any other storage.
     private var sqlitePath: String? {
         storage.hasPrefix("sqlite:") ? String(storage.dropFirst("sqlite:".count)) : nil
+    }
+
+    /// `--server-key-file`, else `$GRANTED_SERVER_KEY`: base64 or base64url of at least 32 bytes
+    /// (as `granted` reads it); nil when neither is given.
+    private static func serverKey(file: String?) throws -> ServerKey? {
+        let text: String
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read the server key file \(file)")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        } else if let value = ProcessInfo.processInfo.environment["GRANTED_SERVER_KEY"], !value.isEmpty {
+            text = value
+        } else {
+            return nil
+        }
+        var base64 = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let bytes = Data(base64Encoded: base64), let key = try? ServerKey(bytes: Array(bytes)) else {
+            throw ValidationError("the server key must be base64 of at least 32 bytes")
+        }
+        return key
     }
 
     private static func environmentPort() throws -> Int? {

@@ -6,24 +6,66 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// `--storage sqlite:PATH`: the demo's grants in one file (Integrations/GrantedSQLite), so a
-/// restart keeps a signed-in user's tokens working.
+/// `--storage sqlite:PATH`: the demo's clients and grants in one file
+/// (Integrations/GrantedSQLite), so a restart keeps a signed-in user's tokens and a registered
+/// client working.
 @Suite("demo on SQLite")
 struct SQLiteStorageTests {
-    /// A demo whose grants live in the file at `path` (nil: in memory), as `demo-server` builds it.
-    static func application(path: String?) async throws -> some ApplicationProtocol {
+    /// The `--server-key-file` every start of these tests shares.
+    static let serverKey = try! ServerKey(bytes: Array(repeating: 7, count: 32))
+
+    /// A demo whose clients and grants live in the file at `path` (nil: in memory), as
+    /// `demo-server` builds it.
+    static func application(path: String?, serverKey: ServerKey = serverKey) async throws -> some ApplicationProtocol {
         var configuration = try DemoHarness.configuration()
-        if let path { configuration.store = try SQLiteDatabase(path: path).grantStore }
+        configuration.serverKey = serverKey
+        if let path {
+            let database = try SQLiteDatabase(path: path)
+            configuration.store = database.grantStore
+            configuration.clients = database.clientStore
+        }
         return try await Demo(configuration).application(host: "127.0.0.1", port: 0, logger: DemoHarness.quietLogger)
+    }
+
+    static func temporaryFile() throws -> (directory: URL, path: String) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("granted-demo-" + String(UInt64.random(in: .min ... .max), radix: 16))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (directory, directory.appendingPathComponent("demo.sqlite").path)
+    }
+
+    @Test("a client registered through /register is still there after a restart: its secret works under the same server key, not under another")
+    func registeredClientSurvivesRestart() async throws {
+        let (directory, path) = try Self.temporaryFile()
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let (id, secret) = try await Self.application(path: path).test(.router) { http in
+            let client = Client(http)
+            let body = #"{"grant_types":["client_credentials"],"scope":"public message.send","client_name":"Survivor"}"#
+            let response = try await client.request(
+                .post, "/register", headers: [.contentType: "application/json"], body: Array(body.utf8))
+            #expect(response.status == .created, "\(response.text)")
+            return (try response.string("client_id"), try response.string("client_secret"))
+        }
+        let form = [("grant_type", "client_credentials"), ("scope", "public")]
+        try await Self.application(path: path).test(.router) { http in
+            let client = Client(http)
+            let response = try await client.token(form, basic: (id, secret))
+            #expect(response.status == .ok, "\(response.text)")
+            // The fixtures' clients are there too, written again at every start.
+            #expect(try await client.token(form, basic: ("demo-service", "demo-service-secret")).status == .ok)
+        }
+        // Another server key derives another secret: the stored salt alone gives nothing.
+        let otherKey = try ServerKey(bytes: Array(repeating: 9, count: 32))
+        try await Self.application(path: path, serverKey: otherKey).test(.router) { http in
+            #expect(try await Client(http).token(form, basic: (id, secret)).status == .unauthorized)
+        }
     }
 
     @Test("after a restart on the same file, the access token works, the refresh token refreshes, a revocation holds")
     func restart() async throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("granted-demo-" + String(UInt64.random(in: .min ... .max), radix: 16))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (directory, path) = try Self.temporaryFile()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("demo.sqlite").path
 
         let tokens = try await Self.application(path: path).test(.router) { http in try await Client(http).webTokens() }
         let refresh = try #require(tokens.refresh)

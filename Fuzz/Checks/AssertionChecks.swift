@@ -9,7 +9,9 @@ import Foundation
 ///
 /// The first byte picks what the rest is: 0, the whole `client_assertion`; 1, the claims JSON,
 /// MACed under the client's real secret (so the claim checks are what the fuzzer explores); 2,
-/// the header JSON over valid claims, MACed under the real secret (the algorithm checks).
+/// the header JSON over valid claims, MACed under the real secret (the algorithm checks). Its
+/// sixth bit picks the audience rule: clear, the default `.issuerOrEndpoint` (RFC 7523 §3); set,
+/// `.issuerOnly` (RFC 10070), the issuer as the sole `aud`.
 enum AssertionChecks {
     static let client: ClientID = "jwt-client"
     static let keyClient: ClientID = "key-client"
@@ -20,15 +22,17 @@ enum AssertionChecks {
     /// A server per input, with a fresh store: a static one would keep the client's JWK alive
     /// until exit, where LeakSanitizer reports its arrays as leaked (Swift keeps them behind enum
     /// payload pointers whose spare bits it does not recognise).
-    static func makeServer() -> AuthorizationServer {
+    static func makeServer(audience: ClientAssertionAudience = .issuerOrEndpoint) -> AuthorizationServer {
         let keys = JWKSet(keys: [JWK(.ec(curve: .p256, x: Array(repeating: 1, count: 32), y: Array(repeating: 2, count: 32)))])
         let clients = InMemoryClientStore([
             Client(id: client, authentication: .clientSecret(issued.stored, methods: .jwt), grantTypes: [.clientCredentials]),
             // No PublicKeyVerification: nothing may ever authenticate this one.
             Client(id: keyClient, authentication: .privateKeyJWT(.jwks(keys)), grantTypes: [.clientCredentials]),
         ])
+        var policy = Policy()
+        policy.clientAssertionAudience = audience
         return AuthorizationServer(
-            issuer: issuer, clients: clients, clock: FixedClock(now: start), serverKey: serverKey)
+            issuer: issuer, policy: policy, clients: clients, clock: FixedClock(now: start), serverKey: serverKey)
     }
 
     /// How many inputs were accepted, so a test can see the accepting branch is reached.
@@ -38,12 +42,14 @@ enum AssertionChecks {
     static func check(_ bytes: [UInt8]) async throws {
         guard let mode = bytes.first else { return }
         let rest = Array(bytes.dropFirst())
+        let audience: ClientAssertionAudience = mode & 0x20 == 0 ? .issuerOrEndpoint : .issuerOnly
         let assertion: String
         switch mode % 3 {
         case 0: assertion = String(decoding: rest, as: UTF8.self)
         case 1: assertion = try signed(header: Array(#"{"alg":"HS256"}"#.utf8), payload: rest)
         default:
-            let claims = #"{"iss":"jwt-client","sub":"jwt-client","aud":"https://as.example/token","exp":1700000060,"jti":"\#(SHA256.hash(bytes).hex)"}"#
+            let aud = audience == .issuerOnly ? issuer : issuer + "/token"
+            let claims = #"{"iss":"jwt-client","sub":"jwt-client","aud":"\#(aud)","exp":1700000060,"jti":"\#(SHA256.hash(bytes).hex)"}"#
             assertion = try signed(header: rest, payload: Array(claims.utf8))
         }
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -54,20 +60,20 @@ enum AssertionChecks {
         let request = OAuthRequest(
             method: .post, path: "/token", headers: ["Content-Type": "application/x-www-form-urlencoded"],
             body: Array(body.utf8))
-        let server = makeServer()
+        let server = makeServer(audience: audience)
         let response = await server.token(request)
         guard response.status == 200 else {
             if response.status != 500 { try requireWellFormedError(response) }
             return
         }
         accepted.withLock { $0 += 1 }
-        try requireAcceptable(assertion)
+        try requireAcceptable(assertion, audience: audience)
         let again = await server.token(request)
         try require(again.status == 401, "an accepted assertion worked twice: \(assertion.prefix(200))")
     }
 
     /// The checks, re-done independently of the endpoint on an assertion it accepted.
-    static func requireAcceptable(_ assertion: String) throws {
+    static func requireAcceptable(_ assertion: String, audience: ClientAssertionAudience = .issuerOrEndpoint) throws {
         guard let parsed = JWS.parse(assertion), let claims = JWTClaims(json: parsed.payload) else {
             throw FuzzFailure("accepted but unparseable: \(assertion.prefix(200))")
         }
@@ -77,8 +83,15 @@ enum AssertionChecks {
             HMACSHA256(key: secret).authenticationCode(for: parsed.signingInput).bytes == parsed.signature,
             "accepted without the client's MAC")
         try require(claims.issuer == client.rawValue && claims.subject == client.rawValue, "accepted iss/sub")
-        try require(
-            claims.audience.contains(issuer) || claims.audience.contains(issuer + "/token"), "accepted aud \(claims.audience)")
+        switch audience {
+        case .issuerOrEndpoint:
+            try require(
+                claims.audience.contains(issuer) || claims.audience.contains(issuer + "/token")
+                    || claims.audience.contains(issuer + "/par"),
+                "accepted aud \(claims.audience)")
+        case .issuerOnly:
+            try require(claims.audience == [issuer], "accepted aud \(claims.audience) as the sole issuer")
+        }
         let now = start.timeIntervalSince1970
         guard let exp = claims.expiresAt?.timeIntervalSince1970 else { throw FuzzFailure("accepted without exp") }
         try require(exp > now - 30 && exp <= now + 3600 + 30, "accepted exp \(exp)")

@@ -102,6 +102,10 @@ public struct Policy: Sendable {
     /// The longest an assertion may live, from now and from its `iat`: its `jti` is kept that
     /// long (§3 item 7), so this bounds the store.
     public var clientAssertionMaximumLifetime: TimeInterval = 3600
+    /// What an assertion's `aud` must be: by default the issuer or an endpoint URL (RFC 7523 §3
+    /// item 3, RFC 9126 §2), which clients written before RFC 10070 send; `.issuerOnly` applies
+    /// RFC 10070, the issuer identifier as the sole value, at every endpoint.
+    public var clientAssertionAudience: ClientAssertionAudience = .issuerOrEndpoint
 
     // MARK: DPoP (RFC 9449)
     /// How DPoP proofs are checked, at the token endpoint and the guards this server builds. DPoP

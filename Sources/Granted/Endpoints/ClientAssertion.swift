@@ -39,16 +39,17 @@ struct ClientAssertion: Sendable {
         verifiers.contains { $0.algorithm == algorithm && $0.verify(jws.signature, for: jws.signingInput) }
     }
 
-    /// The claim checks of RFC 7523 §3 items 3-7 and Core §9, at `now`: `aud` names one of
-    /// `audiences`; `exp` present, after `now - leeway`, and at most `maximumLifetime` (plus the
+    /// The claim checks of RFC 7523 §3 items 3-7 and Core §9, at `now`: `aud` names this server
+    /// as `audience` says, given its `issuer` and the `endpoints` that rule may accept; `exp` present, after `now - leeway`, and at most `maximumLifetime` (plus the
     /// leeway) after `now` and after `iat`; `nbf` and `iat` not after `now + leeway`; a `jti`.
     /// - Throws: `invalidClient` (RFC 7521 §4.2.1).
     func checkClaims(
-        now: Date, audiences: [String], leeway: TimeInterval, maximumLifetime: TimeInterval
+        now: Date, audience: ClientAssertionAudience, issuer: String, endpoints: [String],
+        leeway: TimeInterval, maximumLifetime: TimeInterval
     ) throws(OAuthError) {
         let leeway = leeway.isFinite ? max(0, leeway) : 0
         let now = now.timeIntervalSince1970
-        guard claims.audience.contains(where: audiences.contains),
+        guard audience.accepts(claims.audience, issuer: issuer, endpoints: endpoints),
             let expiresAt = claims.expiresAt?.timeIntervalSince1970,
             expiresAt > now - leeway,
             expiresAt - now <= maximumLifetime + leeway,

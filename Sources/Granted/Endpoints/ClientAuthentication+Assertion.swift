@@ -17,7 +17,8 @@ extension AuthorizationServer {
         let verifiers = try await assertionVerifiers(for: client, assertion)
         guard assertion.isSigned(byOneOf: verifiers) else { throw .invalidClient(basicChallenge: false) }
         try assertion.checkClaims(
-            now: now, audiences: assertionAudiences, leeway: policy.clientAssertionLeeway,
+            now: now, audience: policy.clientAssertionAudience, issuer: issuer,
+            endpoints: assertionEndpointAudiences, leeway: policy.clientAssertionLeeway,
             maximumLifetime: policy.clientAssertionMaximumLifetime)
         let digest = assertion.replayDigest
         let expiry = assertion.replayExpiry(leeway: policy.clientAssertionLeeway)
@@ -27,9 +28,10 @@ extension AuthorizationServer {
         return client
     }
 
-    /// What `aud` may name (RFC 7523 §3 item 3; Core §9): the token endpoint URL or the issuer;
-    /// and the pushed authorization request endpoint URL, which RFC 9126 §2 says MUST be accepted.
-    var assertionAudiences: [String] { [issuer + paths.token, issuer, issuer + paths.pushedAuthorizationRequest] }
+    /// The endpoint URLs `aud` may name besides the issuer under `.issuerOrEndpoint` (RFC 7523 §3
+    /// item 3; Core §9): the token endpoint URL; and the pushed authorization request endpoint
+    /// URL, which RFC 9126 §2 says MUST be accepted. `.issuerOnly` (RFC 10070) accepts neither.
+    var assertionEndpointAudiences: [String] { [issuer + paths.token, issuer + paths.pushedAuthorizationRequest] }
 
     /// The verifiers the assertion may be checked with, each pinned to its `alg` (RFC 8725 §2.1,
     /// §3.1): HS256 under the derived secret for `client_secret_jwt`; for `private_key_jwt` an

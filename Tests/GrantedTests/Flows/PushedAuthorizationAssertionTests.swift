@@ -13,7 +13,9 @@ struct PushedAuthorizationAssertionTests {
     static let parEndpoint = AssertionFixtures.issuer + "/par"
 
     /// `AssertionFixtures`' two kinds of assertion client, allowed the code grant.
-    static func server(clock: ManualClock = ManualClock(AssertionFixtures.start)) -> AuthorizationServer {
+    static func server(
+        clock: ManualClock = ManualClock(AssertionFixtures.start), policy: Policy = Policy()
+    ) -> AuthorizationServer {
         let clients = AssertionFixtures.clients()
         for id in [AssertionFixtures.secretClient, AssertionFixtures.keyClient] {
             guard var client = clients.lookup(id) else { continue }
@@ -22,7 +24,7 @@ struct PushedAuthorizationAssertionTests {
             clients.register(client)
         }
         return AuthorizationServer(
-            issuer: AssertionFixtures.issuer, clients: clients, store: InMemoryGrantStore(), clock: clock,
+            issuer: AssertionFixtures.issuer, policy: policy, clients: clients, store: InMemoryGrantStore(), clock: clock,
             serverKey: AssertionFixtures.serverKey, publicKeyVerification: StandInKeyVerification())
     }
 
@@ -62,6 +64,22 @@ struct PushedAuthorizationAssertionTests {
         claims.audience = [audience]
         let server = Self.server()
         let response = await Self.push(server, client: client, assertion: AssertionFixtures.sign(claims, try Self.signer(for: client)))
+        #expect(response.status == (accepted ? 201 : 401), "\(audience): \(response.bodyText)")
+        #expect(response.errorCode == (accepted ? nil : "invalid_client"))
+    }
+
+    @Test(
+        "under .issuerOnly a push takes the issuer alone: RFC 10070 replaces §2's MUST accept the endpoint URLs",
+        arguments: clients, audiences.indices)
+    func issuerOnly(client: ClientID, index: Int) async throws {
+        let audience = Self.audiences[index].audience
+        var policy = Policy()
+        policy.clientAssertionAudience = .issuerOnly
+        var claims = AssertionFixtures.claims(client)
+        claims.audience = [audience]
+        let server = Self.server(policy: policy)
+        let response = await Self.push(server, client: client, assertion: AssertionFixtures.sign(claims, try Self.signer(for: client)))
+        let accepted = audience == AssertionFixtures.issuer
         #expect(response.status == (accepted ? 201 : 401), "\(audience): \(response.bodyText)")
         #expect(response.errorCode == (accepted ? nil : "invalid_client"))
     }

@@ -9,7 +9,8 @@
 Reads the JSON lines ({"kind": "scaling", "size": ..., "path": ...}) from the files named, or
 from stdin; every other line (the human table, the header) is skipped. Writes one PNG
 (default Benchmarks/scaling.png) with three panels against live tokens on a log axis:
-throughput per path, p50/p99/p99.9 latency per path, and resident bytes per live token.
+throughput per path, p99 (and p50) latency per path, and resident bytes per live token; p99.9
+is in the --markdown table.
 --markdown also prints the figures as a Markdown table for BENCHMARKS.md.
 """
 
@@ -43,7 +44,8 @@ def read_rows(sources: list[str]) -> list[dict]:
             continue
         if row.get("kind") == "scaling":
             rows[(row["size"], row["path"])] = row
-    return [rows[key] for key in sorted(rows)]
+    order = {path: i for i, path in enumerate(PATHS)}
+    return [rows[key] for key in sorted(rows, key=lambda k: (k[0], order.get(k[1], len(PATHS)), k[1]))]
 
 
 def label(size: int) -> str:
@@ -83,9 +85,8 @@ def plot(rows: list[dict], output: Path, title: str) -> None:
         xs = [r["size"] for r in mine]
         color = COLORS.get(path)
         throughput.plot(xs, [r["ops_per_s"] for r in mine], "o-", color=color, label=path)
-        latency.plot(xs, [r["p99_ns"] / 1000 for r in mine], "o-", color=color, label=f"{path} p99")
-        latency.plot(xs, [r["p50_ns"] / 1000 for r in mine], ":", color=color, label=f"{path} p50")
-        latency.plot(xs, [r["p999_ns"] / 1000 for r in mine], "--", color=color, alpha=0.6, label=f"{path} p99.9")
+        latency.plot(xs, [r["p99_ns"] / 1000 for r in mine], "o-", color=color, label=path)
+        latency.plot(xs, [r["p50_ns"] / 1000 for r in mine], "s:", color=color, markersize=3)
     # Bytes per token belong to the size, not the path: one line.
     per_size = {r["size"]: r["bytes_per_token"] for r in rows}
     memory.plot(sizes, [per_size[s] for s in sizes], "o-", color="tab:purple")
@@ -94,7 +95,7 @@ def plot(rows: list[dict], output: Path, title: str) -> None:
 
     for axes, ylabel, heading in [
         (throughput, "operations per second (one caller)", "Throughput"),
-        (latency, "latency per operation, µs (log)", "Latency: p50 dotted, p99 solid, p99.9 dashed"),
+        (latency, "latency per operation, µs (log)", "Latency: p99 solid, p50 dotted"),
         (memory, "resident bytes per live token", "Memory per live token (prefill)"),
     ]:
         axes.set_xscale("log")
@@ -108,7 +109,7 @@ def plot(rows: list[dict], output: Path, title: str) -> None:
     memory.set_ylim(bottom=0)
     latency.set_yscale("log")
     throughput.legend()
-    latency.legend(fontsize="x-small", ncol=2)
+    latency.legend()
     figure.suptitle(title)
     figure.savefig(output, dpi=110)
 

@@ -6,7 +6,9 @@ struct LatencySummary: Sendable, Equatable {
     let p50: UInt64
     let p99: UInt64
     let p999: UInt64
+}
 
+extension LatencySummary {
     /// Sorts `nanos` in place (it is the caller's preallocated buffer) and reads the percentiles.
     init(sorting nanos: inout [UInt64]) {
         nanos.sort()
@@ -17,11 +19,12 @@ struct LatencySummary: Sendable, Equatable {
     }
 
     /// The nearest-rank percentile: the smallest sample with at least `percent`% of all samples
-    /// at or below it (the `⌈p·n⌉`th smallest). 0 for no samples.
+    /// at or below it (the `⌈p·n⌉`th smallest). `percent` counts in tenths (99.9); 0 for no samples.
     static func percentile(_ percent: Double, ofSorted sorted: [UInt64]) -> UInt64 {
         guard !sorted.isEmpty else { return 0 }
-        // A hair below the product so 99.9% of 1,000 is rank 999, not 1,000 from 999.0000000001.
-        let rank = Int((percent / 100 * Double(sorted.count) - 1e-9).rounded(.up))
+        // In whole permille, so 99.9% of 1,000 is rank 999 exactly, with no rounding of a product.
+        let permille = Int((percent * 10).rounded())
+        let rank = (permille * sorted.count + 999) / 1_000
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 }

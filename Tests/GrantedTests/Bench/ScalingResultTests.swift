@@ -34,11 +34,11 @@ struct ScalingResultTests {
         var random = SplitMix64(state: seed)
         let n = Int.random(in: 1...500, using: &random)
         let samples = (0..<n).map { _ in UInt64.random(in: 0...50, using: &random) }.sorted()
-        for percent in [50.0, 90.0, 99.0, 99.9, 100.0] {
-            let value = LatencySummary.percentile(percent, ofSorted: samples)
-            let needed = (percent / 100 * Double(n) - 1e-9).rounded(.up)
-            #expect(Double(samples.filter { $0 <= value }.count) >= needed)
-            #expect(Double(samples.filter { $0 < value }.count) < needed)
+        for permille in [1, 500, 900, 990, 999, 1_000] {
+            let value = LatencySummary.percentile(Double(permille) / 10, ofSorted: samples)
+            // At least p·n samples at or below it, and fewer than p·n below it (in integers).
+            #expect(samples.filter { $0 <= value }.count * 1_000 >= permille * n)
+            #expect(samples.filter { $0 < value }.count * 1_000 < permille * n)
         }
     }
 

@@ -49,15 +49,17 @@ enum Scaling {
                 + String(format: "%.1f resident bytes per token", bytesPerToken))
 
         var results: [ScalingResult] = []
-        func record(_ path: String, _ tokensBefore: Int, _ timing: (total: UInt64, latencies: [UInt64])) {
-            var latencies = timing.latencies
+        func record(_ path: String, _ tokensBefore: Int, _ timed: Timed) {
+            var latencies = timed.latencies
             let result = ScalingResult(
                 size: size, path: path, ops: latencies.count,
-                opsPerSecond: Double(latencies.count) * 1e9 / Double(timing.total),
+                opsPerSecond: LatencySummary.medianRate(timed.latencies),
+                opsPerCPUSecond: Double(latencies.count) * 1e9 / Double(max(1, timed.cpuNanos)),
                 latency: LatencySummary(sorting: &latencies), bytesPerToken: bytesPerToken,
                 tokensBefore: tokensBefore, tokensAfter: fixture.store.accessTokenCount)
             note(
-                "\(TokenCount.label(size)) \(path): \(Format.rate(result.opsPerSecond)) ops/s, p50 \(result.latency.p50) ns, "
+                "\(TokenCount.label(size)) \(path): \(Format.rate(result.opsPerSecond)) ops/s, "
+                    + "\(Format.rate(result.opsPerCPUSecond)) per CPU s, p50 \(result.latency.p50) ns, "
                     + "p99 \(result.latency.p99) ns, p99.9 \(result.latency.p999) ns")
             results.append(result)
         }
@@ -85,30 +87,46 @@ enum Scaling {
     }
 
     /// Times `ops` calls of `body` one by one into a buffer allocated before the clock starts,
-    /// after an untimed warm-up of a tenth as many. `body` gets the call's index, counting on
+    /// after an untimed warm-up of a tenth as many; each latency runs from the previous one's
+    /// end, so they add up to the loop's wall time. `body` gets the call's index, counting on
     /// from the warm-up's, and checks its own answer.
-    static func timeEach(ops: Int, _ body: (Int) async -> Void) async -> (total: UInt64, latencies: [UInt64]) {
+    static func timeEach(ops: Int, _ body: (Int) async -> Void) async -> Timed {
         let warmup = max(1, ops / 10)
         for index in 0..<warmup { await body(index) }
         var latencies = [UInt64](repeating: 0, count: ops)
-        let start = nanoseconds()
-        var previous = start
+        let cpuStart = processCPUNanoseconds()
+        var previous = nanoseconds()
         for slot in 0..<ops {
             await body(warmup + slot)
             let now = nanoseconds()
             latencies[slot] = now &- previous
             previous = now
         }
-        return (previous &- start, latencies)
+        return Timed(latencies: latencies, cpuNanos: processCPUNanoseconds() &- cpuStart)
+    }
+
+    /// One timed loop: each operation's wall time, and the CPU time the process spent on all.
+    struct Timed {
+        var latencies: [UInt64]
+        var cpuNanos: UInt64
+    }
+
+    /// CPU time of the whole process (every thread: the measured task may change threads at an
+    /// `await`), which a busy machine's preemptions do not add to as they add to wall time.
+    private static func processCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 
     static func table(_ results: [ScalingResult]) -> String {
         let header = [
-            "live tokens", "path", "ops", "ops/s", "p50 ns", "p99 ns", "p99.9 ns", "bytes/token", "tokens after",
+            "live tokens", "path", "ops", "ops/s", "ops/CPU s", "p50 ns", "p99 ns", "p99.9 ns", "bytes/token", "tokens after",
         ]
         let rows = results.map { r -> [String] in
             [
                 TokenCount.label(r.size), r.path, Format.count(r.ops), Format.rate(r.opsPerSecond),
+                Format.rate(r.opsPerCPUSecond),
                 Format.count(Int(r.latency.p50)), Format.count(Int(r.latency.p99)),
                 Format.count(Int(r.latency.p999)), String(format: "%.1f", r.bytesPerToken), Format.count(r.tokensAfter),
             ]

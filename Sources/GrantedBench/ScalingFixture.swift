@@ -51,7 +51,7 @@ struct ScalingFixture {
     }
 
     /// `ResourceGuard.check` of `Authorization: Bearer` with a different prefilled token each time.
-    func bearer(ops: Int) async -> (total: UInt64, latencies: [UInt64]) {
+    func bearer(ops: Int) async -> Scaling.Timed {
         let requests = sample(ops + max(1, ops / 10), seed: 1).map { token in
             OAuthRequest(method: .get, target: "/v1/me", headers: ["Authorization": "Bearer \(token)"])
         }
@@ -65,7 +65,7 @@ struct ScalingFixture {
     }
 
     /// RFC 7662 introspection of a different prefilled token each time, by a resource server.
-    func introspect(ops: Int) async -> (total: UInt64, latencies: [UInt64]) {
+    func introspect(ops: Int) async -> Scaling.Timed {
         let requests = sample(ops + max(1, ops / 10), seed: 2).map { token in
             OAuthRequest.form(
                 "/introspect", "token=\(token)&token_type_hint=access_token",
@@ -81,7 +81,7 @@ struct ScalingFixture {
     }
 
     /// Client credentials: each operation issues one more access token into the store.
-    func clientCredentials(ops: Int) async -> (total: UInt64, latencies: [UInt64]) {
+    func clientCredentials(ops: Int) async -> Scaling.Timed {
         let request = OAuthRequest.form(
             "/token", "grant_type=client_credentials&scope=public",
             headers: ["Authorization": Fixture.basicAuthorization])
@@ -92,7 +92,7 @@ struct ScalingFixture {
     }
 
     /// Refresh with rotation along one family: each use adds an access and a refresh token.
-    func refresh(ops: Int) async -> (total: UInt64, latencies: [UInt64]) {
+    func refresh(ops: Int) async -> Scaling.Timed {
         let body = await flows.roundTrip(authorize: FlowFixture.authorize, subject: "alice", now: Date())
         guard var refreshToken = FlowFixture.string("refresh_token", in: body) else { fail("no refresh token") }
         return await Scaling.timeEach(ops: ops) { _ in

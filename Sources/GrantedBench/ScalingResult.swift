@@ -29,6 +29,24 @@ extension LatencySummary {
     }
 }
 
+extension LatencySummary {
+    /// Operations per second: the median over `slices` consecutive slices of the timed loop (the
+    /// harness's median of 5 runs), so one slice a busy machine stalls does not set the figure.
+    /// `latencies` are back to back, so a slice's sum is its wall time.
+    static func medianRate(_ latencies: [UInt64], slices: Int = 5) -> Double {
+        let slices = min(slices, latencies.count)
+        guard slices > 0 else { return 0 }
+        var rates: [Double] = []
+        for slice in 0..<slices {
+            let range = (slice * latencies.count / slices)..<((slice + 1) * latencies.count / slices)
+            let nanos = latencies[range].reduce(0, &+)
+            rates.append(nanos == 0 ? 0 : Double(range.count) * 1e9 / Double(nanos))
+        }
+        rates.sort()
+        return slices % 2 == 1 ? rates[slices / 2] : (rates[slices / 2 - 1] + rates[slices / 2]) / 2
+    }
+}
+
 /// One (live tokens, path) row of `granted-bench --scaling`.
 struct ScalingResult: Sendable, Equatable {
     /// Live access tokens prefilled into a fresh store.
@@ -37,8 +55,11 @@ struct ScalingResult: Sendable, Equatable {
     let path: String
     /// Timed operations (each one's latency recorded).
     let ops: Int
-    /// Operations per second over the whole timed loop, timer reads included.
+    /// Operations per second (`LatencySummary.medianRate`), timer reads included.
     let opsPerSecond: Double
+    /// Operations per second of the process's CPU time over the whole loop: what the path costs
+    /// when it has a core to itself, read on a machine where it does not.
+    let opsPerCPUSecond: Double
     let latency: LatencySummary
     /// Growth of the resident set during the prefill, divided by `size`.
     let bytesPerToken: Double
@@ -49,8 +70,8 @@ struct ScalingResult: Sendable, Equatable {
     /// One JSON object on one line, keys in a fixed order, for `Benchmarks/plot_scaling.py`.
     var jsonLine: String {
         String(
-            format: #"{"kind": "scaling", "size": %ld, "path": "%@", "ops": %ld, "ops_per_s": %.0f, "p50_ns": %llu, "p99_ns": %llu, "p999_ns": %llu, "bytes_per_token": %.1f, "tokens_before": %ld, "tokens_after": %ld}"#,
-            size, path, ops, opsPerSecond, latency.p50, latency.p99, latency.p999, bytesPerToken, tokensBefore,
+            format: #"{"kind": "scaling", "size": %ld, "path": "%@", "ops": %ld, "ops_per_s": %.0f, "ops_per_cpu_s": %.0f, "p50_ns": %llu, "p99_ns": %llu, "p999_ns": %llu, "bytes_per_token": %.1f, "tokens_before": %ld, "tokens_after": %ld}"#,
+            size, path, ops, opsPerSecond, opsPerCPUSecond, latency.p50, latency.p99, latency.p999, bytesPerToken, tokensBefore,
             tokensAfter)
     }
 }

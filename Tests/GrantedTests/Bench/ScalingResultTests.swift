@@ -42,6 +42,20 @@ struct ScalingResultTests {
         }
     }
 
+    @Test("throughput is the median slice's: one stalled slice does not move it", arguments: [0, 1, 2, 3, 4])
+    func medianRate(stalledSlice: Int) {
+        var latencies = [UInt64](repeating: 2_000, count: 1_000)  // 2 µs each: 500,000 ops/s
+        latencies[stalledSlice * 200 + 7] = 50_000_000  // a 50 ms stall in one slice of five
+        #expect(LatencySummary.medianRate(latencies) == 500_000)
+        // Without slices, the stall sets the rate.
+        #expect(LatencySummary.medianRate(latencies, slices: 1) < 20_000)
+    }
+
+    @Test("a rate of no samples is 0, not a trap")
+    func emptyRate() {
+        #expect(LatencySummary.medianRate([]) == 0)
+    }
+
     @Test(
         "live-token counts as written on the command line",
         arguments: [
@@ -67,7 +81,7 @@ struct ScalingResultTests {
     @Test("a result is one line of JSON with every figure under its key")
     func jsonLine() throws {
         let result = ScalingResult(
-            size: 1_000_000, path: "bearer", ops: 200_000, opsPerSecond: 123_456.7,
+            size: 1_000_000, path: "bearer", ops: 200_000, opsPerSecond: 123_456.7, opsPerCPUSecond: 150_000.4,
             latency: LatencySummary(count: 200_000, p50: 1_500, p99: 9_000, p999: 40_000), bytesPerToken: 187.25,
             tokensBefore: 1_000_000, tokensAfter: 1_000_000)
         let line = result.jsonLine
@@ -78,6 +92,7 @@ struct ScalingResultTests {
         #expect(object["path"] as? String == "bearer")
         #expect(object["ops"] as? Int == 200_000)
         #expect(object["ops_per_s"] as? Int == 123_457)
+        #expect(object["ops_per_cpu_s"] as? Int == 150_000)
         #expect(object["p50_ns"] as? Int == 1_500)
         #expect(object["p99_ns"] as? Int == 9_000)
         #expect(object["p999_ns"] as? Int == 40_000)

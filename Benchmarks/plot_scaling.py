@@ -9,7 +9,7 @@
 Reads the JSON lines ({"kind": "scaling", "size": ..., "path": ...}) from the files named, or
 from stdin; every other line (the human table, the header) is skipped. Writes one PNG
 (default Benchmarks/scaling.png) with three panels against live tokens on a log axis:
-throughput per path, p99 (and p50) latency per path, and resident bytes per live token; p99.9
+throughput per path (per CPU second, and wall clock dotted), p99 (and p50) latency per path, and resident bytes per live token; p99.9
 is in the --markdown table.
 --markdown also prints the figures as a Markdown table for BENCHMARKS.md.
 """
@@ -58,12 +58,12 @@ def label(size: int) -> str:
 
 def markdown(rows: list[dict]) -> str:
     out = [
-        "| live tokens | path | ops timed | ops/s | p50 µs | p99 µs | p99.9 µs | resident bytes/token |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| live tokens | path | ops timed | ops per CPU s | ops/s (wall) | p50 µs | p99 µs | p99.9 µs | resident bytes/token |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
-            f"| {label(r['size'])} | {r['path']} | {r['ops']:,} | {r['ops_per_s']:,.0f} | "
+            f"| {label(r['size'])} | {r['path']} | {r['ops']:,} | {r['ops_per_cpu_s']:,.0f} | {r['ops_per_s']:,.0f} | "
             f"{r['p50_ns'] / 1000:.1f} | {r['p99_ns'] / 1000:.1f} | {r['p999_ns'] / 1000:.1f} | "
             f"{r['bytes_per_token']:.0f} |"
         )
@@ -84,17 +84,23 @@ def plot(rows: list[dict], output: Path, title: str) -> None:
         mine = sorted((r for r in rows if r["path"] == path), key=lambda r: r["size"])
         xs = [r["size"] for r in mine]
         color = COLORS.get(path)
-        throughput.plot(xs, [r["ops_per_s"] for r in mine], "o-", color=color, label=path)
+        throughput.plot(xs, [r["ops_per_cpu_s"] for r in mine], "o-", color=color, label=path)
+        throughput.plot(xs, [r["ops_per_s"] for r in mine], ":", color=color, alpha=0.5)
         latency.plot(xs, [r["p99_ns"] / 1000 for r in mine], "o-", color=color, label=path)
         latency.plot(xs, [r["p50_ns"] / 1000 for r in mine], "s:", color=color, markersize=3)
     # Bytes per token belong to the size, not the path: one line.
     per_size = {r["size"]: r["bytes_per_token"] for r in rows}
     memory.plot(sizes, [per_size[s] for s in sizes], "o-", color="tab:purple")
+    # The in-memory store keeps a token in 72 bytes (32-byte digest key, 40-byte compact value)
+    # in Swift dictionaries that double when ¾ full: between 72/0.75 and 72/0.375 bytes a token.
+    for bytes, what in [(96, "72 B at ¾ load"), (192, "72 B at ⅜ load (just doubled)")]:
+        memory.axhline(bytes, color="grey", linestyle="--", linewidth=0.8)
+        memory.annotate(what, (sizes[0], bytes), textcoords="offset points", xytext=(0, -11), fontsize="small", color="grey")
     for s in sizes:
         memory.annotate(f"{per_size[s]:.0f}", (s, per_size[s]), textcoords="offset points", xytext=(0, 7), ha="center")
 
     for axes, ylabel, heading in [
-        (throughput, "operations per second (one caller)", "Throughput"),
+        (throughput, "operations per second, one caller", "Throughput: per CPU second solid, wall dotted"),
         (latency, "latency per operation, µs (log)", "Latency: p99 solid, p50 dotted"),
         (memory, "resident bytes per live token", "Memory per live token (prefill)"),
     ]:

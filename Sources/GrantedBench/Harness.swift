@@ -72,6 +72,7 @@ struct Options: Sendable {
             default: fail("unknown argument \(argument)")
             }
         }
+        if options.sizes != nil && !options.scaling { fail("--sizes goes with --scaling") }
         return options
     }
 

@@ -73,6 +73,15 @@ struct ScalingResultTests {
         #expect(TokenCount.parseList("10k,\(text)") == nil)
     }
 
+    @Test("--scaling --sizes on the command line")
+    func options() {
+        let options = Options.parse(["granted-bench", "--scaling", "--sizes", "10k,1M", "--only", "bearer", "--json"])
+        #expect(options.scaling && options.json)
+        #expect(options.sizes == [10_000, 1_000_000])
+        #expect(options.selects("bearer") && !options.selects("cc"))
+        #expect(Options.parse(["granted-bench"]).sizes == nil)
+    }
+
     @Test("a list keeps its order")
     func parsesLists() {
         #expect(TokenCount.parseList("10k,100k,1M,10M") == [10_000, 100_000, 1_000_000, 10_000_000])

@@ -26,7 +26,7 @@ let package = Package(
             name: "GrantedFuzzChecks", dependencies: ["Granted"], path: "Fuzz/Checks",
             swiftSettings: settings),
         .testTarget(
-            name: "GrantedTests", dependencies: ["Granted", "GrantedFuzzChecks", "GrantedTesting"],
+            name: "GrantedTests", dependencies: ["Granted", "GrantedBench", "GrantedFuzzChecks", "GrantedTesting"],
             swiftSettings: settings),
     ]
 )

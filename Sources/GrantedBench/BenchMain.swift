@@ -10,6 +10,7 @@ enum BenchMain {
             }
             return
         }
+        if options.scaling { return await Scaling.run(options) }
         let selected = Scenario.all.filter { $0.selected(by: options) }
         guard !selected.isEmpty else { fail("no scenario matches --only \(options.only.joined(separator: ","))") }
         say(Machine.header(options))

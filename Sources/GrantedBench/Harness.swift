@@ -22,15 +22,22 @@ struct Options: Sendable {
     var list = false
     /// Also print one JSON object per measurement (for `Benchmarks/run`).
     var json = false
+    /// Cost against live tokens instead of the scenarios (`Scaling.swift`).
+    var scaling = false
+    /// Store sizes for `--scaling`; nil: `Scaling.defaultSizes`.
+    var sizes: [Int]?
 
     static let usage = """
-        usage: granted-bench [--quick] [--only NAME[,NAME...]] [--runs N] [--tokens N] [--list]
+        usage: granted-bench [--quick] [--only NAME[,NAME...]] [--runs N] [--tokens N] [--list] [--json]
+               granted-bench --scaling [--sizes 10k,100k,1M,10M] [--only PATH] [--json]
           --quick      fewer operations and 100,000 prefilled tokens (CI smoke, not figures)
           --only NAME  run only scenarios named NAME or NAME.* (repeatable)
           --runs N     timed runs per scenario (default 5)
           --tokens N   live tokens in the store before each scenario (default 1,000,000)
           --list       list the scenarios and exit
           --json       also print one JSON line per measurement (Benchmarks/run reads them)
+          --scaling    throughput, p50/p99/p99.9 latency and bytes per token against live tokens
+          --sizes LIST live tokens for --scaling (default 10k,100k,1M,10M; --quick: 10k,100k)
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -53,12 +60,19 @@ struct Options: Sendable {
             case "--tokens": options.tokens = number(argument)
             case "--list": options.list = true
             case "--json": options.json = true
+            case "--scaling": options.scaling = true
+            case "--sizes":
+                guard let sizes = TokenCount.parseList(value(argument)) else {
+                    fail("--sizes needs counts like 10k,100k,1M")
+                }
+                options.sizes = sizes
             case "--help", "-h":
                 print(usage)
                 exit(0)
             default: fail("unknown argument \(argument)")
             }
         }
+        if options.sizes != nil && !options.scaling { fail("--sizes goes with --scaling") }
         return options
     }
 

@@ -48,6 +48,10 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
+        // on its writer as it does: set the durability asked for again, on the connection
+        // that commits (readers never write, so theirs does not matter).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
         try Self.migrate(pool)
     }
 

@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "GrantedSQLite", targets: ["GrantedSQLite"]),
         .executable(name: "granted-sqlite-crash-writer", targets: ["GrantedSQLiteCrashWriter"]),
+        .executable(name: "granted-sqlite-bench", targets: ["GrantedSQLiteBench"]),
     ],
     dependencies: [
         .package(name: "Granted", path: "../.."),
@@ -29,6 +30,16 @@ let package = Package(
         .executableTarget(
             name: "GrantedSQLiteCrashWriter",
             dependencies: ["GrantedSQLite", .product(name: "Granted", package: "Granted")],
+            swiftSettings: settings),
+        // Issuance and verification through the adapter beside a bare sqlite3 loop on one file,
+        // in one process and several (BENCHMARKS.md).
+        .executableTarget(
+            name: "GrantedSQLiteBench",
+            dependencies: [
+                "GrantedSQLite",
+                .product(name: "Granted", package: "Granted"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: settings),
         .testTarget(
             name: "GrantedSQLiteTests",

@@ -11,10 +11,10 @@ extension SQLiteClientStore: ClientRegistry {
         let client = Self.binds(registration.client)
         let row = Self.registrationBinds(registration)
         return try await database.write { db in
-            try db.execute(sql: Self.insertClient + " ON CONFLICT DO NOTHING", arguments: client.arguments)
+            try db.run(Self.insertClient + " ON CONFLICT DO NOTHING", arguments: client.arguments)
             guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: """
+            try db.run(
+                """
                     INSERT INTO \(Self.registrations) (client_id, metadata, issued_at, access_token_digest)
                     VALUES (?1, ?2, ?3, ?4)
                     """,
@@ -33,9 +33,8 @@ extension SQLiteClientStore: ClientRegistry {
     public func registration(_ id: ClientID) async throws -> RegisteredClient? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
         return try await database.read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
+            guard let row = try db.fetchRow(
+                """
                     SELECT \(SQL.list(Self.columns, table: "c")), r.metadata, r.issued_at, r.access_token_digest
                     FROM \(Self.registrations) r JOIN \(Self.table) c ON c.client_id = r.client_id
                     WHERE r.client_id = ?1
@@ -61,15 +60,15 @@ extension SQLiteClientStore: ClientRegistry {
         let row = expected
         let client = Self.binds(registration.client)
         return try await database.write { db in
-            try db.execute(
-                sql: """
+            try db.run(
+                """
                     UPDATE \(Self.registrations) SET metadata = ?2, issued_at = ?3, access_token_digest = ?4
                     WHERE client_id = ?1 AND access_token_digest = ?5
                     """,
                 arguments: row.arguments)
             guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: "UPDATE \(Self.table) SET \(SQL.assignments(Self.columns)) WHERE client_id = ?1",
+            try db.run(
+                "UPDATE \(Self.table) SET \(SQL.assignments(Self.columns)) WHERE client_id = ?1",
                 arguments: client.arguments)
             return true
         }
@@ -81,11 +80,11 @@ extension SQLiteClientStore: ClientRegistry {
             $0.append(digest: expecting)
         }
         return try await database.write { db in
-            try db.execute(
-                sql: "DELETE FROM \(Self.registrations) WHERE client_id = ?1 AND access_token_digest = ?2",
+            try db.run(
+                "DELETE FROM \(Self.registrations) WHERE client_id = ?1 AND access_token_digest = ?2",
                 arguments: key.arguments)
             guard db.changesCount == 1 else { return false }
-            try db.execute(sql: "DELETE FROM \(Self.table) WHERE client_id = ?1", arguments: [id.rawValue])
+            try db.run("DELETE FROM \(Self.table) WHERE client_id = ?1", arguments: [id.rawValue])
             return true
         }
     }

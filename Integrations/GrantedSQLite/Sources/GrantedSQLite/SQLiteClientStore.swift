@@ -23,9 +23,8 @@ public struct SQLiteClientStore: ClientStore {
     public func client(_ id: ClientID) async throws -> Client? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
         return try await database.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT \(SQL.list(Self.columns)) FROM \(Self.table) WHERE client_id = ?1",
-                arguments: key.arguments)
+            guard let row = try db.fetchRow(
+                "SELECT \(SQL.list(Self.columns)) FROM \(Self.table) WHERE client_id = ?1", arguments: key.arguments)
             else { return nil }
             return try Self.decodeClient(id, RowReader(row: row, table: Self.table))
         }
@@ -116,16 +115,15 @@ public struct SQLiteClientStore: ClientStore {
         let upsert = Self.insertClient + " ON CONFLICT (client_id) DO UPDATE SET "
             + Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         try await database.write { db in
-            try db.execute(sql: upsert, arguments: binds.arguments)
-            try db.execute(
-                sql: "DELETE FROM \(Self.registrations) WHERE client_id = ?1", arguments: [registered.id.rawValue])
+            try db.run(upsert, arguments: binds.arguments)
+            try db.run("DELETE FROM \(Self.registrations) WHERE client_id = ?1", arguments: [registered.id.rawValue])
         }
     }
 
     /// Removes the client (and its registration); its grants stay until they expire or are revoked.
     public func remove(_ id: ClientID) async throws {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM \(Self.table) WHERE client_id = ?1", arguments: [id.rawValue])
+            try db.run("DELETE FROM \(Self.table) WHERE client_id = ?1", arguments: [id.rawValue])
         }
     }
 }

@@ -48,6 +48,10 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
+        // on its writer as it does: set the durability asked for again, on the connection
+        // that commits (readers never write, so theirs does not matter).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: pragma) }
         try Self.migrate(pool)
     }
 
@@ -109,8 +113,17 @@ public struct SQLiteDatabase: Sendable {
     }
 
     /// Runs `body` in a read transaction on a snapshot of the file.
+    ///
+    /// On the calling thread, not through GRDB's async API: a WAL read never waits for a writer,
+    /// and the hop to a reader's queue and back cost more than the read (a bearer check spent
+    /// most of its time switching threads). It waits only for a free reader connection, which
+    /// another read on another thread hands back within a read's time.
     func read<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
-        try await retryingBusy { try await pool.read(body) }
+        try await retryingBusy { try readHere(body) }
+    }
+
+    private func readHere<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        try pool.read(body)
     }
 
     private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {

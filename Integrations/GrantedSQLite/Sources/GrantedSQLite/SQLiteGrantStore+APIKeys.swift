@@ -14,7 +14,7 @@ extension SQLiteGrantStore {
         let key = Self.key { $0.append(digest: digest) }
         return try await database.read { db in
             try Self.records(
-                try Row.fetchAll(db, sql: Statements.apiKey, arguments: key.arguments), table: Statements.apiKeys,
+                try db.fetchRows(Statements.apiKey, arguments: key.arguments), table: Statements.apiKeys,
                 APIKeyRow.decode
             ).first
         }
@@ -24,7 +24,7 @@ extension SQLiteGrantStore {
         let key = Self.key { $0.append(text: subject.rawValue) }
         return try await database.read { db in
             try Self.records(
-                try Row.fetchAll(db, sql: Statements.apiKeysOfSubject, arguments: key.arguments),
+                try db.fetchRows(Statements.apiKeysOfSubject, arguments: key.arguments),
                 table: Statements.apiKeys, APIKeyRow.decode)
         }
     }
@@ -44,7 +44,7 @@ extension SQLiteGrantStore {
         return try await database.write { db in
             var deleted = 0
             for statement in Statements.purge {
-                try db.execute(sql: statement, arguments: key.arguments)
+                try db.run(statement, arguments: key.arguments)
                 deleted += db.changesCount
             }
             return deleted

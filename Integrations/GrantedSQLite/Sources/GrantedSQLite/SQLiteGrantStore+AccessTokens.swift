@@ -13,7 +13,7 @@ extension SQLiteGrantStore {
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         let key = Self.key { $0.append(digest: digest) }
         return try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: Statements.accessTokenJoined, arguments: key.arguments) else {
+            guard let row = try db.fetchRow(Statements.accessTokenJoined, arguments: key.arguments) else {
                 return nil
             }
             let token = try AccessTokenRow.decode(RowReader(row: row, table: Statements.accessTokens))

@@ -15,7 +15,7 @@ extension SQLiteGrantStore {
             $0.append(text: client.rawValue)
         }
         return try await database.write { db in
-            let stored = try Row.fetchOne(db, sql: Statements.activeAuthorization, arguments: pair.arguments).map {
+            let stored = try db.fetchRow(Statements.activeAuthorization, arguments: pair.arguments).map {
                 try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
             }
             var current = stored
@@ -23,11 +23,11 @@ extension SQLiteGrantStore {
             guard let current, current != stored else { return outcome }
             let binds = Self.binds(key: Self.key { $0.append(uuid: current.id.uuid) }, current, UserAuthorizationRow.bind)
             if let stored, stored.id == current.id {
-                try db.execute(sql: Statements.updateAuthorization, arguments: binds.arguments)
+                try db.run(Statements.updateAuthorization, arguments: binds.arguments)
                 return outcome
             }
             do {
-                try db.execute(sql: Statements.insertAuthorization, arguments: binds.arguments)
+                try db.run(Statements.insertAuthorization, arguments: binds.arguments)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw SQLiteStoreError.unsupportedTransition(
                     "the active authorization of \(subject) for \(client) was replaced while active")
@@ -49,7 +49,7 @@ extension SQLiteGrantStore {
         let key = Self.key { $0.append(uuid: id.uuid) }
         return try await database.read { db in
             try Self.records(
-                try Row.fetchAll(db, sql: Statements.authorizationByID, arguments: key.arguments),
+                try db.fetchRows(Statements.authorizationByID, arguments: key.arguments),
                 table: Statements.authorizations, UserAuthorizationRow.decode
             ).first
         }
@@ -59,7 +59,7 @@ extension SQLiteGrantStore {
         let key = Self.key { $0.append(text: subject.rawValue) }
         return try await database.read { db in
             try Self.records(
-                try Row.fetchAll(db, sql: Statements.authorizationsOfSubject, arguments: key.arguments),
+                try db.fetchRows(Statements.authorizationsOfSubject, arguments: key.arguments),
                 table: Statements.authorizations, UserAuthorizationRow.decode)
         }
     }

@@ -30,7 +30,7 @@ extension SQLiteGrantStore {
     ) async throws -> Outcome? {
         let key = Self.key { $0.append(digest: lookup) }
         return try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: Statements.deviceByUserCode, arguments: key.arguments) else {
+            guard let row = try db.fetchRow(Statements.deviceByUserCode, arguments: key.arguments) else {
                 return nil
             }
             let reader = RowReader(row: row, table: Statements.devices)
@@ -39,10 +39,8 @@ extension SQLiteGrantStore {
             var device = stored
             let outcome = transition(&device)
             if device != stored {
-                try db.execute(
-                    sql: Statements.updateDevice,
-                    arguments: Self.binds(key: Self.key { $0.append(digest: digest) }, device, DeviceAuthorizationRow.bind)
-                        .arguments)
+                let binds = Self.binds(key: Self.key { $0.append(digest: digest) }, device, DeviceAuthorizationRow.bind)
+                try db.run(Statements.updateDevice, arguments: binds.arguments)
             }
             return outcome
         }

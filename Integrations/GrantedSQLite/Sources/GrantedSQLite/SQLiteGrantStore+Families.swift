@@ -14,7 +14,7 @@ extension SQLiteGrantStore {
     public func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
         let key = Self.key { $0.append(digest: digest) }
         return try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: Statements.refreshTokenFamily, arguments: key.arguments) else {
+            guard let row = try db.fetchRow(Statements.refreshTokenFamily, arguments: key.arguments) else {
                 return nil
             }
             return FamilyID(uuid: try RowReader(row: row, table: Statements.refreshTokens).uuid("family_id"))
@@ -36,7 +36,7 @@ extension SQLiteGrantStore {
     public func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {
         let key = Self.key { $0.append(uuid: id.uuid) }
         let found: FamilyWithAuthorization? = try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: Statements.familyJoined, arguments: key.arguments) else {
+            guard let row = try db.fetchRow(Statements.familyJoined, arguments: key.arguments) else {
                 return nil
             }
             let family = try RefreshFamilyRow.decode(RowReader(row: row, table: Statements.families))

@@ -33,14 +33,14 @@ public struct SQLiteGrantStore: GrantStore {
         _ transition: @Sendable (inout Record) -> Outcome
     ) async throws -> Outcome? {
         try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: select, arguments: key.arguments) else { return nil }
+            guard let row = try db.fetchRow(select, arguments: key.arguments) else { return nil }
             let stored = try decode(RowReader(row: row, table: table))
             var record = stored
             let outcome = transition(&record)
             if record != stored {
                 var binds = key
                 bind(record, &binds)
-                try db.execute(sql: write, arguments: binds.arguments)
+                try db.run(write, arguments: binds.arguments)
             }
             return outcome
         }
@@ -56,18 +56,18 @@ public struct SQLiteGrantStore: GrantStore {
         _ transition: @Sendable (inout Record?) -> Outcome
     ) async throws -> Outcome {
         try await database.write { db in
-            let stored = try Row.fetchOne(db, sql: select, arguments: key.arguments).map {
+            let stored = try db.fetchRow(select, arguments: key.arguments).map {
                 try decode(RowReader(row: $0, table: table))
             }
             var record = stored
             let outcome = transition(&record)
             switch (stored, record) {
             case (_?, nil):
-                try db.execute(sql: delete, arguments: key.arguments)
+                try db.run(delete, arguments: key.arguments)
             case (nil, let record?):
-                try db.execute(sql: insert, arguments: Self.binds(key: key, record, bind).arguments)
+                try db.run(insert, arguments: Self.binds(key: key, record, bind).arguments)
             case (let stored?, let record?) where stored != record:
-                try db.execute(sql: update, arguments: Self.binds(key: key, record, bind).arguments)
+                try db.run(update, arguments: Self.binds(key: key, record, bind).arguments)
             default: break
             }
             return outcome
@@ -77,7 +77,7 @@ public struct SQLiteGrantStore: GrantStore {
     /// Runs one statement for its effect; answers how many rows it changed.
     func execute(_ sql: String, _ binds: Binds) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: sql, arguments: binds.arguments)
+            try db.run(sql, arguments: binds.arguments)
             return db.changesCount
         }
     }

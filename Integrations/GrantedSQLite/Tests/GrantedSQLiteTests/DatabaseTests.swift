@@ -35,6 +35,22 @@ struct DatabaseTests {
         }
     }
 
+    /// SQLite's `PRAGMA synchronous` values: 1 NORMAL, 2 FULL. The writer commits, so its
+    /// setting is what a commit waits for (GRDB sets NORMAL there when it turns WAL on).
+    @Test("the connection that commits has the synchronous setting asked for", arguments: [
+        (SQLiteDatabase.Synchronous.full, 2), (.normal, 1),
+    ])
+    func synchronous(mode: SQLiteDatabase.Synchronous, pragma: Int) async throws {
+        try await TemporaryDatabase.withDirectory { directory in
+            let path = directory.appendingPathComponent("granted.sqlite").path
+            let database = try SQLiteDatabase(path: path, synchronous: mode)
+            let writer = try await database.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+            #expect(writer == pragma)
+            let byDefault = try SQLiteDatabase(path: path)
+            #expect(try await byDefault.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        }
+    }
+
     @Test("eight pools opening a new file at once: each migration applied exactly once")
     func concurrentOpens() async throws {
         try await TemporaryDatabase.withDirectory { directory in

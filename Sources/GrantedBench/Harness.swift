@@ -22,6 +22,13 @@ struct Options: Sendable {
     var list = false
     /// Also print one JSON object per measurement (for `Benchmarks/run`).
     var json = false
+    /// Measure every budgeted path and fail over budget (BudgetCheckRun.swift).
+    var check = false
+    var budgetsFile = "Benchmarks/budgets.json"
+    /// `--slow-down PATH=F`: busy work that makes PATH F times slower, to see the check fail.
+    var slowDown: [String: Double] = [:]
+    /// Count heap allocations during the timed runs (the check's allocation pass).
+    var countAllocations = false
 
     static let usage = """
         usage: granted-bench [--quick] [--only NAME[,NAME...]] [--runs N] [--tokens N] [--list]
@@ -31,6 +38,9 @@ struct Options: Sendable {
           --tokens N   live tokens in the store before each scenario (default 1,000,000)
           --list       list the scenarios and exit
           --json       also print one JSON line per measurement (Benchmarks/run reads them)
+          --check      measure every path in the budgets file against its budget; exit 1 over it
+          --budgets FILE        the budgets for --check (default Benchmarks/budgets.json)
+          --slow-down PATH=F    make PATH F times slower with busy work (to see --check fail)
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -53,6 +63,15 @@ struct Options: Sendable {
             case "--tokens": options.tokens = number(argument)
             case "--list": options.list = true
             case "--json": options.json = true
+            case "--check": options.check = true
+            case "--budgets": options.budgetsFile = value(argument)
+            case "--slow-down":
+                let text = value(argument)
+                let parts = text.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let factor = Double(parts[1]), factor >= 1, factor < 100 else {
+                    fail("--slow-down needs PATH=FACTOR with a factor from 1 to 100, not \(text)")
+                }
+                options.slowDown[String(parts[0])] = factor
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -65,8 +84,10 @@ struct Options: Sendable {
     /// Live tokens to prefill: `--tokens`, else 1,000,000 (100,000 with `--quick`).
     var prefill: Int { tokens ?? (quick ? 100_000 : 1_000_000) }
 
-    /// Operations per run: the full count, or a twentieth of it (at least 1,000) with `--quick`.
-    func ops(_ full: Int) -> Int { quick ? max(1_000, full / 20) : full }
+    /// Operations per run: the full count, or a twentieth of it (at least 1,000) with `--quick`;
+    /// with `--check`, a two-hundredth (at least 100): many short runs, so that on a busy machine
+    /// some run of a path, like those of its primitives, goes by without being preempted.
+    func ops(_ full: Int) -> Int { check ? max(100, full / 200) : quick ? max(1_000, full / 20) : full }
 
     func selects(_ name: String) -> Bool {
         only.isEmpty || only.contains { name == $0 || name.hasPrefix($0 + ".") }
@@ -93,11 +114,11 @@ func note(_ message: String) {
 @inline(never) @_optimize(none)
 func blackHole<T>(_ value: T) {}
 
-/// Monotonic nanoseconds.
+/// Monotonic nanoseconds (or another clock's, such as the process's CPU time).
 @inline(__always)
-func nanoseconds() -> UInt64 {
+func nanoseconds(_ clock: clockid_t = CLOCK_MONOTONIC) -> UInt64 {
     var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
+    clock_gettime(clock, &time)
     return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }
 
@@ -111,6 +132,11 @@ struct Measurement: Sendable {
     let target: Double?
     /// Operations run concurrently by this many callers (1: one caller).
     let callers: Int
+    /// Heap allocations over all timed runs, when counted (`Options.countAllocations`).
+    var allocations: UInt64? = nil
+
+    /// Heap allocations per operation, when counted.
+    var allocationsPerOp: Double? { allocations.map { Double($0) / Double(ops * runs.count) } }
 
     private func rate(_ nanos: UInt64) -> Double { Double(ops) * 1e9 / Double(nanos) }
     private var sorted: [UInt64] { runs.sorted() }
@@ -159,15 +185,22 @@ final class Bench {
         }
         var times: [UInt64] = []
         times.reserveCapacity(runs)
+        let slowDown = options.slowDown[name]
+        // --check times CPU time: what other processes' turns on a busy machine do not add to.
+        let clock = options.check ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC
+        let counted = options.countAllocations ? Allocations.start() : nil
         for _ in 0..<runs {
-            let start = nanoseconds()
+            let start = nanoseconds(clock)
             for _ in 0..<ops {
                 try await body(index)
                 index &+= 1
             }
-            times.append(nanoseconds() &- start)
+            if let slowDown { SlowDown.spin(clock, until: start &+ UInt64(Double(nanoseconds(clock) &- start) * slowDown)) }
+            times.append(nanoseconds(clock) &- start)
         }
-        return record(Measurement(name: name, ops: ops, runs: times, target: target, callers: 1))
+        let allocations = counted.flatMap { Allocations.stop(since: $0) }
+        return record(
+            Measurement(name: name, ops: ops, runs: times, target: target, callers: 1, allocations: allocations))
     }
 
     /// Times `callers` concurrent tasks, each calling `body` `ops` times per run; the figure is

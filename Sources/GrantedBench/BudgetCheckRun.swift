@@ -56,6 +56,7 @@ enum BudgetCheckRun {
         } else {
             say("allocations: not counted on this platform (the counting allocator needs glibc)")
         }
+        if options.allocationsOnly { exit(0) }
 
         var ratios: [String: [Double]] = [:]
         for round in 1...rounds {

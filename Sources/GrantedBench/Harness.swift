@@ -29,6 +29,8 @@ struct Options: Sendable {
     var slowDown: [String: Double] = [:]
     /// Count heap allocations during the timed runs (the check's allocation pass).
     var countAllocations = false
+    /// `--check --allocations`: the allocation pass alone (to see it count the same every run).
+    var allocationsOnly = false
 
     static let usage = """
         usage: granted-bench [--quick] [--only NAME[,NAME...]] [--runs N] [--tokens N] [--list]
@@ -41,6 +43,7 @@ struct Options: Sendable {
           --check      measure every path in the budgets file against its budget; exit 1 over it
           --budgets FILE        the budgets for --check (default Benchmarks/budgets.json)
           --slow-down PATH=F    make PATH F times slower with busy work (to see --check fail)
+          --allocations         with --check: count the paths' allocations, skip the timing
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -65,6 +68,7 @@ struct Options: Sendable {
             case "--json": options.json = true
             case "--check": options.check = true
             case "--budgets": options.budgetsFile = value(argument)
+            case "--allocations": options.allocationsOnly = true
             case "--slow-down":
                 let text = value(argument)
                 let parts = text.split(separator: "=", maxSplits: 1)

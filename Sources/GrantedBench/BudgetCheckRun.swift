@@ -41,7 +41,9 @@ enum BudgetCheckRun {
         var base = options
         base.quick = true
         base.runs = runsPerRound
-        say(Machine.header(base))
+        var shown = base
+        shown.quick = false  // the header would call it a smoke run
+        say(Machine.header(shown))
         say("mode: --check against \(options.budgetsFile): \(plans.count) paths, \(Format.count(base.prefill)) prefilled tokens, \(rounds) rounds of \(runsPerRound) runs")
         for (path, factor) in options.slowDown.sorted(by: { $0.key < $1.key }) {
             say(String(format: "DELIBERATE SLOWDOWN: %@ made %.2f× slower by busy work (--slow-down)", path, factor))

@@ -56,7 +56,7 @@ enum BudgetCheckRun {
             say("")
             say(allocationTable(passes, into: &allocations))
         } else {
-            say("allocations: not counted on this platform (the counting allocator needs glibc)")
+            say("allocations: not counted on this platform (the counting allocator needs glibc, and no sanitizer)")
         }
         if options.allocationsOnly { exit(0) }
 

@@ -90,7 +90,8 @@ struct Options: Sendable {
 
     /// Operations per run: the full count, or a twentieth of it (at least 1,000) with `--quick`;
     /// with `--check`, a two-hundredth (at least 100): many short runs, so that on a busy machine
-    /// some run of a path, like those of its primitives, goes by without being preempted.
+    /// the best of them, for a path as for its primitives, is one that others' work (caches,
+    /// the other hyperthread) disturbed least.
     func ops(_ full: Int) -> Int { check ? max(100, full / 200) : quick ? max(1_000, full / 20) : full }
 
     func selects(_ name: String) -> Bool {

@@ -4,7 +4,18 @@
 // glibc's own implementation (__libc_malloc and its relatives) after counting the call.
 #include "GrantedBenchAllocations.h"
 
-#if defined(__linux__) && defined(__GLIBC__)
+// Under a sanitizer (CI's ThreadSanitizer build compiles every target) the sanitizer's runtime
+// owns malloc: a second definition would not link, so nothing is counted there.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define GRANTED_BENCH_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define GRANTED_BENCH_SANITIZED 1
+#endif
+
+#if defined(__linux__) && defined(__GLIBC__) && !defined(GRANTED_BENCH_SANITIZED)
 
 #include <errno.h>
 #include <stdatomic.h>

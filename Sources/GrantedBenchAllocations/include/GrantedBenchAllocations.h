@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/// Whether malloc and its relatives are interposed here (glibc); elsewhere counts stay 0.
+/// Whether malloc and its relatives are interposed here (glibc, no sanitizer); elsewhere counts stay 0.
 bool granted_allocations_available(void);
 
 /// Starts or stops counting; while off, an allocation costs one relaxed atomic load more.

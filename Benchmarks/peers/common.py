@@ -107,9 +107,10 @@ def device_polls(store, count: int, approved: bool) -> list[bytes]:
     raw token request a device sends with its device code."""
     expires = time.time() + DEVICE_CODE_LIFETIME
     raws = []
-    for i in range(count):
+    first = len(store.user_codes)  # user codes are unique across calls
+    for i in range(first, first + count):
         device_code = new_credential()
-        record = DeviceRecord(DEVICE_CLIENT_ID, f"U{i:07d}", SCOPE, expires)
+        record = DeviceRecord(DEVICE_CLIENT_ID, f"U{i:08d}", SCOPE, expires)
         if approved:
             record.user = USER
         store.devices[sha256_hex(device_code)] = record

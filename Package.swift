@@ -20,13 +20,18 @@ let package = Package(
         .target(name: "Granted", swiftSettings: settings),
         .target(name: "GrantedTesting", dependencies: ["Granted"], swiftSettings: settings),
         .executableTarget(
-            name: "GrantedBench", dependencies: ["Granted"], swiftSettings: settings),
+            name: "GrantedBench", dependencies: ["Granted", "GrantedBenchBudgets", "GrantedBenchAllocations"],
+            swiftSettings: settings),
+        // The budgets `granted-bench --check` enforces, as a pure checker the tests also drive.
+        .target(name: "GrantedBenchBudgets", swiftSettings: settings),
+        // A counting malloc for granted-bench alone (glibc); Granted never links it.
+        .target(name: "GrantedBenchAllocations"),
         // The invariants the fuzz targets check; the tests replay the corpus through them.
         .target(
             name: "GrantedFuzzChecks", dependencies: ["Granted"], path: "Fuzz/Checks",
             swiftSettings: settings),
         .testTarget(
-            name: "GrantedTests", dependencies: ["Granted", "GrantedBench", "GrantedFuzzChecks", "GrantedTesting"],
+            name: "GrantedTests", dependencies: ["Granted", "GrantedBench", "GrantedBenchBudgets", "GrantedFuzzChecks", "GrantedTesting"],
             swiftSettings: settings),
     ]
 )

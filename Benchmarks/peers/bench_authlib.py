@@ -57,6 +57,8 @@ from common import (  # noqa: E402
     CODE_CHALLENGE,
     CODE_LIFETIME,
     CODE_VERIFIER,
+    DEVICE_CLIENT_ID,
+    DEVICE_GRANT,
     ID_TOKEN_KEY,
     ID_TOKEN_LIFETIME,
     ISSUER,
@@ -68,9 +70,11 @@ from common import (  # noqa: E402
     Bench,
     Store,
     basic_authorization,
+    device_polls,
     fail,
     form_post,
     json_string_field,
+    measure_redemptions,
     new_credential,
     note,
     parse_raw,
@@ -98,6 +102,7 @@ from authlib.oauth2.rfc6749 import (  # noqa: E402
 )
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator  # noqa: E402
 from authlib.oauth2.rfc7636 import CodeChallenge  # noqa: E402
+from authlib.oauth2.rfc8628 import DeviceCodeGrant  # noqa: E402
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint  # noqa: E402
 from authlib.oidc.core import UserInfo  # noqa: E402
 from authlib.oidc.core.grants import OpenIDCode  # noqa: E402
@@ -116,6 +121,8 @@ SCENARIOS = [
     "id_token_hs256",
     "id_token_hs256.authlib_jose",
     "id_token_hs256.joserfc",
+    "device.poll",
+    "device.redeem",
 ]
 
 # -- Models ------------------------------------------------------------------------------------
@@ -358,6 +365,35 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         return authorization_code.user
 
 
+class DeviceClient(Client):
+    """The public device client: no secret, its client_id in the body (auth method none)."""
+
+    __slots__ = ()
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        return method == "none"
+
+
+class DeviceGrant(DeviceCodeGrant):
+    """Authlib's DeviceCodeGrant with the store behind it (RFC 8628 §3.4, §3.5)."""
+
+    def query_device_credential(self, device_code):
+        record = self.server.store.devices.get(sha256_hex(device_code))
+        return None if record is None or record.used else record
+
+    def query_user_grant(self, user_code):
+        record = self.server.store.user_codes.get(user_code)
+        return (record.user, True) if record is not None and record.user is not None else None
+
+    def should_slow_down(self, credential):
+        return False  # granted-bench polls with an interval of 0: never slow_down
+
+    def create_token_response(self):
+        # Authlib leaves the device code redeemable again; Granted allows one use.
+        self.request.credential.used = True
+        return super().create_token_response()
+
+
 class RefreshGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotation
 
@@ -461,6 +497,8 @@ def make_server(store, options) -> Server:
     server.register_grant(CodeGrant, [CodeChallenge(required=True)])
     server.register_grant(RefreshGrant)
     server.register_endpoint(Introspection)
+    server.register_grant(DeviceGrant)
+    store.clients[DEVICE_CLIENT_ID] = DeviceClient(DEVICE_CLIENT_ID, None, {DEVICE_GRANT, "refresh_token"}, {SCOPE}, set())
     return server
 
 
@@ -580,6 +618,28 @@ def main(argv=None):
     if any(selected(options, s) for s in SCENARIOS if s.startswith("id_token_hs256")):
         access_token = new_credential()
         auth_time = int(time.time()) - 60
+
+    if selected(options, "device.poll"):
+        polls = device_polls(store, 1_000, approved=False)
+        cursor = [0]
+
+        def op():
+            i = cursor[0]
+            cursor[0] = i + 1
+            status, body, _headers = server.create_token_response(parse_raw(polls[i % 1_000]))
+            if status != 400 or "authorization_pending" not in body:
+                fail(f"device poll answered {status}: {body}")
+
+        bench.measure("device.poll", op)
+
+    if selected(options, "device.redeem"):
+
+        def redeem(raw):
+            status, body, _headers = server.create_token_response(parse_raw(raw))
+            if status != 200 or '"refresh_token"' not in body:
+                fail(f"device redemption answered {status}: {body}")
+
+        measure_redemptions(bench, store, redeem)
 
     if selected(options, "id_token_hs256"):
         openid = OpenIDHS256()

@@ -46,6 +46,8 @@ from common import (  # noqa: E402
     CODE_CHALLENGE,
     CODE_LIFETIME,
     CODE_VERIFIER,
+    DEVICE_CLIENT_ID,
+    DEVICE_GRANT,
     ID_TOKEN_KEY,
     ID_TOKEN_LIFETIME,
     ISSUER,
@@ -57,9 +59,11 @@ from common import (  # noqa: E402
     Bench,
     Store,
     basic_authorization,
+    device_polls,
     fail,
     form_post,
     json_string_field,
+    measure_redemptions,
     new_credential,
     note,
     parse_raw,
@@ -76,6 +80,9 @@ from joserfc import jwt  # noqa: E402
 from joserfc.jwk import OctKey  # noqa: E402
 from oauthlib.common import Request  # noqa: E402
 from oauthlib.oauth2 import BackendApplicationServer, WebApplicationServer  # noqa: E402
+from oauthlib.oauth2.rfc6749.endpoints.token import TokenEndpoint  # noqa: E402
+from oauthlib.oauth2.rfc6749.tokens import BearerToken  # noqa: E402
+from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant  # noqa: E402
 from oauthlib.openid import RequestValidator  # noqa: E402
 from oauthlib.openid.connect.core.grant_types import (  # noqa: E402
     AuthorizationCodeGrant as OpenIDAuthorizationCodeGrant,
@@ -90,6 +97,8 @@ SCENARIOS = [
     "introspection",
     "id_token_hs256",
     "id_token_hs256.joserfc",
+    "device.poll",
+    "device.redeem",
 ]
 
 # -- Models ------------------------------------------------------------------------------------
@@ -322,6 +331,45 @@ class Validator(RequestValidator):
         return jwt.encode({"alg": "HS256"}, id_token, self.id_token_key)
 
 
+class DeviceValidator(Validator):
+    """The device grant's additions (RFC 8628 §3.4, §3.5): a public client identified by its
+    client_id, and the status of the presented device code."""
+
+    def client_authentication_required(self, request, *args, **kwargs):
+        return request.client_id != DEVICE_CLIENT_ID
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        client = self.store.clients.get(client_id)
+        if client is None or client_id != DEVICE_CLIENT_ID:
+            return False
+        request.client = client
+        return True
+
+    def validate_device_code(self, client_id, code, request, *args, **kwargs):
+        record = self.store.devices.get(sha256_hex(code))
+        if record is None or record.client_id != client_id or record.used:
+            return None  # invalid_grant
+        if record.is_expired():
+            return DeviceCodeGrant.DEVICE_CODE_EXPIRED
+        if record.user is None:
+            return DeviceCodeGrant.DEVICE_CODE_PENDING
+        record.used = True
+        request.user = record.user
+        request.scopes = record.scope.split()
+        return DeviceCodeGrant.DEVICE_CODE_AUTHORIZED
+
+
+def make_device_server(store, options) -> TokenEndpoint:
+    """oauthlib's DeviceCodeGrant behind its TokenEndpoint with Bearer tokens (its
+    DeviceApplicationServer is the device authorization endpoint only)."""
+    validator = DeviceValidator(store)
+    store.clients[DEVICE_CLIENT_ID] = Client(
+        DEVICE_CLIENT_ID, None, {DEVICE_GRANT, "refresh_token"}, {SCOPE}, set())
+    generators = {} if options.library_tokens else {"token_generator": new_credential, "refresh_token_generator": new_credential}
+    bearer = BearerToken(validator, expires_in=ACCESS_TOKEN_LIFETIME, **generators)
+    return TokenEndpoint(DEVICE_GRANT, bearer, {DEVICE_GRANT: DeviceCodeGrant(validator)})
+
+
 # -- Fixture -----------------------------------------------------------------------------------
 
 
@@ -475,6 +523,33 @@ def main(argv=None):
                 fail(f"introspection answered {status}: {body}")
 
         bench.measure("introspection", op)
+
+    if selected(options, "device.poll") or selected(options, "device.redeem"):
+        device = make_device_server(store, options)
+
+    if selected(options, "device.poll"):
+        polls = device_polls(store, 1_000, approved=False)
+        cursor = [0]
+
+        def op():
+            i = cursor[0]
+            cursor[0] = i + 1
+            http = parse_raw(polls[i % 1_000])
+            _headers, body, status = device.create_token_response(http.uri, http.method, http.body, http.headers)
+            if status != 400 or "authorization_pending" not in body:
+                fail(f"device poll answered {status}: {body}")
+
+        bench.measure("device.poll", op)
+
+    if selected(options, "device.redeem"):
+
+        def redeem(raw):
+            http = parse_raw(raw)
+            _headers, body, status = device.create_token_response(http.uri, http.method, http.body, http.headers)
+            if status != 200 or '"refresh_token"' not in body:
+                fail(f"device redemption answered {status}: {body}")
+
+        measure_redemptions(bench, store, redeem)
 
     if selected(options, "id_token_hs256") or selected(options, "id_token_hs256.joserfc"):
         access_token = new_credential()

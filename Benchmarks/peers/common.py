@@ -67,6 +67,82 @@ NONCE = "n-0S6_WzA2Mj"
 ID_TOKEN_KEY = bytes(range(32))
 
 
+# The device authorization grant (RFC 8628), as granted-bench's DeviceFixture: a public client
+# (no secret: client_id in the body) allowed the grant and refresh.
+DEVICE_CLIENT_ID = "bench-tv"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+DEVICE_CODE_LIFETIME = 600
+
+
+class DeviceRecord:
+    """A device authorization as the store keeps it (under the digest of its device code); the
+    accessors are the ones Authlib's DeviceCredentialMixin asks for."""
+
+    __slots__ = ("client_id", "user_code", "scope", "expires_at", "user", "used")
+
+    def __init__(self, client_id, user_code, scope, expires_at):
+        self.client_id = client_id
+        self.user_code = user_code
+        self.scope = scope
+        self.expires_at = expires_at
+        self.user = None  # set when the user approves it
+        self.used = False  # set when the device redeems it: one use only
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_scope(self):
+        return self.scope
+
+    def get_user_code(self):
+        return self.user_code
+
+    def is_expired(self):
+        return self.expires_at <= time.time()
+
+
+def device_polls(store, count: int, approved: bool) -> list[bytes]:
+    """`count` device authorizations written straight into the store (the device authorization
+    endpoint is not what is measured), approved for USER or still pending, and for each the
+    raw token request a device sends with its device code."""
+    expires = time.time() + DEVICE_CODE_LIFETIME
+    raws = []
+    first = len(store.user_codes)  # user codes are unique across calls
+    for i in range(first, first + count):
+        device_code = new_credential()
+        record = DeviceRecord(DEVICE_CLIENT_ID, f"U{i:08d}", SCOPE, expires)
+        if approved:
+            record.user = USER
+        store.devices[sha256_hex(device_code)] = record
+        store.user_codes[record.user_code] = record
+        raws.append(form_post(
+            "/token", "grant_type=" + quote(DEVICE_GRANT, safe="") + "&device_code=" + device_code
+            + "&client_id=" + DEVICE_CLIENT_ID))
+    return raws
+
+
+def measure_redemptions(bench, store, redeem: Callable[[bytes], None]) -> None:
+    """`device.redeem`: each operation redeems a device code approved beforehand, so the pool
+    must outlast the warm-up and every run; its size comes from a first timed probe."""
+    probe = device_polls(store, 200, approved=True)
+    start = time.perf_counter()
+    for raw in probe:
+        redeem(raw)
+    rate = len(probe) / (time.perf_counter() - start)
+    options = bench.options
+    size = int(rate * max(0.05, options.seconds * 0.2) * 3 + rate * options.seconds * options.runs * 2.5) + 1_000
+    raws = iter(device_polls(store, size, approved=True))
+    note(f"approved {size:,} device authorizations for device.redeem")
+
+    def op():
+        raw = next(raws, None)
+        if raw is None:
+            fail("device.redeem ran out of approved device codes; raise the pool size")
+        redeem(raw)
+
+    bench.measure("device.redeem", op)
+
+
 def sha256_hex(value: str) -> str:
     """The store key of a credential: the SHA-256 hex digest of its text."""
     return hashlib.sha256(value.encode()).hexdigest()
@@ -169,6 +245,8 @@ class Store:
         self.refresh: dict[str, object] = {}
         self.codes: dict[str, object] = {}
         self.clients: dict[str, object] = {}
+        self.devices: dict[str, object] = {}
+        self.user_codes: dict[str, object] = {}
 
     def prefill(self, count: int, make_record: Callable[[int], object]) -> None:
         """`count` live access tokens under cheap counter-derived keys (64 hex digits, never the

@@ -26,6 +26,15 @@ struct Options: Sendable {
     var scaling = false
     /// Store sizes for `--scaling`; nil: `Scaling.defaultSizes`.
     var sizes: [Int]?
+    /// Measure every budgeted path and fail over budget (BudgetCheckRun.swift).
+    var check = false
+    var budgetsFile = "Benchmarks/budgets.json"
+    /// `--slow-down PATH=F`: busy work that makes PATH F times slower, to see the check fail.
+    var slowDown: [String: Double] = [:]
+    /// Count heap allocations during the timed runs (the check's allocation pass).
+    var countAllocations = false
+    /// `--check --allocations`: the allocation pass alone (to see it count the same every run).
+    var allocationsOnly = false
 
     static let usage = """
         usage: granted-bench [--quick] [--only NAME[,NAME...]] [--runs N] [--tokens N] [--list] [--json]
@@ -38,6 +47,10 @@ struct Options: Sendable {
           --json       also print one JSON line per measurement (Benchmarks/run reads them)
           --scaling    throughput, p50/p99/p99.9 latency and bytes per token against live tokens
           --sizes LIST live tokens for --scaling (default 10k,100k,1M,10M; --quick: 10k,100k)
+          --check      measure every path in the budgets file against its budget; exit 1 over it
+          --budgets FILE        the budgets for --check (default Benchmarks/budgets.json)
+          --slow-down PATH=F    make PATH F times slower with busy work (to see --check fail)
+          --allocations         with --check: count the paths' allocations, skip the timing
         """
 
     static func parse(_ arguments: [String]) -> Options {
@@ -66,6 +79,16 @@ struct Options: Sendable {
                     fail("--sizes needs counts like 10k,100k,1M")
                 }
                 options.sizes = sizes
+            case "--check": options.check = true
+            case "--budgets": options.budgetsFile = value(argument)
+            case "--allocations": options.allocationsOnly = true
+            case "--slow-down":
+                let text = value(argument)
+                let parts = text.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let factor = Double(parts[1]), factor >= 1, factor < 100 else {
+                    fail("--slow-down needs PATH=FACTOR with a factor from 1 to 100, not \(text)")
+                }
+                options.slowDown[String(parts[0])] = factor
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -79,8 +102,11 @@ struct Options: Sendable {
     /// Live tokens to prefill: `--tokens`, else 1,000,000 (100,000 with `--quick`).
     var prefill: Int { tokens ?? (quick ? 100_000 : 1_000_000) }
 
-    /// Operations per run: the full count, or a twentieth of it (at least 1,000) with `--quick`.
-    func ops(_ full: Int) -> Int { quick ? max(1_000, full / 20) : full }
+    /// Operations per run: the full count, or a twentieth of it (at least 1,000) with `--quick`;
+    /// with `--check`, a two-hundredth (at least 100): many short runs, so that on a busy machine
+    /// the best of them, for a path as for its primitives, is one that others' work (caches,
+    /// the other hyperthread) disturbed least.
+    func ops(_ full: Int) -> Int { check ? max(100, full / 200) : quick ? max(1_000, full / 20) : full }
 
     func selects(_ name: String) -> Bool {
         only.isEmpty || only.contains { name == $0 || name.hasPrefix($0 + ".") }
@@ -107,11 +133,11 @@ func note(_ message: String) {
 @inline(never) @_optimize(none)
 func blackHole<T>(_ value: T) {}
 
-/// Monotonic nanoseconds.
+/// Monotonic nanoseconds (or another clock's, such as the process's CPU time).
 @inline(__always)
-func nanoseconds() -> UInt64 {
+func nanoseconds(_ clock: clockid_t = CLOCK_MONOTONIC) -> UInt64 {
     var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
+    clock_gettime(clock, &time)
     return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
 }
 
@@ -125,6 +151,11 @@ struct Measurement: Sendable {
     let target: Double?
     /// Operations run concurrently by this many callers (1: one caller).
     let callers: Int
+    /// Heap allocations over all timed runs, when counted (`Options.countAllocations`).
+    var allocations: UInt64? = nil
+
+    /// Heap allocations per operation, when counted.
+    var allocationsPerOp: Double? { allocations.map { Double($0) / Double(ops * runs.count) } }
 
     private func rate(_ nanos: UInt64) -> Double { Double(ops) * 1e9 / Double(nanos) }
     private var sorted: [UInt64] { runs.sorted() }
@@ -173,15 +204,22 @@ final class Bench {
         }
         var times: [UInt64] = []
         times.reserveCapacity(runs)
+        let slowDown = options.slowDown[name]
+        // --check times CPU time: what other processes' turns on a busy machine do not add to.
+        let clock = options.check ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC
+        let counted = options.countAllocations ? Allocations.start() : nil
         for _ in 0..<runs {
-            let start = nanoseconds()
+            let start = nanoseconds(clock)
             for _ in 0..<ops {
                 try await body(index)
                 index &+= 1
             }
-            times.append(nanoseconds() &- start)
+            if let slowDown { SlowDown.spin(clock, until: start &+ UInt64(Double(nanoseconds(clock) &- start) * slowDown)) }
+            times.append(nanoseconds(clock) &- start)
         }
-        return record(Measurement(name: name, ops: ops, runs: times, target: target, callers: 1))
+        let allocations = counted.flatMap { Allocations.stop(since: $0) }
+        return record(
+            Measurement(name: name, ops: ops, runs: times, target: target, callers: 1, allocations: allocations))
     }
 
     /// Times `callers` concurrent tasks, each calling `body` `ops` times per run; the figure is

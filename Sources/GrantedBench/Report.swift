@@ -16,6 +16,10 @@ enum Report {
          "code + access + refresh minted, 6 hashes (incl. secret, PKCE), 4 inserts, 2 lookups, body"),
         ("introspect", [("prim.sha256.token", 2), ("prim.store.lookup", 1), ("prim.response", 1)],
          "SHA-256 of secret and token, lookup, body"),
+        ("device.poll", [("prim.sha256.token", 1), ("prim.store.lookup", 1)], "SHA-256 of the device code, lookup"),
+        ("device.redeem", [("prim.random32", 2), ("prim.sha256.token", 3), ("prim.base64url32", 2),
+                           ("prim.store.insert", 2), ("prim.store.lookup", 2), ("prim.response", 1)],
+         "2 tokens minted, device code + 2 new hashed, 2 inserts, 2 lookups (device, authorization), body"),
     ]
 
     static func primitiveRatios(_ bench: Bench) -> String {

@@ -41,8 +41,10 @@ package struct PathVerdict: Sendable, Hashable {
     /// Within `maxAllocationsPerOp`; true where allocations are not counted.
     package var allocationsPass: Bool {
         guard let allocations = sample?.allocationsPerOp else { return sample != nil }
-        // Counts are exact; the slack only absorbs printing them with two decimals.
-        return allocations <= budget.maxAllocationsPerOp + 0.005
+        // Per operation, totals jitter by a few allocations in tens of thousands between runs
+        // (code: 9 in 640 operations, 0.014 per op); a tenth per op absorbs that and still
+        // fails a path that allocates once more in every ten operations.
+        return allocations <= budget.maxAllocationsPerOp + BudgetCheck.allocationJitter
     }
     package var passes: Bool { ratioPasses && allocationsPass }
 
@@ -66,6 +68,9 @@ package struct PathVerdict: Sendable, Hashable {
 
 /// The checker behind `granted-bench --check`: pure, so tests can hand it measurements.
 package enum BudgetCheck {
+    /// Allocations per operation a path may run over its budget (see `allocationsPass`).
+    package static let allocationJitter = 0.1
+
     /// Every budgeted path against its budget; measured paths without a budget are ignored.
     package static func check(_ samples: [PathSample], against budgets: Budgets) -> BudgetReport {
         let byPath = Dictionary(samples.map { ($0.path, $0) }, uniquingKeysWith: { $0.merged(with: $1) })
@@ -115,6 +120,6 @@ package struct BudgetReport: Sendable, Hashable {
             : "budgets: \(failingPaths.count) of \(verdicts.count) paths over budget: \(failingPaths.joined(separator: ", "))"
         let tolerance = String(format: "a ratio may run %.0f%% over its budget", (ratioTolerance - 1) * 100)
         return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-            + rows.map(line) + ["", "\(summary) (\(tolerance); allocations are exact)"]).joined(separator: "\n")
+            + rows.map(line) + ["", "\(summary) (\(tolerance); allocations may run 0.1 per op over)"]).joined(separator: "\n")
     }
 }

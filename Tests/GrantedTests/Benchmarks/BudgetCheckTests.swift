@@ -73,9 +73,12 @@ struct BudgetCheckTests {
         let report = BudgetCheck.check(more, against: budgets)
         #expect(report.failingPaths == [path])
         #expect(report.text.contains("allocations per op over its budget"))
-        // A hundredth more on average (one allocation in a hundred operations) fails too.
-        let slightly = Self.changing(path, in: Self.atBudget(budgets)) { $0.allocationsPerOp = ($0.allocationsPerOp ?? 0) + 0.01 }
-        #expect(BudgetCheck.check(slightly, against: budgets).failingPaths == [path])
+        // One allocation more in five operations fails too; the jitter measured between runs (9
+        // allocations in 640 code exchanges: 0.014 per op) does not.
+        let oneInFive = Self.changing(path, in: Self.atBudget(budgets)) { $0.allocationsPerOp = ($0.allocationsPerOp ?? 0) + 0.2 }
+        #expect(BudgetCheck.check(oneInFive, against: budgets).failingPaths == [path])
+        let jitter = Self.changing(path, in: Self.atBudget(budgets)) { $0.allocationsPerOp = ($0.allocationsPerOp ?? 0) + 0.02 }
+        #expect(BudgetCheck.check(jitter, against: budgets).passes)
         let fewer = Self.changing(path, in: Self.atBudget(budgets)) { $0.allocationsPerOp = 0 }
         #expect(BudgetCheck.check(fewer, against: budgets).passes)
     }

@@ -8,13 +8,27 @@ public struct BasicCredentials: Sendable, Hashable {
     /// (RFC 9110 §11.1). Nil when it is not Basic; throws when it is Basic but malformed.
     /// - Throws: `invalidClient(basicChallenge: true)` for a malformed Basic value.
     public init?(authorization value: String) throws(OAuthError) {
-        let scheme = value.utf8.prefix { $0 != 0x20 }
-        guard ASCII.caseInsensitiveEquals(scheme, "basic".utf8) else { return nil }
-        guard let rest = ASCII.dropPrefix("basic ", caseInsensitiveFrom: Substring(value)) else {
-            throw .invalidClient(basicChallenge: true)
+        // Over the header's bytes once: no `Substring`, no generic slices (every token request
+        // of a confidential client reads it).
+        var value = value
+        let parsed: Result<(id: String, secret: String)?, OAuthError> = value.withUTF8 { bytes in
+            Result { () throws(OAuthError) in try Self.parse(bytes) }
         }
-        let encoded = rest.utf8.drop { $0 == 0x20 }
-        guard let decoded = Base64Standard.decode(encoded),
+        guard let (id, secret) = try parsed.get() else { return nil }
+        self.clientID = ClientID(id)
+        self.secret = secret
+    }
+
+    /// `Basic <base64(id ":" secret)>`: nil for another scheme.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(OAuthError) -> (id: String, secret: String)? {
+        let schemeEnd = bytes.firstIndex(of: 0x20) ?? bytes.count
+        guard ASCII.caseInsensitiveEquals(UnsafeBufferPointer(rebasing: bytes[..<schemeEnd]), "basic") else {
+            return nil
+        }
+        guard schemeEnd < bytes.count else { throw .invalidClient(basicChallenge: true) }
+        var start = schemeEnd + 1
+        while start < bytes.count && bytes[start] == 0x20 { start += 1 }
+        guard let decoded = Base64Standard.decode(UnsafeBufferPointer(rebasing: bytes[start...])),
             let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
         else { throw .invalidClient(basicChallenge: true) }
         let id: String
@@ -24,8 +38,7 @@ public struct BasicCredentials: Sendable, Hashable {
             secret = try decoded[(colon + 1)...].withUnsafeBytes { try FormParameters.decode($0) }
         } catch { throw .invalidClient(basicChallenge: true) }
         guard !id.isEmpty else { throw .invalidClient(basicChallenge: true) }
-        self.clientID = ClientID(id)
-        self.secret = secret
+        return (id, secret)
     }
 
     public init(clientID: ClientID, secret: String) {

@@ -27,7 +27,8 @@ public struct HeaderFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, 
 
     /// ASCII case-insensitive comparison without allocating.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
-        ASCII.caseInsensitiveEquals(lhs.utf8, rhs.utf8)
+        // Most fields of a request differ from the name sought in length: answer those at once.
+        lhs.utf8.count == rhs.utf8.count && ASCII.caseInsensitiveEquals(lhs.utf8, rhs.utf8)
     }
 }
 
@@ -52,6 +53,12 @@ enum ASCII {
         for index in 0..<lhs.count where lower(lhs[index]) != lower(rhs[index]) { return false }
         return true
     }
+    /// Whether `bytes` are `name`'s bytes, ASCII letters compared case-insensitively.
+    @inline(__always)
+    static func caseInsensitiveEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        caseInsensitiveEquals(bytes, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
     /// Whether `text` starts with `prefix` (case-insensitive), returning the rest.
     static func dropPrefix(_ prefix: String, caseInsensitiveFrom text: Substring) -> Substring? {
         let p = prefix.utf8

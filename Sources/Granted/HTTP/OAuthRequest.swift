@@ -45,11 +45,16 @@ public struct OAuthRequest: Sendable, Hashable {
 
     /// Whether the body is declared `application/x-www-form-urlencoded` (parameters allowed, e.g. charset).
     var hasFormBody: Bool {
-        guard let type = headers["content-type"] else { return false }
-        // The media type before any parameter (RFC 9110 §8.3.1), without surrounding spaces.
-        var media = Substring(type).utf8.prefix { $0 != UInt8(ascii: ";") }
-        while media.last == 0x20 || media.last == 0x09 { media = media.dropLast() }
-        while media.first == 0x20 || media.first == 0x09 { media = media.dropFirst() }
-        return ASCII.caseInsensitiveEquals(media, "application/x-www-form-urlencoded".utf8)
+        guard var type = headers["content-type"] else { return false }
+        // The media type before any parameter (RFC 9110 §8.3.1), without surrounding spaces;
+        // read over the bytes, as every token request asks it.
+        return type.withUTF8 { bytes in
+            var end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+            var start = 0
+            while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+            while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+            return ASCII.caseInsensitiveEquals(
+                UnsafeBufferPointer(rebasing: bytes[start..<end]), "application/x-www-form-urlencoded")
+        }
     }
 }

@@ -36,33 +36,101 @@ public struct Client: Sendable, Hashable {
         public static let all: SecretMethods = [.basic, .post]
     }
 
-    public let id: ClientID
+    /// The client's properties, shared by every copy: a registry hands out a client with one
+    /// reference count instead of one per array, set and string it holds (a client credentials
+    /// request copies the client several times). Changing a property makes a new one.
+    private struct Properties: Sendable, Hashable {
+        let id: ClientID
+        var name: String
+        var authentication: Authentication
+        var redirectURIs: [String]
+        var grantTypes: Set<GrantType>
+        var allowedScopes: ScopeSet?
+        var registeredRequiresPKCE: Bool
+        var isResourceServer: Bool
+        var requiresPushedAuthorizationRequests: Bool
+        var postLogoutRedirectURIs: [String]
+        var backchannelLogoutURI: String?
+        var backchannelLogoutSessionRequired: Bool
+    }
+    private final class Storage: Sendable {
+        let properties: Properties
+        init(_ properties: Properties) { self.properties = properties }
+    }
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Properties) -> Void) {
+        var properties = storage.properties
+        change(&properties)
+        storage = Storage(properties)
+    }
+
+    public static func == (lhs: Client, rhs: Client) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.properties == rhs.storage.properties
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.properties.hash(into: &hasher) }
+
+    public var id: ClientID { storage.properties.id }
     /// Shown to the user on a consent page.
-    public var name: String
-    public var authentication: Authentication
+    public var name: String {
+        get { storage.properties.name }
+        set { update { $0.name = newValue } }
+    }
+    public var authentication: Authentication {
+        get { storage.properties.authentication }
+        set { update { $0.authentication = newValue } }
+    }
     /// Compared by exact string match (RFC 9700 §4.1.3).
-    public var redirectURIs: [String]
-    public var grantTypes: Set<GrantType>
+    public var redirectURIs: [String] {
+        get { storage.properties.redirectURIs }
+        set { update { $0.redirectURIs = newValue } }
+    }
+    public var grantTypes: Set<GrantType> {
+        get { storage.properties.grantTypes }
+        set { update { $0.grantTypes = newValue } }
+    }
     /// Nil lets the client ask for any scope the server knows.
-    public var allowedScopes: ScopeSet?
+    public var allowedScopes: ScopeSet? {
+        get { storage.properties.allowedScopes }
+        set { update { $0.allowedScopes = newValue } }
+    }
     /// PKCE for every authorization request of this confidential client too, as registered
     /// (RFC 7636; public clients need it whatever this says, `requiresPKCE`).
-    public var registeredRequiresPKCE: Bool
+    public var registeredRequiresPKCE: Bool {
+        get { storage.properties.registeredRequiresPKCE }
+        set { update { $0.registeredRequiresPKCE = newValue } }
+    }
     /// A protected resource that introspects the access tokens it is sent (RFC 7662 §4: the
     /// resource servers are the callers specifically authorized). Tokens carry no audience yet,
     /// so it may introspect every access token; audiences (RFC 8707) will narrow that.
-    public var isResourceServer: Bool
+    public var isResourceServer: Bool {
+        get { storage.properties.isResourceServer }
+        set { update { $0.isResourceServer = newValue } }
+    }
     /// Its authorization requests must be pushed (RFC 9126 §6 `require_pushed_authorization_requests`).
-    public var requiresPushedAuthorizationRequests: Bool
+    public var requiresPushedAuthorizationRequests: Bool {
+        get { storage.properties.requiresPushedAuthorizationRequests }
+        set { update { $0.requiresPushedAuthorizationRequests = newValue } }
+    }
     /// Where the client may be sent after signing out, compared by exact string match
     /// (RP-Initiated Logout 1.0 §3.1).
-    public var postLogoutRedirectURIs: [String]
+    public var postLogoutRedirectURIs: [String] {
+        get { storage.properties.postLogoutRedirectURIs }
+        set { update { $0.postLogoutRedirectURIs = newValue } }
+    }
     /// Where the server POSTs a `logout_token` when a session it signed in to ends
     /// (Back-Channel Logout 1.0 §2.2); nil: the client is not told.
-    public var backchannelLogoutURI: String?
+    public var backchannelLogoutURI: String? {
+        get { storage.properties.backchannelLogoutURI }
+        set { update { $0.backchannelLogoutURI = newValue } }
+    }
     /// The client needs `sid` in logout tokens (Back-Channel Logout 1.0 §2.2); Granted always sends
     /// it when the session has one.
-    public var backchannelLogoutSessionRequired: Bool
+    public var backchannelLogoutSessionRequired: Bool {
+        get { storage.properties.backchannelLogoutSessionRequired }
+        set { update { $0.backchannelLogoutSessionRequired = newValue } }
+    }
 
     public init(
         id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
@@ -71,18 +139,14 @@ public struct Client: Sendable, Hashable {
         postLogoutRedirectURIs: [String] = [], backchannelLogoutURI: String? = nil,
         backchannelLogoutSessionRequired: Bool = false
     ) {
-        self.id = id
-        self.name = name ?? id.rawValue
-        self.authentication = authentication
-        self.redirectURIs = redirectURIs
-        self.grantTypes = grantTypes
-        self.allowedScopes = allowedScopes
-        self.registeredRequiresPKCE = requiresPKCE
-        self.isResourceServer = resourceServer
-        self.requiresPushedAuthorizationRequests = requiresPushedAuthorizationRequests
-        self.postLogoutRedirectURIs = postLogoutRedirectURIs
-        self.backchannelLogoutURI = backchannelLogoutURI
-        self.backchannelLogoutSessionRequired = backchannelLogoutSessionRequired
+        storage = Storage(
+            Properties(
+                id: id, name: name ?? id.rawValue, authentication: authentication, redirectURIs:
+                redirectURIs, grantTypes: grantTypes, allowedScopes: allowedScopes,
+                registeredRequiresPKCE: requiresPKCE, isResourceServer: resourceServer,
+                requiresPushedAuthorizationRequests: requiresPushedAuthorizationRequests,
+                postLogoutRedirectURIs: postLogoutRedirectURIs, backchannelLogoutURI:
+                backchannelLogoutURI, backchannelLogoutSessionRequired: backchannelLogoutSessionRequired))
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import Synchronization
 
 /// Cryptographically secure random bytes: the source of every token, code and id.
 public protocol RandomSource: Sendable {
@@ -18,7 +19,8 @@ public protocol RandomSource: Sendable {
 ///
 /// The buffers are process-wide, eight of them striped by thread, each behind its own lock. Bytes handed out are zeroed in the buffer at
 /// once, so a later memory disclosure cannot replay them, and the buffer is refilled from
-/// scratch whenever the process id changes, so a forked child never repeats its parent's bytes.
+/// scratch in a forked child (a `pthread_atfork` handler counts forks), so a child never repeats
+/// its parent's bytes.
 /// Requests larger than 256 bytes go to the kernel directly.
 public struct SystemRandom: RandomSource {
     public init() {}
@@ -31,10 +33,21 @@ public struct SystemRandom: RandomSource {
         }
         // Striped by thread, so concurrent callers rarely wait on one another's lock.
         let stripe = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: Self.pthreadIdentity()) &* 0x9E37_79B9_7F4A_7C15) >> 61)
-        Self.pools[stripe].withLock { $0.take(into: buffer) }
+        let pool = Self.pools[stripe]
+        let forks = Self.forks.load(ordering: .relaxed)
+        pool.withLock { $0.take(into: buffer, forks: forks) }
     }
 
-    private static let pools = (0..<8).map { _ in Locked(Pool()) }
+    static let pools: [Locked<Pool>] = {
+        // Registered once, before any pool hands out a byte. Counting forks replaces a getpid(2)
+        // per token: a system call, 4% of a client credentials request.
+        pthread_atfork(nil, nil) { SystemRandom.forks.add(1, ordering: .relaxed) }
+        return (0..<8).map { _ in Locked(Pool()) }
+    }()
+
+    /// Forks of this process so far, counted in the child. Only the forking thread exists in the
+    /// child when the handler runs, so no pool is being read while it changes.
+    static let forks = Atomic<UInt64>(0)
 
     private static func pthreadIdentity() -> Int {
         #if canImport(Darwin)
@@ -44,18 +57,19 @@ public struct SystemRandom: RandomSource {
         #endif
     }
 
-    private struct Pool {
+    struct Pool {
         static let size = 4096
         var bytes = [UInt8](repeating: 0, count: Pool.size)
         var offset = Pool.size
-        var owner: pid_t = 0
+        /// The fork count the bytes were drawn under; a child sees a larger one and refills.
+        var generation: UInt64 = 0
 
-        mutating func take(into buffer: UnsafeMutableRawBufferPointer) {
-            let pid = getpid()
-            if pid != owner || Pool.size - offset < buffer.count {
+        /// Hands out the next bytes; `forks` is the process's fork count now.
+        mutating func take(into buffer: UnsafeMutableRawBufferPointer, forks: UInt64) {
+            if forks != generation || Pool.size - offset < buffer.count {
                 bytes.withUnsafeMutableBytes { SystemRandom.fillFromKernel($0) }
                 offset = 0
-                owner = pid
+                generation = forks
             }
             bytes.withUnsafeMutableBytes { pool in
                 let slice = UnsafeMutableRawBufferPointer(rebasing: pool[offset..<(offset + buffer.count)])

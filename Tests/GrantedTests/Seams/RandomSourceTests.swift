@@ -1,4 +1,9 @@
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @testable import Granted
 
@@ -57,4 +62,36 @@ struct RandomSourceTests {
         #expect(minted.digest == SHA256.hash(minted.value))
         #expect(SystemRandom().mintSecret(prefix: "gat_").value != minted.value)
     }
+
+    @Test("a pool refills from the kernel when the fork count moves, and only then", arguments: [false, true])
+    func refillsAfterFork(forked: Bool) {
+        var pool = SystemRandom.Pool()
+        var first = [UInt8](repeating: 0, count: 32)
+        first.withUnsafeMutableBytes { pool.take(into: $0, forks: 7) }
+        // What the pool would hand out next without a refill.
+        let next = Array(pool.bytes[pool.offset..<(pool.offset + 32)])
+        var second = [UInt8](repeating: 0, count: 32)
+        second.withUnsafeMutableBytes { pool.take(into: $0, forks: forked ? 8 : 7) }
+        #expect((second == next) == !forked)
+        #expect(pool.generation == (forked ? 8 : 7))
+    }
+
+    #if os(Linux)
+        @Test("a forked child counts its fork before it can draw a byte")
+        func childCountsFork() {
+            var one = [UInt8](repeating: 0, count: 1)
+            one.withUnsafeMutableBytes { SystemRandom().fill($0) }  // registers the handler
+            let before = SystemRandom.forks.load(ordering: .relaxed)
+            let child = fork()
+            if child == 0 {
+                // Only async-signal-safe work in the child: one atomic load, then _exit.
+                _exit(SystemRandom.forks.load(ordering: .relaxed) == before + 1 ? 0 : 1)
+            }
+            #expect(child > 0)
+            var status: Int32 = 0
+            #expect(waitpid(child, &status, 0) == child)
+            #expect(status == 0, "the child's exit status")
+            #expect(SystemRandom.forks.load(ordering: .relaxed) == before, "the parent's count is unchanged")
+        }
+    #endif
 }

@@ -11,10 +11,12 @@ extension PostgresGrantStore {
     }
 
     /// One indexed read: the token LEFT JOINed with its family and its user authorization
-    /// (prepared on `PostgresStorage`'s connections).
+    /// (prepared on `PostgresStorage`'s connections), repeated once on a connection found gone.
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         let binds = Self.binds { $0.append(digest: digest) }
-        let found = try await prepared ? rows(AccessTokenJoined(bindings: binds)) : rows(sql.accessTokenJoined, binds)
+        let found = try await retryingLostConnection {
+            try await prepared ? rows(AccessTokenJoined(bindings: binds)) : rows(sql.accessTokenJoined, binds)
+        }
         guard let row = found.first else { return nil }
         let columns = row.makeRandomAccess()
         let token = try AccessTokenRow.decode(RowReader(row: columns, table: sql.accessTokens))

@@ -62,6 +62,23 @@ public struct PostgresGrantStore: GrantStore {
         return try await withTimeout { try await client.execute(statement, logger: logger).collectRows() }
     }
 
+    /// Runs a read once more when its connection turned out to be gone before it ran (closed by
+    /// the server or the channel): the pool can lease a connection whose end it has not noticed
+    /// yet, e.g. right after a backend was terminated. Only for reads, which are safe to repeat;
+    /// a statement the server answered, even with `FATAL`, is not repeated.
+    func retryingLostConnection<Result: Sendable>(
+        _ read: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await read()
+        } catch let error as PSQLError
+            where [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown]
+            .contains(error.code)
+        {
+            return try await read()
+        }
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<Result: Sendable>(
         _ body: @Sendable (Connection) async throws -> Result

@@ -13,7 +13,11 @@ import PostgresNIO
 //
 //   swift run -c release --package-path Integrations/GrantedPostgres granted-pg-bench \
 //       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16] \
-//       [--pgbench pgbench] [--pgbench-seconds 10] [--pgbench-mode prepared]
+//       [--pgbench pgbench] [--pgbench-seconds 10] [--pgbench-mode prepared] [--baseline]
+//
+// --baseline also measures, in the same run, the adapter as it was before issue 20: the client
+// read from the database on every request and every statement unprepared (a store over a
+// client of the bench's own, with no client cache).
 //
 // The URL defaults to $GRANTED_POSTGRES_URL (Scripts/with-postgres sets it). Works in a schema
 // of its own, dropped at the end. `--pgbench none` leaves pgbench out.
@@ -26,10 +30,15 @@ struct Options {
     var pgbench: String? = "pgbench"
     var pgbenchSeconds = 10
     var pgbenchMode = "prepared"
+    var baseline = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
+            if flag == "--baseline" {
+                baseline = true
+                continue
+            }
             guard let value = rest.popFirst() else { throw Usage("\(flag) needs a value") }
             switch flag {
             case "--url": url = value
@@ -197,9 +206,6 @@ do {
             Client(
                 id: service.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(service.secret)),
                 grantTypes: [.clientCredentials], allowedScopes: [.public]))
-        let server = AuthorizationServer(
-            issuer: "https://auth.example.com", clients: storage.clients, store: storage.grants)
-        let guardian = server.resourceGuard()
         var settings: [String] = []
         for setting in ["server_version", "fsync", "synchronous_commit", "full_page_writes"] {
             for try await value in try await storage.client.query("SELECT current_setting(\(setting))").decode(String.self) {
@@ -209,38 +215,19 @@ do {
         print("granted-pg-bench: \(options.ops) ops per run, median of \(options.runs) runs, pool of \(maximumConnections)")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
         print("server: \(settings.joined(separator: " "))")
-        var granted: [Int: (issue: Double, verify: Double)] = [:]
-        for workers in options.concurrency {
-            var issuance: [Double] = []
-            var verification: [Double] = []
-            for run in 1...options.runs {
-                // Issue: each call parses the form, authenticates the client (a cached lookup and
-                // a hash), mints a token and inserts it.
-                let tokens = TokenBox(count: options.ops)
-                let issued = await measure(total: options.ops, workers: workers) { index in
-                    let response = await server.token(tokenRequest)
-                    guard response.status == 200, let token = accessToken(in: response.body) else { return false }
-                    tokens.set(index, token)
-                    return true
-                }
-                // Verify: each call is one indexed read with the token's family and authorization.
-                let all = tokens.all
-                let verified = await measure(total: options.ops, workers: workers) { index in
-                    let request = OAuthRequest(
-                        method: .get, path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
-                    if case .allowed = await guardian.check(request, requiring: [.public]) { return true }
-                    return false
-                }
-                guard issued.failures == 0, verified.failures == 0 else {
-                    throw Usage("run \(run): \(issued.failures) issuance and \(verified.failures) verification failures")
-                }
-                issuance.append(Double(options.ops) / issued.seconds)
-                verification.append(Double(options.ops) / verified.seconds)
-                print("  concurrency \(workers), run \(run): issue \(format(issuance.last!))  verify \(format(verification.last!))")
+        let granted = try await measureGranted(storage, options: options, label: "")
+        var before: [Int: (issue: Double, verify: Double)] = [:]
+        if options.baseline {
+            // The adapter before issue 20: the client read on every request, nothing prepared.
+            var configuration = try PostgresClient.Configuration(url: options.url)
+            configuration.options.maximumConnections = maximumConnections
+            let client = PostgresClient(configuration: configuration)
+            let baseline = PostgresStorage(client: client, schema: storage.schema, clientCacheLifetime: nil)
+            before = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                return try await measureGranted(baseline, options: options, label: "baseline ")
             }
-            granted[workers] = (median(issuance), median(verification))
-            print(
-                "concurrency \(workers): issuance \(format(median(issuance))), verification \(format(median(verification))) (median)")
         }
         if let executable = options.pgbench {
             let pgbench = try await PGBench.prepare(
@@ -252,14 +239,19 @@ do {
             print("")
             print("| connections | Granted issuance | pgbench insert | pgbench/Granted | Granted verification | pgbench select | pgbench/Granted |")
             print("|---:|---:|---:|---:|---:|---:|---:|")
+            var rows: [String] = []
             for workers in options.concurrency {
                 let insert = try pgbench.run("insert.sql", clients: workers)
                 let select = try pgbench.run("select.sql", clients: workers)
-                let ours = granted[workers]!
-                print(String(
-                    format: "| %d | %.0f/s | %.0f/s | %.2f× | %.0f/s | %.0f/s | %.2f× |", workers, ours.issue, insert,
-                    insert / ours.issue, ours.verify, select, select / ours.verify))
+                for (name, figures) in [("", granted), ("before issue 20: ", before)] {
+                    guard let ours = figures[workers] else { continue }
+                    rows.append(
+                        "| \(name)" + String(
+                            format: "%d | %.0f/s | %.0f/s | %.2f× | %.0f/s | %.0f/s | %.2f× |", workers, ours.issue,
+                            insert, insert / ours.issue, ours.verify, select, select / ours.verify))
+                }
             }
+            for row in rows { print(row) }
             print("")
             print("load average \(loadAverage())")
         }
@@ -268,6 +260,48 @@ do {
 } catch {
     FileHandle.standardError.write(Data("granted-pg-bench: \(error)\n".utf8))
     exit(1)
+}
+
+/// Issuance and verification through `storage` at each concurrency: medians of `options.runs`.
+func measureGranted(
+    _ storage: PostgresStorage, options: Options, label: String
+) async throws -> [Int: (issue: Double, verify: Double)] {
+    let server = AuthorizationServer(issuer: "https://auth.example.com", clients: storage.clients, store: storage.grants)
+    let guardian = server.resourceGuard()
+    var granted: [Int: (issue: Double, verify: Double)] = [:]
+    for workers in options.concurrency {
+        var issuance: [Double] = []
+        var verification: [Double] = []
+        for run in 1...options.runs {
+            // Issue: each call parses the form, authenticates the client (a cached lookup and
+            // a hash), mints a token and inserts it.
+            let tokens = TokenBox(count: options.ops)
+            let issued = await measure(total: options.ops, workers: workers) { index in
+                let response = await server.token(tokenRequest)
+                guard response.status == 200, let token = accessToken(in: response.body) else { return false }
+                tokens.set(index, token)
+                return true
+            }
+            // Verify: each call is one indexed read with the token's family and authorization.
+            let all = tokens.all
+            let verified = await measure(total: options.ops, workers: workers) { index in
+                let request = OAuthRequest(
+                    method: .get, path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
+                if case .allowed = await guardian.check(request, requiring: [.public]) { return true }
+                return false
+            }
+            guard issued.failures == 0, verified.failures == 0 else {
+                throw Usage("run \(run): \(issued.failures) issuance and \(verified.failures) verification failures")
+            }
+            issuance.append(Double(options.ops) / issued.seconds)
+            verification.append(Double(options.ops) / verified.seconds)
+            print("  \(label)concurrency \(workers), run \(run): issue \(format(issuance.last!))  verify \(format(verification.last!))")
+        }
+        granted[workers] = (median(issuance), median(verification))
+        print(
+            "\(label)concurrency \(workers): issuance \(format(median(issuance))), verification \(format(median(verification))) (median)")
+    }
+    return granted
 }
 
 /// The tokens one issuance run produced, written by index from many tasks.

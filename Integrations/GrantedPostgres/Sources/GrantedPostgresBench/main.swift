@@ -13,7 +13,7 @@ import PostgresNIO
 //
 //   swift run -c release --package-path Integrations/GrantedPostgres granted-pg-bench \
 //       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16] \
-//       [--pgbench pgbench] [--pgbench-seconds 10] [--pgbench-mode prepared] [--baseline]
+//       [--pgbench pgbench] [--pgbench-transactions 20000] [--pgbench-mode prepared] [--baseline]
 //
 // --baseline also measures, in the same run, the adapter as it was before issue 20: the client
 // read from the database on every request and every statement unprepared (a store over a
@@ -28,7 +28,7 @@ struct Options {
     var runs = 5
     var concurrency = [1, 16]
     var pgbench: String? = "pgbench"
-    var pgbenchSeconds = 10
+    var pgbenchTransactions = 20_000
     var pgbenchMode = "prepared"
     var baseline = false
 
@@ -46,7 +46,7 @@ struct Options {
             case "--runs": runs = try Self.positive(value, flag)
             case "--concurrency": concurrency = try value.split(separator: ",").map { try Self.positive(String($0), flag) }
             case "--pgbench": pgbench = value == "none" ? nil : value
-            case "--pgbench-seconds": pgbenchSeconds = try Self.positive(value, flag)
+            case "--pgbench-transactions": pgbenchTransactions = try Self.positive(value, flag)
             case "--pgbench-mode":
                 guard ["simple", "extended", "prepared"].contains(value) else {
                     throw Usage("--pgbench-mode is simple, extended or prepared")
@@ -127,7 +127,9 @@ struct PGBench {
     let executable: String
     let url: String
     let schema: String
-    let seconds: Int
+    /// Transactions in all per run, split among the clients (`-t`: `-T` relies on SIGALRM,
+    /// which a child of this process may find blocked, and then never stops).
+    let transactions: Int
     let mode: String
     let directory: URL
 
@@ -137,7 +139,7 @@ struct PGBench {
 
     /// The table and its 10,000 rows to select, and the two scripts.
     static func prepare(
-        executable: String, url: String, schema: String, seconds: Int, mode: String, client: PostgresClient
+        executable: String, url: String, schema: String, transactions: Int, mode: String, client: PostgresClient
     ) async throws -> PGBench {
         let table = "\(schema).pgbench_tokens"
         try await client.query("CREATE TABLE \(unescaped: table) (LIKE \(unescaped: schema).access_tokens INCLUDING ALL)")
@@ -162,7 +164,8 @@ struct PGBench {
             SELECT \(columns) FROM \(table) WHERE digest = sha256(int8send(:k));
 
             """.write(to: directory.appendingPathComponent("select.sql"), atomically: true, encoding: .utf8)
-        return PGBench(executable: executable, url: url, schema: schema, seconds: seconds, mode: mode, directory: directory)
+        return PGBench(
+            executable: executable, url: url, schema: schema, transactions: transactions, mode: mode, directory: directory)
     }
 
     /// The command line for `script` at `clients` connections.
@@ -170,7 +173,7 @@ struct PGBench {
         let threads = min(clients, ProcessInfo.processInfo.activeProcessorCount)
         return [
             "-n", "-M", mode, "-f", directory.appendingPathComponent(script).path, "-c", "\(clients)", "-j",
-            "\(threads)", "-T", "\(seconds)", url,
+            "\(threads)", "-t", "\(max(1, transactions / clients))", url,
         ]
     }
 
@@ -231,7 +234,7 @@ do {
         }
         if let executable = options.pgbench {
             let pgbench = try await PGBench.prepare(
-                executable: executable, url: options.url, schema: schemaName, seconds: options.pgbenchSeconds,
+                executable: executable, url: options.url, schema: schemaName, transactions: options.pgbenchTransactions,
                 mode: options.pgbenchMode, client: storage.client)
             defer { pgbench.cleanUp() }
             print("pgbench: \(executable) \(pgbench.arguments("insert.sql|select.sql", clients: 1).joined(separator: " "))")

@@ -27,6 +27,7 @@ extension PostgresClientStore: ClientRegistry {
                 VALUES ($1, $2, $3, $4)
                 """,
             binds: Self.registrationBinds(registration))
+        defer { changed(registration.id) }
         return try await withTimeout(timeout) {
             try await client.transaction(logger: logger) { connection in
                 let inserted = try await connection.query(insertClient, logger: logger).collect()
@@ -86,6 +87,7 @@ extension PostgresClientStore: ClientRegistry {
                 binds.append(registration.id.rawValue)
                 Self.bindColumns(of: registration.client, to: &binds)
             })
+        defer { changed(registration.id) }
         return try await withTimeout(timeout) {
             try await client.transaction(logger: logger) { connection in
                 let updated = try await connection.query(updateRegistration, logger: logger).collect()
@@ -109,6 +111,7 @@ extension PostgresClientStore: ClientRegistry {
         let deleteClient = PostgresQuery(
             unsafeSQL: "DELETE FROM \(table) WHERE client_id = $1",
             binds: PostgresGrantStore.binds { $0.append(id.rawValue) })
+        defer { changed(id) }
         return try await withTimeout(timeout) {
             try await client.transaction(logger: logger) { connection in
                 let deleted = try await connection.query(deleteRegistration, logger: logger).collect()

@@ -5,6 +5,10 @@ import PostgresNIO
 
 /// Registered clients in PostgreSQL (`clients`), so every process sees the same registrations.
 /// Secrets only as `SecretHash` text (`scheme$base64url`).
+///
+/// Lookups are cached in memory for `cacheLifetime` (see `ClientCache`): this store's own writes
+/// take effect at once; another process's writes (another host, the `granted` CLI) within
+/// `cacheLifetime`. Copies of a store share its cache.
 public struct PostgresClientStore: ClientStore {
     public let client: PostgresClient
     public let schema: PostgresSchema
@@ -12,16 +16,34 @@ public struct PostgresClientStore: ClientStore {
     public let timeout: Duration?
     let logger: Logger
     let table: String
+    let cache: ClientCache?
+    /// Whether the pool's connections have `search_path` set to `schema` (`PostgresStorage(url:)`),
+    /// so that the lookup runs as a prepared statement.
+    let prepared: Bool
 
+    /// - Parameter cacheLifetime: how long a client read from the database is used without
+    ///   reading it again, hence how long another process's change to it may go unseen here; nil
+    ///   reads the database on every lookup.
     public init(
         client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
-        logger: Logger = Logger(label: "granted.postgres")
+        cacheLifetime: Duration? = .seconds(2), logger: Logger = Logger(label: "granted.postgres")
+    ) {
+        self.init(
+            client: client, schema: schema, timeout: timeout, cacheLifetime: cacheLifetime, logger: logger,
+            prepared: false)
+    }
+
+    init(
+        client: PostgresClient, schema: PostgresSchema, timeout: Duration?, cacheLifetime: Duration?, logger: Logger,
+        prepared: Bool
     ) {
         self.client = client
         self.schema = schema
         self.timeout = timeout
         self.logger = logger
+        self.prepared = prepared
         table = schema.table("clients")
+        cache = cacheLifetime.flatMap { $0 > .zero ? ClientCache(lifetime: $0) : nil }
     }
 
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
@@ -35,13 +57,31 @@ public struct PostgresClientStore: ClientStore {
         "backchannel_logout_uri", "backchannel_logout_session_required",
     ]
 
+    /// From the cache while fresh, else one indexed read (a prepared statement on
+    /// `PostgresStorage`'s connections).
     public func client(_ id: ClientID) async throws -> Client? {
-        let query = PostgresQuery(
-            unsafeSQL: "SELECT \(SQL.list(Self.columns)) FROM \(table) WHERE client_id = $1",
-            binds: PostgresGrantStore.binds { $0.append(id.rawValue) })
-        guard let row = try await rows(query).first else { return nil }
-        return try decodeClient(id, RowReader(row: row.makeRandomAccess(), table: table))
+        let cached = cache?.lookup(id)
+        if let found = cached?.client { return found }
+        let binds = PostgresGrantStore.binds { $0.append(id.rawValue) }
+        let found: [PostgresRow]
+        if prepared {
+            let (client, logger) = (client, logger)
+            found = try await withTimeout(timeout) {
+                try await client.execute(ClientByID(bindings: binds), logger: logger).collectRows()
+            }
+        } else {
+            found = try await rows(
+                PostgresQuery(
+                    unsafeSQL: "SELECT \(SQL.list(Self.columns)) FROM \(table) WHERE client_id = $1", binds: binds))
+        }
+        guard let row = found.first else { return nil }
+        let registered = try decodeClient(id, RowReader(row: row.makeRandomAccess(), table: table))
+        if let cached { cache?.store(registered, generation: cached.generation) }
+        return registered
     }
+
+    /// Forgets cached clients after this store changed `id` (every client when nil).
+    func changed(_ id: ClientID?) { cache?.invalidate(id) }
 
     func decodeClient(_ id: ClientID, _ read: RowReader) throws -> Client {
         var secretHash: SecretHash?
@@ -130,6 +170,7 @@ public struct PostgresClientStore: ClientStore {
             unsafeSQL: "DELETE FROM \(registrations) WHERE client_id = $1",
             binds: PostgresGrantStore.binds { $0.append(registered.id.rawValue) })
         let (client, logger) = (client, logger)
+        defer { changed(registered.id) }
         try await withTimeout(timeout) {
             try await client.transaction(logger: logger) { connection in
                 try await connection.query(query, logger: logger)
@@ -140,6 +181,7 @@ public struct PostgresClientStore: ClientStore {
 
     /// Removes the client; its grants stay until they expire or are revoked.
     public func remove(_ id: ClientID) async throws {
+        defer { changed(id) }
         _ = try await rows("DELETE FROM \(unescaped: table) WHERE client_id = \(id.rawValue)")
     }
 }

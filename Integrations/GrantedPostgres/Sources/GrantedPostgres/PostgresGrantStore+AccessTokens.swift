@@ -4,15 +4,20 @@ import PostgresNIO
 
 /// Access tokens (RFC 6749 §1.4) and authorization codes (§4.1.2), keyed by digest.
 extension PostgresGrantStore {
+    /// One statement (prepared on `PostgresStorage`'s connections).
     public func insert(_ token: AccessToken, at digest: Digest256) async throws {
-        _ = try await rows(
-            sql.insertAccessToken, Self.binds(key: { $0.append(digest: digest) }, token, AccessTokenRow.bind))
+        let binds = Self.binds(key: { $0.append(digest: digest) }, token, AccessTokenRow.bind)
+        _ = try await prepared ? rows(InsertAccessToken(bindings: binds)) : rows(sql.insertAccessToken, binds)
     }
 
-    /// One indexed read: the token LEFT JOINed with its family and its user authorization.
+    /// One indexed read: the token LEFT JOINed with its family and its user authorization
+    /// (prepared on `PostgresStorage`'s connections), repeated once on a connection found gone.
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
-        guard let row = try await rows(sql.accessTokenJoined, Self.binds { $0.append(digest: digest) }).first
-        else { return nil }
+        let binds = Self.binds { $0.append(digest: digest) }
+        let found = try await retryingLostConnection {
+            try await prepared ? rows(AccessTokenJoined(bindings: binds)) : rows(sql.accessTokenJoined, binds)
+        }
+        guard let row = found.first else { return nil }
         let columns = row.makeRandomAccess()
         let token = try AccessTokenRow.decode(RowReader(row: columns, table: sql.accessTokens))
         let family = RowReader(row: columns, table: sql.families, prefix: "f_")

@@ -26,15 +26,23 @@ public struct PostgresGrantStore: GrantStore {
     public let timeout: Duration?
     let logger: Logger
     let sql: Statements
+    /// Whether the pool's connections have `search_path` set to `schema` (`PostgresStorage(url:)`),
+    /// so that the hot statements run prepared (`PreparedStatements`).
+    let prepared: Bool
 
     public init(
         client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
         logger: Logger = Logger(label: "granted.postgres")
     ) {
+        self.init(client: client, schema: schema, timeout: timeout, logger: logger, prepared: false)
+    }
+
+    init(client: PostgresClient, schema: PostgresSchema, timeout: Duration?, logger: Logger, prepared: Bool) {
         self.client = client
         self.schema = schema
         self.timeout = timeout
         self.logger = logger
+        self.prepared = prepared
         sql = Statements(schema)
     }
 
@@ -45,6 +53,29 @@ public struct PostgresGrantStore: GrantStore {
         let (client, logger) = (client, logger)
         return try await withTimeout {
             try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        }
+    }
+
+    /// Every row of `statement`, prepared on the connection.
+    func rows<Statement: PreparedRows>(_ statement: Statement) async throws -> [PostgresRow] {
+        let (client, logger) = (client, logger)
+        return try await withTimeout { try await client.execute(statement, logger: logger).collectRows() }
+    }
+
+    /// Runs a read once more when its connection turned out to be gone before it ran (closed by
+    /// the server or the channel): the pool can lease a connection whose end it has not noticed
+    /// yet, e.g. right after a backend was terminated. Only for reads, which are safe to repeat;
+    /// a statement the server answered, even with `FATAL`, is not repeated.
+    func retryingLostConnection<Result: Sendable>(
+        _ read: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await read()
+        } catch let error as PSQLError
+            where [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown]
+            .contains(error.code)
+        {
+            return try await read()
         }
     }
 

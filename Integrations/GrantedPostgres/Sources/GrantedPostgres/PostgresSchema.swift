@@ -77,6 +77,10 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
         let migrations = Self.migrations
         let migrationsTable = table("schema_migrations")
         return try await client.transaction(logger: logger) { connection in
+            // Other processes starting at once wait on the advisory lock below while the first
+            // applies the migrations: longer than a request's `lock_timeout`
+            // (`boundServerWaits`), but not for ever.
+            try await connection.query("SET LOCAL lock_timeout TO '60s'", logger: logger)
             // Serializes concurrent start-ups on this schema; released at commit.
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(Self.advisoryLockClass), hashtext(\(schema)))", logger: logger)

@@ -20,32 +20,58 @@ public struct PostgresStorage: Sendable {
     public let clients: PostgresClientStore
     let logger: Logger
 
-    /// - Parameter timeout: how long one store call may wait (`PostgresGrantStore.timeout`).
+    /// - Parameters:
+    ///   - timeout: how long one store call may wait (`PostgresGrantStore.timeout`).
+    ///   - clientCacheLifetime: how long a client read from the database is used without reading
+    ///     it again, hence how long another process's change to it may go unseen
+    ///     (`PostgresClientStore`); nil reads it on every request.
     public init(
         client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
-        logger: Logger = Logger(label: "granted.postgres")
+        clientCacheLifetime: Duration? = .seconds(2), logger: Logger = Logger(label: "granted.postgres")
+    ) {
+        self.init(
+            client: client, schema: schema, timeout: timeout, clientCacheLifetime: clientCacheLifetime,
+            logger: logger, prepared: false)
+    }
+
+    init(
+        client: PostgresClient, schema: PostgresSchema, timeout: Duration?, clientCacheLifetime: Duration?,
+        logger: Logger, prepared: Bool
     ) {
         self.client = client
         self.schema = schema
         self.logger = logger
-        grants = PostgresGrantStore(client: client, schema: schema, timeout: timeout, logger: logger)
-        clients = PostgresClientStore(client: client, schema: schema, timeout: timeout, logger: logger)
+        grants = PostgresGrantStore(client: client, schema: schema, timeout: timeout, logger: logger, prepared: prepared)
+        clients = PostgresClientStore(
+            client: client, schema: schema, timeout: timeout, cacheLifetime: clientCacheLifetime, logger: logger,
+            prepared: prepared)
     }
 
     /// - Parameters:
     ///   - url: see `PostgresClient.Configuration(url:)`.
     ///   - maximumConnections: the pool's size; every transition holds one connection for a few
     ///     round trips, so a handful per core of the database serves many requests.
+    ///   - timeout: how long one store call may wait; also the connections' `lock_timeout`
+    ///     (`boundServerWaits`), so a statement waiting on a lock ends by then too.
+    ///   - clientCacheLifetime: see `init(client:schema:timeout:clientCacheLifetime:logger:)`.
+    ///
+    /// The pool's connections start with `search_path` set to the schema (then `public`, for
+    /// the host's own statements on `client`), so the statements every request runs are prepared
+    /// once per connection, and with `lock_timeout` and `idle_in_transaction_session_timeout`
+    /// bounding server-side waits (`PostgresClient.Configuration.boundServerWaits`).
     /// - Throws: `PostgresStoreError` for a URL or schema name it cannot use.
     public init(
         url: String, schema: String = "granted", maximumConnections: Int = 20, timeout: Duration? = .seconds(10),
-        logger: Logger = Logger(label: "granted.postgres")
+        clientCacheLifetime: Duration? = .seconds(2), logger: Logger = Logger(label: "granted.postgres")
     ) throws(PostgresStoreError) {
+        let schema = try PostgresSchema(schema)
         var configuration = try PostgresClient.Configuration(url: url)
         configuration.options.maximumConnections = maximumConnections
+        configuration.boundServerWaits(lock: timeout ?? .seconds(10))
+        configuration.options.additionalStartupParameters.append(("search_path", "\(schema.name), public"))
         self.init(
-            client: PostgresClient(configuration: configuration, backgroundLogger: logger),
-            schema: try PostgresSchema(schema), timeout: timeout, logger: logger)
+            client: PostgresClient(configuration: configuration, backgroundLogger: logger), schema: schema,
+            timeout: timeout, clientCacheLifetime: clientCacheLifetime, logger: logger, prepared: true)
     }
 
     /// Runs the client's pool, applies the migrations, runs `body`, and closes the pool when it

@@ -27,17 +27,20 @@ struct Statements: Sendable {
     // Housekeeping
     let purge: String
 
-    init(_ schema: PostgresSchema) {
-        accessTokens = schema.table("access_tokens")
-        codes = schema.table("authorization_codes")
-        refreshTokens = schema.table("refresh_tokens")
-        families = schema.table("refresh_families")
-        authorizations = schema.table("user_authorizations")
-        apiKeys = schema.table("api_keys")
-        devices = schema.table("device_authorizations")
-        sessions = schema.table("sessions")
-        oneTimeUses = schema.table("one_time_uses")
-        pushedRequests = schema.table("pushed_requests")
+    /// - Parameter schema: the schema that qualifies every table; nil leaves them unqualified,
+    ///   for the connection's `search_path` (`PreparedStatements`).
+    init(_ schema: PostgresSchema?) {
+        func table(_ name: String) -> String { schema?.table(name) ?? name }
+        accessTokens = table("access_tokens")
+        codes = table("authorization_codes")
+        refreshTokens = table("refresh_tokens")
+        families = table("refresh_families")
+        authorizations = table("user_authorizations")
+        apiKeys = table("api_keys")
+        devices = table("device_authorizations")
+        sessions = table("sessions")
+        oneTimeUses = table("one_time_uses")
+        pushedRequests = table("pushed_requests")
 
         let token = AccessTokenRow.columns
         let code = AuthorizationCodeRow.columns

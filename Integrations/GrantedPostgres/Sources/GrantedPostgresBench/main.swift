@@ -7,29 +7,51 @@ import PostgresNIO
 
 // granted-pg-bench: issuance (client credentials through `AuthorizationServer.token`) and bearer
 // verification (`ResourceGuard.check`) per second through the PostgreSQL adapter: clients and
-// grants both in the database, as every process of a deployment would have them.
+// grants both in the database, as every process of a deployment would have them; then, on the
+// same server and database in the same run, pgbench doing what each of them does at least: a
+// single-row insert of a token-shaped row, and a single-row select by key.
 //
 //   swift run -c release --package-path Integrations/GrantedPostgres granted-pg-bench \
-//       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16]
+//       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16] \
+//       [--pgbench pgbench] [--pgbench-transactions 20000] [--pgbench-mode prepared] [--baseline]
+//
+// --baseline also measures, in the same run, the adapter as it was before issue 20: the client
+// read from the database on every request and every statement unprepared (a store over a
+// client of the bench's own, with no client cache).
 //
 // The URL defaults to $GRANTED_POSTGRES_URL (Scripts/with-postgres sets it). Works in a schema
-// of its own, dropped at the end.
+// of its own, dropped at the end. `--pgbench none` leaves pgbench out.
 
 struct Options {
     var url = ProcessInfo.processInfo.environment["GRANTED_POSTGRES_URL"] ?? ""
     var ops = 4000
     var runs = 5
     var concurrency = [1, 16]
+    var pgbench: String? = "pgbench"
+    var pgbenchTransactions = 20_000
+    var pgbenchMode = "prepared"
+    var baseline = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
+            if flag == "--baseline" {
+                baseline = true
+                continue
+            }
             guard let value = rest.popFirst() else { throw Usage("\(flag) needs a value") }
             switch flag {
             case "--url": url = value
             case "--ops": ops = try Self.positive(value, flag)
             case "--runs": runs = try Self.positive(value, flag)
             case "--concurrency": concurrency = try value.split(separator: ",").map { try Self.positive(String($0), flag) }
+            case "--pgbench": pgbench = value == "none" ? nil : value
+            case "--pgbench-transactions": pgbenchTransactions = try Self.positive(value, flag)
+            case "--pgbench-mode":
+                guard ["simple", "extended", "prepared"].contains(value) else {
+                    throw Usage("--pgbench-mode is simple, extended or prepared")
+                }
+                pgbenchMode = value
             default: throw Usage("unknown option \(flag)")
             }
         }
@@ -79,6 +101,104 @@ func median(_ values: [Double]) -> Double {
 
 func format(_ rate: Double) -> String { String(format: "%8.0f/s", rate) }
 
+/// The access token in a token response body: the bench's own parsing is not what it measures,
+/// so a scan for the member instead of a JSON parser.
+func accessToken(in body: [UInt8]) -> String? {
+    let key = Array(#""access_token":""#.utf8)
+    guard body.count > key.count else { return nil }
+    for start in 0...(body.count - key.count) where body[start..<(start + key.count)].elementsEqual(key) {
+        let from = start + key.count
+        guard let end = body[from...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(decoding: body[from..<end], as: UTF8.self)
+    }
+    return nil
+}
+
+/// The load average, to print beside the figures (the machine may be shared).
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+        .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
+}
+
+/// pgbench on the same server and database: `-f insert.sql` inserts one row shaped like an
+/// access token (a table `LIKE access_tokens INCLUDING ALL`: the same columns, checks and
+/// indexes) with a fresh random digest; `-f select.sql` selects one of 10,000 rows by digest.
+struct PGBench {
+    let executable: String
+    let url: String
+    let schema: String
+    /// Transactions in all per run, split among the clients (`-t`: `-T` relies on SIGALRM,
+    /// which a child of this process may find blocked, and then never stops).
+    let transactions: Int
+    let mode: String
+    let directory: URL
+
+    static let columns =
+        "digest, client_id, subject, scopes, audience, issued_at, expires_at, family_id, authorization_id, state, revoked_at, dead_since, key_thumbprint"
+    static let keys = 10_000
+
+    /// The table and its 10,000 rows to select, and the two scripts.
+    static func prepare(
+        executable: String, url: String, schema: String, transactions: Int, mode: String, client: PostgresClient
+    ) async throws -> PGBench {
+        let table = "\(schema).pgbench_tokens"
+        try await client.query("CREATE TABLE \(unescaped: table) (LIKE \(unescaped: schema).access_tokens INCLUDING ALL)")
+        try await client.query(
+            """
+            INSERT INTO \(unescaped: table) (\(unescaped: columns))
+            SELECT sha256(int8send(i)), 'bench-service', NULL, 'public', '{}', now(), now() + interval '1 hour',
+                NULL, NULL, 'active', NULL, now() + interval '1 hour', NULL
+            FROM generate_series(1, \(keys)) i
+            """)
+        try await client.query("ANALYZE \(unescaped: table)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("granted-pg-bench-\(schema)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+            INSERT INTO \(table) (\(columns))
+            VALUES (sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'bench-service', NULL, 'public', '{}', now(),
+                now() + interval '1 hour', NULL, NULL, 'active', NULL, now() + interval '1 hour', NULL);
+
+            """.write(to: directory.appendingPathComponent("insert.sql"), atomically: true, encoding: .utf8)
+        try """
+            \\set k random(1, \(keys))
+            SELECT \(columns) FROM \(table) WHERE digest = sha256(int8send(:k));
+
+            """.write(to: directory.appendingPathComponent("select.sql"), atomically: true, encoding: .utf8)
+        return PGBench(
+            executable: executable, url: url, schema: schema, transactions: transactions, mode: mode, directory: directory)
+    }
+
+    /// The command line for `script` at `clients` connections.
+    func arguments(_ script: String, clients: Int) -> [String] {
+        let threads = min(clients, ProcessInfo.processInfo.activeProcessorCount)
+        return [
+            "-n", "-M", mode, "-f", directory.appendingPathComponent(script).path, "-c", "\(clients)", "-j",
+            "\(threads)", "-t", "\(max(1, transactions / clients))", url,
+        ]
+    }
+
+    /// pgbench's transactions per second (its `tps = …` line).
+    func run(_ script: String, clients: Int) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments(script, clients: clients)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0,
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst("tps = ".count).prefix { $0.isNumber || $0 == "." })
+        else { throw Usage("pgbench failed (\(process.terminationStatus)):\n\(text)") }
+        return tps
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+}
+
 do {
     let options = try Options(CommandLine.arguments)
     let schemaName = "granted_bench_" + String(UInt32.random(in: .min ... .max), radix: 16)
@@ -89,50 +209,102 @@ do {
             Client(
                 id: service.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(service.secret)),
                 grantTypes: [.clientCredentials], allowedScopes: [.public]))
-        let server = AuthorizationServer(
-            issuer: "https://auth.example.com", clients: storage.clients, store: storage.grants)
-        let guardian = server.resourceGuard()
-        print("granted-pg-bench: \(options.ops) ops per run, median of \(options.runs) runs, pool of \(maximumConnections)")
-        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        for workers in options.concurrency {
-            var issuance: [Double] = []
-            var verification: [Double] = []
-            for run in 1...options.runs {
-                // Issue: each call parses the form, authenticates the client (a lookup and a
-                // hash), mints a token and inserts it.
-                let tokens = TokenBox(count: options.ops)
-                let issued = await measure(total: options.ops, workers: workers) { index in
-                    let response = await server.token(tokenRequest)
-                    guard response.status == 200,
-                        let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-                        let token = json["access_token"] as? String
-                    else { return false }
-                    tokens.set(index, token)
-                    return true
-                }
-                // Verify: each call is one indexed read with the token's family and authorization.
-                let all = tokens.all
-                let verified = await measure(total: options.ops, workers: workers) { index in
-                    let request = OAuthRequest(
-                        method: .get, path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
-                    if case .allowed = await guardian.check(request, requiring: [.public]) { return true }
-                    return false
-                }
-                guard issued.failures == 0, verified.failures == 0 else {
-                    throw Usage("run \(run): \(issued.failures) issuance and \(verified.failures) verification failures")
-                }
-                issuance.append(Double(options.ops) / issued.seconds)
-                verification.append(Double(options.ops) / verified.seconds)
-                print("  concurrency \(workers), run \(run): issue \(format(issuance.last!))  verify \(format(verification.last!))")
+        var settings: [String] = []
+        for setting in ["server_version", "fsync", "synchronous_commit", "full_page_writes"] {
+            for try await value in try await storage.client.query("SELECT current_setting(\(setting))").decode(String.self) {
+                settings.append("\(setting)=\(value)")
             }
-            print(
-                "concurrency \(workers): issuance \(format(median(issuance))), verification \(format(median(verification))) (median)")
+        }
+        print("granted-pg-bench: \(options.ops) ops per run, median of \(options.runs) runs, pool of \(maximumConnections)")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
+        print("server: \(settings.joined(separator: " "))")
+        let granted = try await measureGranted(storage, options: options, label: "")
+        var before: [Int: (issue: Double, verify: Double)] = [:]
+        if options.baseline {
+            // The adapter before issue 20: the client read on every request, nothing prepared.
+            var configuration = try PostgresClient.Configuration(url: options.url)
+            configuration.options.maximumConnections = maximumConnections
+            let client = PostgresClient(configuration: configuration)
+            let baseline = PostgresStorage(client: client, schema: storage.schema, clientCacheLifetime: nil)
+            before = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                return try await measureGranted(baseline, options: options, label: "baseline ")
+            }
+        }
+        if let executable = options.pgbench {
+            let pgbench = try await PGBench.prepare(
+                executable: executable, url: options.url, schema: schemaName, transactions: options.pgbenchTransactions,
+                mode: options.pgbenchMode, client: storage.client)
+            defer { pgbench.cleanUp() }
+            print("pgbench: \(executable) \(pgbench.arguments("insert.sql|select.sql", clients: 1).joined(separator: " "))")
+            print("load average \(loadAverage())")
+            print("")
+            print("| connections | Granted issuance | pgbench insert | pgbench/Granted | Granted verification | pgbench select | pgbench/Granted |")
+            print("|---:|---:|---:|---:|---:|---:|---:|")
+            var rows: [String] = []
+            for workers in options.concurrency {
+                let insert = try pgbench.run("insert.sql", clients: workers)
+                let select = try pgbench.run("select.sql", clients: workers)
+                for (name, figures) in [("", granted), ("before issue 20: ", before)] {
+                    guard let ours = figures[workers] else { continue }
+                    rows.append(
+                        "| \(name)" + String(
+                            format: "%d | %.0f/s | %.0f/s | %.2f× | %.0f/s | %.0f/s | %.2f× |", workers, ours.issue,
+                            insert, insert / ours.issue, ours.verify, select, select / ours.verify))
+                }
+            }
+            for row in rows { print(row) }
+            print("")
+            print("load average \(loadAverage())")
         }
         try await storage.schema.drop(storage.client)
     }
 } catch {
     FileHandle.standardError.write(Data("granted-pg-bench: \(error)\n".utf8))
     exit(1)
+}
+
+/// Issuance and verification through `storage` at each concurrency: medians of `options.runs`.
+func measureGranted(
+    _ storage: PostgresStorage, options: Options, label: String
+) async throws -> [Int: (issue: Double, verify: Double)] {
+    let server = AuthorizationServer(issuer: "https://auth.example.com", clients: storage.clients, store: storage.grants)
+    let guardian = server.resourceGuard()
+    var granted: [Int: (issue: Double, verify: Double)] = [:]
+    for workers in options.concurrency {
+        var issuance: [Double] = []
+        var verification: [Double] = []
+        for run in 1...options.runs {
+            // Issue: each call parses the form, authenticates the client (a cached lookup and
+            // a hash), mints a token and inserts it.
+            let tokens = TokenBox(count: options.ops)
+            let issued = await measure(total: options.ops, workers: workers) { index in
+                let response = await server.token(tokenRequest)
+                guard response.status == 200, let token = accessToken(in: response.body) else { return false }
+                tokens.set(index, token)
+                return true
+            }
+            // Verify: each call is one indexed read with the token's family and authorization.
+            let all = tokens.all
+            let verified = await measure(total: options.ops, workers: workers) { index in
+                let request = OAuthRequest(
+                    method: .get, path: "/resource", headers: ["Authorization": "Bearer \(all[index])"])
+                if case .allowed = await guardian.check(request, requiring: [.public]) { return true }
+                return false
+            }
+            guard issued.failures == 0, verified.failures == 0 else {
+                throw Usage("run \(run): \(issued.failures) issuance and \(verified.failures) verification failures")
+            }
+            issuance.append(Double(options.ops) / issued.seconds)
+            verification.append(Double(options.ops) / verified.seconds)
+            print("  \(label)concurrency \(workers), run \(run): issue \(format(issuance.last!))  verify \(format(verification.last!))")
+        }
+        granted[workers] = (median(issuance), median(verification))
+        print(
+            "\(label)concurrency \(workers): issuance \(format(median(issuance))), verification \(format(median(verification))) (median)")
+    }
+    return granted
 }
 
 /// The tokens one issuance run produced, written by index from many tasks.

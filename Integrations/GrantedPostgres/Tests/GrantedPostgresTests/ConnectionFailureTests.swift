@@ -10,7 +10,7 @@ import Testing
 /// (`pg_terminate_backend`) while the request waits on a lock another connection holds. The
 /// request answers `server_error`, nothing committed before is lost, the transaction that was cut
 /// off leaves no trace, and the pool serves the next request on a new connection.
-@Suite("Connections dropped mid-request", .enabled(if: TestDatabase.isConfigured))
+@Suite("Connections dropped mid-request", .enabled(if: TestDatabase.isConfigured), .timeLimit(.minutes(3)))
 struct ConnectionFailureTests {
     static let logger = Logger(label: "granted.postgres.tests")
 

@@ -9,7 +9,7 @@ import Testing
 /// The schema: migrations applied once however often and however concurrently processes start,
 /// an index for every lookup, the one-active-authorization rule in the database itself, and no
 /// secret stored anywhere but as a digest.
-@Suite("Schema and migrations", .enabled(if: TestDatabase.isConfigured))
+@Suite("Schema and migrations", .enabled(if: TestDatabase.isConfigured), .timeLimit(.minutes(3)))
 struct MigrationTests {
     static let logger = Logger(label: "granted.postgres.tests")
 

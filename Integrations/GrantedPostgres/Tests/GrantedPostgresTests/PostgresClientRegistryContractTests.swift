@@ -6,7 +6,7 @@ import Testing
 
 /// The client registry contract the in-memory store passes, run against PostgreSQL: each case on
 /// a fresh schema of its own.
-@Suite("Client registry contract: PostgreSQL", .enabled(if: TestDatabase.isConfigured), .serialized)
+@Suite("Client registry contract: PostgreSQL", .enabled(if: TestDatabase.isConfigured), .serialized, .timeLimit(.minutes(3)))
 struct PostgresClientRegistryContractTests {
     @Test("the PostgreSQL client store keeps the registry contract", arguments: ClientRegistryContract.all.map(\.name))
     func postgres(_ name: String) async throws {

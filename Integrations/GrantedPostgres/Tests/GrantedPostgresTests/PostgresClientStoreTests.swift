@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 
 /// Registered clients in PostgreSQL: every field comes back as registered.
-@Suite("PostgreSQL client store", .enabled(if: TestDatabase.isConfigured))
+@Suite("PostgreSQL client store", .enabled(if: TestDatabase.isConfigured), .timeLimit(.minutes(3)))
 struct PostgresClientStoreTests {
     static let hasher = SHA256SecretHasher()
 

@@ -7,7 +7,7 @@ import Testing
 /// random interleavings of every flow, racing exchanges and refreshes, and store faults before
 /// and after the write, each seed on a fresh schema of its own. Serialized: 200 pools at once
 /// would exhaust the server's connections and starve the other suites.
-@Suite("Grant simulation: PostgreSQL", .enabled(if: TestDatabase.isConfigured), .serialized)
+@Suite("Grant simulation: PostgreSQL", .enabled(if: TestDatabase.isConfigured), .serialized, .timeLimit(.minutes(3)))
 struct PostgresSimulationTests {
     @Test("every answer is one the model allows, faults and races included", arguments: 0..<200)
     func postgres(seed: UInt64) async throws {

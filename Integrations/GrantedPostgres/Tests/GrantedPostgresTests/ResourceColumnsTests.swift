@@ -8,7 +8,7 @@ import Testing
 /// The resource indicator columns (RFC 8707 §2): a token's `audience` and the `resources` of a
 /// code and a family are `text[]`, written sorted, and a value that is not a resource identifier
 /// is a corrupt row on every read path, the join and the locked read of a transition included.
-@Suite("Resource indicator columns in PostgreSQL", .enabled(if: TestDatabase.isConfigured))
+@Suite("Resource indicator columns in PostgreSQL", .enabled(if: TestDatabase.isConfigured), .timeLimit(.minutes(3)))
 struct ResourceColumnsTests {
     static let logger = Logger(label: "granted.postgres.tests")
     static let t0 = Date(timeIntervalSince1970: 1_750_000_000)

@@ -6,7 +6,8 @@ import PostgresNIO
 
 /// The database the tests use: `$GRANTED_POSTGRES_URL` (`Scripts/with-postgres` starts one and
 /// sets it). Without it the suites are skipped. Every test works in schemas of its own, dropped
-/// when it ends, so tests run side by side on one database.
+/// when it ends, so tests run side by side on one database. Every connection has its server-side
+/// waits bounded (`boundServerWaits`), and every suite a time limit.
 enum TestDatabase {
     static let url = ProcessInfo.processInfo.environment["GRANTED_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     static var isConfigured: Bool { url != nil }
@@ -22,6 +23,8 @@ enum TestDatabase {
         guard let url else { throw PostgresStoreError.invalidURL("GRANTED_POSTGRES_URL is not set") }
         var configuration = try PostgresClient.Configuration(url: url)
         configuration.options.maximumConnections = maximumConnections
+        // A lock that is never released fails the statement instead of hanging the suite.
+        configuration.boundServerWaits()
         if let applicationName {
             configuration.options.additionalStartupParameters.append(("application_name", applicationName))
         }

@@ -7,7 +7,7 @@ import Testing
 /// Two authorization servers in one process, each with its own connection pool as two host
 /// processes would have, on one database: whatever one issues, the other verifies, refreshes,
 /// redeems and revokes, and a code is redeemed once however the requests are spread.
-@Suite("Two authorization servers on one database", .enabled(if: TestDatabase.isConfigured))
+@Suite("Two authorization servers on one database", .enabled(if: TestDatabase.isConfigured), .timeLimit(.minutes(3)))
 struct TwoServersTests {
     /// Runs `body` with two servers on one fresh schema; the clients are registered in the
     /// database by the first and read from it by both.

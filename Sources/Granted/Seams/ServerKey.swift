@@ -1,3 +1,5 @@
+import Foundation
+
 /// The server's own secret, for what it must know again later without storing it: the refresh
 /// token a grace retry answers (RFC 9700 §4.14.2) is derived from the presented one with this
 /// key, so the store keeps only digests and a copy of the database alone yields nothing.
@@ -10,6 +12,8 @@ public struct ServerKey: Sendable {
     public enum KeyError: Error, Sendable, Hashable {
         /// HMAC-SHA256 keys shorter than the hash output weaken it (RFC 2104 §3).
         case shorterThan256Bits
+        /// The text is neither base64 nor base64url (RFC 4648 §4, §5).
+        case notBase64
     }
 
     private let mac: HMACSHA256
@@ -18,6 +22,17 @@ public struct ServerKey: Sendable {
     public init(bytes: [UInt8]) throws(KeyError) {
         guard bytes.count >= 32 else { throw .shorterThan256Bits }
         mac = HMACSHA256(key: bytes)
+    }
+
+    /// A key as hosts keep it in a file or an environment variable: base64 or base64url (RFC 4648
+    /// §4, §5), padded or not, surrounding whitespace ignored; what `granted` and the demo read.
+    /// - Throws: `KeyError.notBase64`, or `.shorterThan256Bits` under 32 bytes.
+    public init(encoded text: String) throws(KeyError) {
+        var standard = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard.append("=") }
+        guard let data = Data(base64Encoded: standard) else { throw .notBase64 }
+        try self.init(bytes: Array(data))
     }
 
     /// A fresh key of 32 random bytes, for a server whose store no other process shares.

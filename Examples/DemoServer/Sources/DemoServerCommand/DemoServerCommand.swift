@@ -149,13 +149,9 @@ struct DemoServerCommand: AsyncParsableCommand {
         } else {
             return nil
         }
-        var base64 = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard let bytes = Data(base64Encoded: base64), let key = try? ServerKey(bytes: Array(bytes)) else {
+        do { return try ServerKey(encoded: text) } catch {
             throw ValidationError("the server key must be base64 of at least 32 bytes")
         }
-        return key
     }
 
     private static func environmentPort() throws -> Int? {

@@ -23,10 +23,9 @@ struct ServerKeyOptions: ParsableArguments {
         } else {
             return nil
         }
-        guard let bytes = Self.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        do { return try ServerKey(encoded: text) } catch .notBase64 {
             throw .refused("the server key is not base64")
-        }
-        do { return try ServerKey(bytes: bytes) } catch {
+        } catch {
             throw .refused("the server key is shorter than 32 bytes (RFC 2104 §3)")
         }
     }
@@ -37,12 +36,5 @@ struct ServerKeyOptions: ParsableArguments {
             throw .usage("this needs the server key: pass --server-key-file or set GRANTED_SERVER_KEY")
         }
         return key
-    }
-
-    /// Standard or URL-safe base64, padded or not.
-    static func decode(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.count % 4 != 0 { standard.append("=") }
-        return Data(base64Encoded: standard).map { Array($0) }
     }
 }

@@ -86,8 +86,10 @@ public struct FormParameters: Sendable, Hashable {
 
     private static func parse(_ buffer: UnsafeRawBufferPointer, limits: InputLimits) throws(OAuthError) -> [Pair] {
         var pairs: [Pair] = []
-        var start = 0
         let end = buffer.count
+        // One allocation for the pairs: at most one per `&`-separated piece, within the limit.
+        pairs.reserveCapacity(min(limits.maxParameters, buffer.reduce(1) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }))
+        var start = 0
         while start < end {
             var stop = start
             while stop < end && buffer[stop] != UInt8(ascii: "&") { stop += 1 }
@@ -121,29 +123,32 @@ public struct FormParameters: Sendable, Hashable {
             }
             return text
         }
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(0x20)
-                index += 1
-            } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count,
-                    let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-                else { throw .invalidRequest("a parameter has a malformed percent-encoding") }
-                out.append(high << 4 | low)
-                index += 3
-            } else {
-                out.append(byte)
-                index += 1
+        // Decoded into scratch space (on the stack when small): the only allocation is the text.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { (out) throws(OAuthError) -> String in
+            var count = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "+") {
+                    out[count] = 0x20
+                    index += 1
+                } else if byte == UInt8(ascii: "%") {
+                    guard index + 2 < bytes.count,
+                        let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                    else { throw .invalidRequest("a parameter has a malformed percent-encoding") }
+                    out[count] = high << 4 | low
+                    index += 3
+                } else {
+                    out[count] = byte
+                    index += 1
+                }
+                count += 1
             }
+            guard let text = String(validating: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self) else {
+                throw .invalidRequest("a parameter is not UTF-8")
+            }
+            return text
         }
-        guard let text = String(validating: out, as: UTF8.self) else {
-            throw .invalidRequest("a parameter is not UTF-8")
-        }
-        return text
     }
 
     @inline(__always) static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -167,7 +172,9 @@ enum FormEncoding {
     }
 
     static func append(_ text: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
+        @inline(__always) func hex(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -176,8 +183,8 @@ enum FormEncoding {
                 out.append(byte)
             default:
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 0x0F))
             }
         }
     }
@@ -185,13 +192,22 @@ enum FormEncoding {
     /// `name=value&name=value`, skipping nil values.
     static func encode(_ pairs: [(String, String?)]) -> String {
         var out = [UInt8]()
+        append(pairs, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `name=value&name=value`, skipping nil values, with room reserved for every pair
+    /// unescaped: one allocation for the usual ASCII values.
+    static func append(_ pairs: [(String, String?)], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + pairs.reduce(0) { $0 + $1.0.utf8.count + ($1.1?.utf8.count ?? 0) + 2 })
+        var first = true
         for (name, value) in pairs {
             guard let value else { continue }
-            if !out.isEmpty { out.append(UInt8(ascii: "&")) }
+            if !first { out.append(UInt8(ascii: "&")) }
+            first = false
             append(name, to: &out)
             out.append(UInt8(ascii: "="))
             append(value, to: &out)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bounds on what Granted reads from one request, so input size never drives cost.
 public struct InputLimits: Sendable, Hashable {
     /// Largest form body or query string accepted, in bytes.
@@ -114,13 +116,20 @@ public struct FormParameters: Sendable, Hashable {
 
     /// Percent-decodes one name or value (`+` is a space) and checks it is UTF-8.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(OAuthError) -> String {
-        let needsDecoding = bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
-        if !needsDecoding {
-            // ASCII is valid UTF-8: skip the generic validator (unspecialized, ~2× the cost).
-            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw .invalidRequest("a parameter is not UTF-8")
+        // One pass: whether anything needs decoding, and whether the text is all ASCII.
+        var needsDecoding = false
+        var ascii = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") {
+                needsDecoding = true
+                break
             }
+            if byte >= 0x80 { ascii = false }
+        }
+        if !needsDecoding {
+            // ASCII is valid UTF-8: nothing to check.
+            if ascii { return String(decoding: bytes, as: UTF8.self) }
+            guard let text = utf8Text(bytes) else { throw .invalidRequest("a parameter is not UTF-8") }
             return text
         }
         // Decoded into scratch space (on the stack when small): the only allocation is the text.
@@ -144,11 +153,25 @@ public struct FormParameters: Sendable, Hashable {
                 }
                 count += 1
             }
-            guard let text = String(validating: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self) else {
+            guard let text = utf8Text(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))) else {
                 throw .invalidRequest("a parameter is not UTF-8")
             }
             return text
         }
+    }
+
+    /// The bytes as text when they are well-formed UTF-8 (RFC 3629), else nil. Decoding with
+    /// repair and comparing is exact: the repaired text is well-formed, so it equals its input
+    /// only when the input was. (`String(validating:)` runs unspecialized here, looking up
+    /// generic metadata on every call.)
+    static func utf8Text(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var text = String(decoding: bytes, as: UTF8.self)
+        let unchanged = text.withUTF8 { decoded in
+            guard decoded.count == bytes.count else { return false }
+            guard let left = decoded.baseAddress, let right = bytes.baseAddress else { return true }  // both empty
+            return memcmp(left, right, bytes.count) == 0
+        }
+        return unchanged ? text : nil
     }
 
     @inline(__always) static func hexValue(_ byte: UInt8) -> UInt8? {

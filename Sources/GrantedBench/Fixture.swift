@@ -166,8 +166,8 @@ struct RawRequest {
             func string(_ range: Range<Int>) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: raw[range]), as: UTF8.self)
             }
-            var fields = HeaderFields()
-            for header in headers { fields.append(string(header.name), string(header.value)) }
+            // The fields in one array of the right size, as a host maps its parser's header list.
+            let fields = HeaderFields(headers.map { HeaderFields.Field(name: string($0.name), value: string($0.value)) })
             return OAuthRequest(
                 method: OAuthRequest.Method(rawValue: string(method)), target: string(target), headers: fields,
                 body: Array(UnsafeBufferPointer(rebasing: raw[body])))

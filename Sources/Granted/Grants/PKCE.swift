@@ -26,13 +26,28 @@ enum PKCE {
     /// compared in constant time.
     static func verify(_ verifier: String, against challenge: PKCEChallenge) -> Bool {
         guard isWellFormed(verifier) else { return false }
-        let expected: String
-        switch challenge.method {
-        case .s256: expected = Base64URL.encode(SHA256.hash(verifier).bytes)
-        case .plain: expected = verifier
-        default: return false
+        var presented = challenge.challenge
+        return presented.withUTF8 { challengeBytes in
+            switch challenge.method {
+            case .s256:
+                // The 43 characters of the digest's base64url, written on the stack.
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 43) { expected in
+                    let count = SHA256.hash(verifier).withUnsafeBytes {
+                        Base64URL.encode($0, writingInto: expected)
+                    }
+                    return ConstantTime.equals(
+                        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: expected[..<count])),
+                        UnsafeRawBufferPointer(challengeBytes))
+                }
+            case .plain:
+                var verifier = verifier
+                return verifier.withUTF8 {
+                    ConstantTime.equals(UnsafeRawBufferPointer($0), UnsafeRawBufferPointer(challengeBytes))
+                }
+            default:
+                return false
+            }
         }
-        return ConstantTime.equals(Array(expected.utf8), Array(challenge.challenge.utf8))
     }
 
     /// §4.1: 43 to 128 characters of `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`.

@@ -9,12 +9,20 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
     public let description: String
 
     public init(_ scopes: some Sequence<Scope>) {
-        var sorted = scopes.sorted()
+        self.init(sorting: scopes.sorted())
+    }
+
+    /// Sorts and removes repeats in the array it is given: no second array.
+    init(sorting scopes: [Scope]) {
+        var sorted = scopes
+        sorted.sort()
         if sorted.count > 1 {
-            var unique = [Scope]()
-            unique.reserveCapacity(sorted.count)
-            for scope in sorted where unique.last != scope { unique.append(scope) }
-            sorted = unique
+            var kept = 1
+            for index in 1..<sorted.count where sorted[index] != sorted[kept - 1] {
+                sorted[kept] = sorted[index]
+                kept += 1
+            }
+            sorted.removeLast(sorted.count - kept)
         }
         self.scopes = sorted
         self.description = sorted.count == 1 ? sorted[0].rawValue : sorted.map(\.rawValue).joined(separator: " ")
@@ -26,13 +34,19 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
     /// - Throws: `OAuthError.invalidScope` when the value is not of that grammar.
     public static func parse(_ text: String) throws(OAuthError) -> ScopeSet {
         var scopes: [Scope] = []
-        for part in text.split(separator: " ", omittingEmptySubsequences: false) {
-            guard let scope = Scope(validating: part) else {
+        // Walked in place, split at each space: an empty part (a leading, trailing or double
+        // space) is malformed.
+        var rest = Substring(text)
+        while true {
+            let end = rest.utf8.firstIndex(of: 0x20) ?? rest.endIndex
+            guard let scope = Scope(validating: rest[..<end]) else {
                 throw .invalidScope("the scope parameter is malformed")
             }
             scopes.append(scope)
+            guard end < rest.endIndex else { break }
+            rest = rest[rest.utf8.index(after: end)...]
         }
-        return ScopeSet(scopes)
+        return ScopeSet(sorting: scopes)
     }
 
     public var isEmpty: Bool { scopes.isEmpty }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 @Suite("Scope sets (RFC 6749 §3.3)")
 struct ScopeSetTests {
@@ -55,6 +56,18 @@ struct ScopeSetTests {
         #expect(scopes.description == description)
         #expect(scopes.count == count)
         #expect(try ScopeSet.parse(scopes.description) == scopes)
+    }
+
+    @Test("random scope lists parse to their sorted set, repeats once (seeded)", arguments: [7, 8, 9] as [UInt64])
+    func randomLists(seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        let pool = ["a", "b", "openid", "profile", "email", "public", "message.send", "offline_access", "z~"]
+        for _ in 0..<500 {
+            let words = (0..<(1 + Int(generator.next() % 8))).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }
+            let parsed = try ScopeSet.parse(words.joined(separator: " "))
+            #expect(parsed.scopes.map(\.rawValue) == Set(words).sorted())
+            #expect(parsed.description == Set(words).sorted().joined(separator: " "))
+        }
     }
 
     @Test(

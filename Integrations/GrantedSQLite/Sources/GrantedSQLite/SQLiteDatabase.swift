@@ -126,6 +126,19 @@ public struct SQLiteDatabase: Sendable {
         try pool.read(body)
     }
 
+    /// Runs `body`, which runs ONE statement, outside an explicit transaction (GRDB's
+    /// `unsafeRead`), on the calling thread as `read` does.
+    ///
+    /// Safe for one statement: SQLite runs a statement outside a transaction in its own implicit
+    /// read transaction, which in WAL mode sees one snapshot of the file, the last commit when
+    /// the statement started, from its first row to its last (joins included). An explicit
+    /// transaction adds nothing to that but its `BEGIN` and `COMMIT`, which cost more than the
+    /// one-row read itself. Two statements here could see two different snapshots: a body that
+    /// reads twice uses `read`.
+    func readOne<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await retryingBusy { try pool.unsafeRead(body) }
+    }
+
     private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {
         var retries = 0
         while true {

@@ -12,11 +12,15 @@ extension Database {
 
     /// Hands `decode` the statement's first row where SQLite's step left it (no copy of the
     /// row); nil when there is none.
+    ///
+    /// The cursor steps the statement (GRDB's error handling, and its reset when the cursor
+    /// goes) and decodes nothing itself but the first column's value: a `Row` cursor would
+    /// build a lower-cased name table for every row it starts, which cost more than the read.
     func withRow<Record>(
         _ select: Select, arguments: StatementArguments, _ decode: (StatementRow) throws -> Record
     ) throws -> Record? {
         let statement = try cachedStatement(sql: select.sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let cursor = try DatabaseValue.fetchCursor(statement, arguments: arguments)
         return try withExtendedLifetime(cursor) {
             guard try cursor.next() != nil else { return nil }
             return try decode(StatementRow(statement: statement.sqliteStatement, layout: select.layout))
@@ -28,7 +32,7 @@ extension Database {
         _ select: Select, arguments: StatementArguments, _ decode: (StatementRow) throws -> Record
     ) throws -> [Record] {
         let statement = try cachedStatement(sql: select.sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let cursor = try DatabaseValue.fetchCursor(statement, arguments: arguments)
         let row = StatementRow(statement: statement.sqliteStatement, layout: select.layout)
         var records: [Record] = []
         try withExtendedLifetime(cursor) {

@@ -170,7 +170,9 @@ struct RowReader {
 struct Binds {
     private(set) var values: [DatabaseValue] = []
 
-    var arguments: StatementArguments { StatementArguments(values) }
+    /// Through GRDB's initializer over optional existentials: the one over a sequence of one
+    /// concrete type maps it with a key path, which the runtime instantiates at every call.
+    var arguments: StatementArguments { StatementArguments(values.lazy.map { $0 as (any DatabaseValueConvertible)? }) }
 
     mutating func append(text: String?) { values.append(text.map { .init(storage: .string($0)) } ?? .null) }
     mutating func append(integer: Int?) { values.append(integer.map { .init(storage: .int64(Int64($0))) } ?? .null) }

@@ -98,16 +98,24 @@ public struct SQLiteDatabase: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
     /// when it throws; run again from the start when the file stays busy (see the type's notes).
+    ///
+    /// `BEGIN` and `COMMIT` are cached statements like the adapter's others: GRDB's
+    /// `inTransaction` prepares both again at every transaction, which cost as much as the
+    /// INSERT it wraps.
     func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
         try await retryingBusy {
             try await pool.writeWithoutTransaction { db in
-                var result: Result?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                try db.run("BEGIN IMMEDIATE TRANSACTION")
+                do {
+                    let result = try body(db)
+                    try db.run("COMMIT TRANSACTION")
+                    return result
+                } catch {
+                    // A failed statement, or a COMMIT that failed (busy, or the disk), leaves
+                    // the transaction open: nothing of it is kept.
+                    if db.isInsideTransaction { try? db.run("ROLLBACK TRANSACTION") }
+                    throw error
                 }
-                guard let result else { throw SQLiteStoreError.unsupportedTransition("a transaction lost its result") }
-                return result
             }
         }
     }

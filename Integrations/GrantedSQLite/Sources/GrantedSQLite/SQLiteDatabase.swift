@@ -27,6 +27,7 @@ public struct SQLiteDatabase: Sendable {
     public let busyTimeout: Duration
     public let busyRetries: Int
     let pool: DatabasePool
+    let readers: ReadConnections
 
     /// How hard a commit waits for the disk: `full` syncs the log at every commit (survives a
     /// power loss); `normal` syncs at checkpoints (a process crash loses nothing committed, a
@@ -48,6 +49,7 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
+        readers = ReadConnections(path: path, configuration: configuration, limit: configuration.maximumReaderCount)
         // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
         // on its writer as it does: set the durability asked for again, on the connection
         // that commits (readers never write, so theirs does not matter).
@@ -134,8 +136,9 @@ public struct SQLiteDatabase: Sendable {
         try pool.read(body)
     }
 
-    /// Runs `body`, which runs ONE statement, outside an explicit transaction (GRDB's
-    /// `unsafeRead`), on the calling thread as `read` does.
+    /// Runs `body`, which runs ONE statement, outside an explicit transaction, on the calling
+    /// thread as `read` does: on one of `readers`, or GRDB's pool (`unsafeRead`) when every
+    /// reader is busy.
     ///
     /// Safe for one statement: SQLite runs a statement outside a transaction in its own implicit
     /// read transaction, which in WAL mode sees one snapshot of the file, the last commit when
@@ -144,7 +147,7 @@ public struct SQLiteDatabase: Sendable {
     /// one-row read itself. Two statements here could see two different snapshots: a body that
     /// reads twice uses `read`.
     func readOne<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
-        try await retryingBusy { try pool.unsafeRead(body) }
+        try await retryingBusy { try readers.withConnection(body) ?? pool.unsafeRead(body) }
     }
 
     private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {

@@ -12,7 +12,8 @@ import GRDB
 /// **Transactions.** Every state change is one `BEGIN IMMEDIATE` transaction: it takes the
 /// file's write lock first, then reads the record, runs the engine's pure transition and writes
 /// the result back, so no other connection, in this process or another, changes the record in
-/// between. Reads (verification) run in a read transaction on a snapshot.
+/// between. A read (verification) is one statement on a read-only connection, which sees one
+/// snapshot of the file from its first row to its last.
 ///
 /// **Several processes on one file.** SQLite's file locks serialize the writers of every
 /// process. A connection that finds the file locked waits up to `busyTimeout` (SQLite's busy

@@ -29,8 +29,8 @@ struct DeviceFixture {
     /// A new device authorization: its device code and user code.
     func authorize() async -> (deviceCode: String, userCode: String) {
         let response = await server.deviceAuthorization(Self.start.makeRequest())
-        guard response.status == 200, let device = FlowFixture.string("device_code", in: response.body),
-            let user = FlowFixture.string("user_code", in: response.body)
+        guard response.status == 200, let device = FlowFixture.string(#""device_code":""#, in: response.body),
+            let user = FlowFixture.string(#""user_code":""#, in: response.body)
         else { fail("device authorization answered \(response.status): \(response.bodyText)") }
         return (device, user)
     }

@@ -59,13 +59,7 @@ struct Fixture {
 
     /// The access token of a 200 token response, read straight from its JSON bytes.
     static func accessToken(fromBody body: [UInt8]) -> String? {
-        let key = Array(#""access_token":""#.utf8)
-        guard body.count > key.count,
-            let start = (0...(body.count - key.count)).first(where: { body[$0..<($0 + key.count)].elementsEqual(key) })
-        else { return nil }
-        let valueStart = start + key.count
-        guard let end = body[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: body[valueStart..<end], as: UTF8.self)
+        FlowFixture.string(#""access_token":""#, in: body)
     }
 
     /// Issues `count` access tokens through the token endpoint and returns their values.
@@ -91,11 +85,37 @@ struct Fixture {
 /// mapping every host writes (strings from bytes, the body copied into an array), so a scenario
 /// that calls it per operation measures from raw request bytes, not from a prebuilt value.
 struct RawRequest {
-    let bytes: [UInt8]
+    private(set) var bytes: [UInt8]
     private let method: Range<Int>
     private let target: Range<Int>
     private let headers: [(name: Range<Int>, value: Range<Int>)]
     private let body: Range<Int>
+
+    /// A copy with `value` written over `slot`, a range of the same length: how a scenario makes
+    /// the request of one operation when only a token or code in it changes (a rotated refresh
+    /// token, a fresh code). The client's work of composing the request is not the server's, so
+    /// per operation the harness only copies the bytes, as a host receives them into a buffer.
+    func filling(_ slot: Range<Int>, with value: String) -> RawRequest {
+        var copy = self
+        let written: Bool = copy.bytes.withUnsafeMutableBufferPointer { buffer in
+            var value = value
+            return value.withUTF8 { utf8 in
+                guard utf8.count == slot.count else { return false }
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[slot]).update(fromContentsOf: utf8)
+                return true
+            }
+        }
+        guard written else { fail("a value of \(value.utf8.count) bytes for a slot of \(slot.count)") }
+        return copy
+    }
+
+    /// The range of the first occurrence of `marker` in the body, to fill per operation.
+    func bodySlot(of marker: String) -> Range<Int> {
+        let needle = Array(marker.utf8)
+        guard let start = body.first(where: { bytes[$0..<min($0 + needle.count, bytes.count)].elementsEqual(needle) })
+        else { fail("no \(marker) in the body") }
+        return start..<(start + needle.count)
+    }
 
     /// Splits `text` (CRLF line ends, a blank line before the body) once, at setup.
     init(_ text: String) {
@@ -146,8 +166,8 @@ struct RawRequest {
             func string(_ range: Range<Int>) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: raw[range]), as: UTF8.self)
             }
-            var fields = HeaderFields()
-            for header in headers { fields.append(string(header.name), string(header.value)) }
+            // The fields in one array of the right size, as a host maps its parser's header list.
+            let fields = HeaderFields(headers.map { HeaderFields.Field(name: string($0.name), value: string($0.value)) })
             return OAuthRequest(
                 method: OAuthRequest.Method(rawValue: string(method)), target: string(target), headers: fields,
                 body: Array(UnsafeBufferPointer(rebasing: raw[body])))

@@ -38,29 +38,48 @@ struct FlowFixture {
         for i in 0..<prefill { store.insertSync(token, at: Fixture.prefillDigest(i)) }
     }
 
-    static var basic: String { BasicCredentials(clientID: clientID, secret: secret).headerValue }
+    static let basic = BasicCredentials(clientID: clientID, secret: secret).headerValue
 
     /// The value of a `"name":"value"` member of a JSON body, read straight from its bytes.
-    static func string(_ name: String, in body: [UInt8]) -> String? {
-        let key = Array("\"\(name)\":\"".utf8)
-        guard body.count > key.count,
-            let start = (0...(body.count - key.count)).first(where: { body[$0..<($0 + key.count)].elementsEqual(key) })
-        else { return nil }
-        let valueStart = start + key.count
-        guard let end = body[valueStart...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(decoding: body[valueStart..<end], as: UTF8.self)
+    static func string(_ name: StaticString, in body: [UInt8]) -> String? {
+        let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return body.withUnsafeBufferPointer { body in
+            value(after: key, in: body) { $0 == UInt8(ascii: "\"") }
+        }
     }
 
     /// The `code` of a redirect's Location.
     static func code(in location: String) -> String? {
-        let bytes = Array(location.utf8)
-        let key = Array("code=".utf8)
-        guard bytes.count > key.count,
-            let start = (0...(bytes.count - key.count)).first(where: { bytes[$0..<($0 + key.count)].elementsEqual(key) })
-        else { return nil }
-        let value = bytes[(start + key.count)...].prefix { $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: "#") }
-        return String(decoding: value, as: UTF8.self)
+        var location = location
+        let key: StaticString = "code="
+        return location.withUTF8 { bytes in
+            value(after: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), in: bytes) {
+                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "#")
+            }
+        }
     }
+
+    /// The text after the first `key` in `bytes`, up to the first byte `ends` accepts (or the end).
+    private static func value(
+        after key: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, endingAt ends: (UInt8) -> Bool
+    ) -> String? {
+        guard bytes.count > key.count,
+            let start = (0...(bytes.count - key.count)).first(where: {
+                UnsafeBufferPointer(rebasing: bytes[$0..<($0 + key.count)]).elementsEqual(key)
+            })
+        else { return nil }
+        let valueStart = start + key.count
+        let end = bytes[valueStart...].firstIndex(where: ends) ?? bytes.count
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)
+    }
+
+    /// The code exchange, with a placeholder as long as a code where each operation's code goes.
+    static let exchange = RawRequest.http(
+        "POST", "/token",
+        headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", basic)],
+        body: "grant_type=authorization_code&code=\(codePlaceholder)&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&code_verifier=\(verifier)")
+    static let codePlaceholder = Policy().authorizationCodePrefix + String(repeating: "C", count: 43)
+    static let exchangeCodeSlot = exchange.bodySlot(of: codePlaceholder)
 
     /// One authorize → approve → exchange round trip; answers the token response body.
     func roundTrip(authorize: RawRequest, subject: Subject, now: Date) async -> [UInt8] {
@@ -71,10 +90,7 @@ struct FlowFixture {
         guard let location = redirect.headers["location"], let code = Self.code(in: location) else {
             fail("approval answered \(redirect.status) without a code")
         }
-        let exchange = RawRequest.http(
-            "POST", "/token",
-            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", Self.basic)],
-            body: "grant_type=authorization_code&code=\(code)&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&code_verifier=\(Self.verifier)")
+        let exchange = Self.exchange.filling(Self.exchangeCodeSlot, with: code)
         let response = await server.token(exchange.makeRequest())
         guard response.status == 200 else { fail("code exchange answered \(response.status): \(response.bodyText)") }
         return response.body
@@ -97,9 +113,9 @@ extension Scenario {
         let fixture = FlowFixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) * 2)
         let now = Date()
         var bytes = 0
+        let subjects = (0..<1024).map { Subject("user-\($0)") }
         await bench.measure(name: "code", ops: ops, target: Target.codeRoundTrip) { i in
-            let subject = Subject("user-\(i & 1023)")
-            bytes &+= await fixture.roundTrip(authorize: FlowFixture.authorize, subject: subject, now: now).count
+            bytes &+= await fixture.roundTrip(authorize: FlowFixture.authorize, subject: subjects[i & 1023], now: now).count
         }
         blackHole(bytes)
     }
@@ -112,14 +128,17 @@ extension Scenario {
         let ops = bench.options.ops(200_000)
         let fixture = FlowFixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) + 10)
         let body = await fixture.roundTrip(authorize: FlowFixture.authorize, subject: "alice", now: Date())
-        guard var refreshToken = FlowFixture.string("refresh_token", in: body) else { fail("no refresh token") }
+        guard var refreshToken = FlowFixture.string(#""refresh_token":""#, in: body) else { fail("no refresh token") }
+        // Every refresh token is as long as the first: each operation copies the rotated one in.
+        let template = RawRequest.http(
+            "POST", "/token",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", FlowFixture.basic)],
+            body: "grant_type=refresh_token&refresh_token=\(refreshToken)")
+        let slot = template.bodySlot(of: refreshToken)
         await bench.measure(name: "refresh", ops: ops, target: Target.refresh) { _ in
-            let request = RawRequest.http(
-                "POST", "/token",
-                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", FlowFixture.basic)],
-                body: "grant_type=refresh_token&refresh_token=\(refreshToken)")
+            let request = template.filling(slot, with: refreshToken)
             let response = await fixture.server.token(request.makeRequest())
-            guard response.status == 200, let next = FlowFixture.string("refresh_token", in: response.body) else {
+            guard response.status == 200, let next = FlowFixture.string(#""refresh_token":""#, in: response.body) else {
                 fail("refresh answered \(response.status): \(response.bodyText)")
             }
             refreshToken = next
@@ -140,7 +159,7 @@ extension Scenario {
         var raws: [RawRequest] = []
         for _ in 0..<1_000 {
             let response = await fixture.server.token(issue.makeRequest())
-            guard let token = FlowFixture.string("access_token", in: response.body) else { fail("no token") }
+            guard let token = FlowFixture.string(#""access_token":""#, in: response.body) else { fail("no token") }
             raws.append(
                 RawRequest.http(
                     "POST", "/introspect",

@@ -94,13 +94,13 @@ struct ScalingFixture {
     /// Refresh with rotation along one family: each use adds an access and a refresh token.
     func refresh(ops: Int) async -> Scaling.Timed {
         let body = await flows.roundTrip(authorize: FlowFixture.authorize, subject: "alice", now: Date())
-        guard var refreshToken = FlowFixture.string("refresh_token", in: body) else { fail("no refresh token") }
+        guard var refreshToken = FlowFixture.string(#""refresh_token":""#, in: body) else { fail("no refresh token") }
         return await Scaling.timeEach(ops: ops) { _ in
             let request = OAuthRequest.form(
                 "/token", "grant_type=refresh_token&refresh_token=\(refreshToken)",
                 headers: ["Authorization": FlowFixture.basic])
             let response = await server.token(request)
-            guard response.status == 200, let next = FlowFixture.string("refresh_token", in: response.body) else {
+            guard response.status == 200, let next = FlowFixture.string(#""refresh_token":""#, in: response.body) else {
                 fail("refresh answered \(response.status): \(response.bodyText)")
             }
             refreshToken = next

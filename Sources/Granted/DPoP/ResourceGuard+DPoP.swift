@@ -3,10 +3,7 @@ import Foundation
 /// `Authorization: DPoP` at a protected resource (RFC 9449 §7).
 extension ResourceGuard {
     /// Whether the header uses the DPoP scheme (case-insensitive, RFC 9110 §11.1).
-    static func isDPoP(_ header: String) -> Bool {
-        let scheme = header.utf8.prefix { $0 != 0x20 }
-        return ASCII.caseInsensitiveEquals(scheme, "dpop".utf8)
-    }
+    static func isDPoP(_ header: String) -> Bool { scheme(of: header, is: "dpop") }
 
     /// A DPoP-bound token with its proof (§7.1): the token must be live and bound; the proof,
     /// of this request (`htm`, `htu`), of this token (`ath`), fresh and unused, must be of the

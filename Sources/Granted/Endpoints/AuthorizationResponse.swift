@@ -8,14 +8,19 @@ enum AuthorizationResponse {
     static func redirect(
         to redirectURI: String, mode: ResponseMode, parameters: [(String, String?)], issuer: String
     ) -> OAuthResponse {
-        let all = parameters + [("iss", issuer)]
         switch mode {
         case .query, .fragment:
-            let separator = mode == .fragment ? "#" : (redirectURI.utf8.contains(UInt8(ascii: "?")) ? "&" : "?")
-            let location = redirectURI + separator + FormEncoding.encode(all)
+            // Written once into one buffer: the URI, the separator, then the parameters and `iss`.
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(redirectURI.utf8.count + issuer.utf8.count + 160)
+            bytes.append(contentsOf: redirectURI.utf8)
+            bytes.append(mode == .fragment ? UInt8(ascii: "#") : (redirectURI.utf8.contains(UInt8(ascii: "?")) ? UInt8(ascii: "&") : UInt8(ascii: "?")))
+            FormEncoding.append(parameters + [("iss", issuer)], to: &bytes)
+            let location = String(decoding: bytes, as: UTF8.self)
             return OAuthResponse(
                 status: 303, headers: ["Location": location, "Cache-Control": "no-store"])
         case .formPost:
+            let all = parameters + [("iss", issuer)]
             var html = "<!doctype html><html><head><title>Submit</title></head>"
             html += #"<body><form method="post" action=""#
             html += HTML.escape(redirectURI) + #"">"#

@@ -170,7 +170,7 @@ public struct ResourceGuard: Sendable {
     }
 
     private func verify(_ request: OAuthRequest, requiring required: ScopeSet) async throws(Refusal) -> AccessGrant {
-        let authorizations = request.headers.count(of: "authorization")
+        let (authorizations, authorization) = request.headers.occurrences(of: "authorization")
         let keys = apiKeyHeader.map { request.headers.count(of: $0) } ?? 0
         if Self.queryCarriesToken(request.query) {
             throw .refused(.invalidRequest("access tokens are not accepted in the query"))
@@ -194,10 +194,10 @@ public struct ResourceGuard: Sendable {
             // RFC 9449 §7.2: a resource that requires DPoP takes no bearer token, bound or not.
             if requiresDPoP, dpop != nil { throw .refused(.invalidToken) }
             grant = try await self.grant(for: bodyToken, now: now)
-        } else if let dpop, let header = request.headers["authorization"], Self.isDPoP(header) {
+        } else if let dpop, let header = authorization, Self.isDPoP(header) {
             return try await verifyDPoP(request, header: header, verifier: dpop, requiring: required, now: now)
         } else {
-            guard let header = request.headers["authorization"], Self.isBearer(header) else {
+            guard let header = authorization, Self.isBearer(header) else {
                 // RFC 6750 §3.1: no credentials, or a scheme it does not support, gets a bare challenge.
                 throw .anonymous
             }
@@ -274,9 +274,16 @@ public struct ResourceGuard: Sendable {
     }
 
     /// Whether the header uses the Bearer scheme (case-insensitive, RFC 9110 §11.1).
-    static func isBearer(_ header: String) -> Bool {
-        let scheme = header.utf8.prefix { $0 != 0x20 }
-        return ASCII.caseInsensitiveEquals(scheme, "bearer".utf8)
+    static func isBearer(_ header: String) -> Bool { scheme(of: header, is: "bearer") }
+
+    /// Whether the header's scheme, up to the first space, is `name` (RFC 9110 §11.1:
+    /// case-insensitive); read over the header's bytes.
+    static func scheme(of header: String, is name: StaticString) -> Bool {
+        var header = header
+        return header.withUTF8 { bytes in
+            let end = bytes.firstIndex(of: 0x20) ?? bytes.count
+            return ASCII.caseInsensitiveEquals(UnsafeBufferPointer(rebasing: bytes[..<end]), name)
+        }
     }
 
     /// The token of `Bearer <b64token>` (RFC 6750 §2.1), or of `DPoP <b64token>` (RFC 9449 §7.1)
@@ -342,13 +349,15 @@ public struct ResourceGuard: Sendable {
         return try presented.get()
     }
 
+    /// `b64token` characters (RFC 6750 §2.1: ALPHA, DIGIT, `-._~+/`) as a 128-bit set, bit
+    /// `c` for ASCII `c`: one shift and test per byte of a token, not a chain of range checks.
     @inline(__always) private static func isB64TokenCharacter(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 0x03FF_E800_0000_0000  // + - . / 0-9
+        let high: UInt64 = 0x47FF_FFFE_87FF_FFFE  // A-Z _ a-z ~
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
-            true
-        default: false
+        case 0..<64: return (low >> UInt64(byte)) & 1 == 1
+        case 64..<128: return (high >> UInt64(byte - 64)) & 1 == 1
+        default: return false
         }
     }
 

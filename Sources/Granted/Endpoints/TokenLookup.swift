@@ -13,15 +13,13 @@ enum TokenKind: CaseIterable, Sendable {
     /// The hinted kind first, then the others in declaration order; an unknown hint changes
     /// nothing (RFC 7009 §2.1). A user's API key has no hint: it is looked up last.
     static func lookupOrder(hint: TokenTypeHint?) -> [TokenKind] {
-        let first: TokenKind? =
-            switch hint {
-            case .accessToken?: .accessToken
-            case .refreshToken?: .refreshToken
-            default: nil
-            }
-        guard let first else { return allCases }
-        return [first] + allCases.filter { $0 != first }
+        switch hint {
+        case .refreshToken?: refreshTokenFirst
+        default: allCases  // access tokens are declared first
+        }
     }
+    /// Built once: introspection and revocation ask for an order on every request.
+    private static let refreshTokenFirst: [TokenKind] = [.refreshToken] + allCases.filter { $0 != .refreshToken }
 }
 
 extension AuthorizationServer {

@@ -28,17 +28,26 @@ public struct BasicCredentials: Sendable, Hashable {
         guard schemeEnd < bytes.count else { throw .invalidClient(basicChallenge: true) }
         var start = schemeEnd + 1
         while start < bytes.count && bytes[start] == 0x20 { start += 1 }
-        guard let decoded = Base64Standard.decode(UnsafeBufferPointer(rebasing: bytes[start...])),
-            let colon = decoded.firstIndex(of: UInt8(ascii: ":"))
-        else { throw .invalidClient(basicChallenge: true) }
-        let id: String
-        let secret: String
-        do {
-            id = try decoded[..<colon].withUnsafeBytes { try FormParameters.decode($0) }
-            secret = try decoded[(colon + 1)...].withUnsafeBytes { try FormParameters.decode($0) }
-        } catch { throw .invalidClient(basicChallenge: true) }
-        guard !id.isEmpty else { throw .invalidClient(basicChallenge: true) }
-        return (id, secret)
+        let encoded = UnsafeBufferPointer(rebasing: bytes[start...])
+        // Decoded into scratch space (on the stack for any usual length) that is zeroed after:
+        // the plain secret is never left behind in a freed heap block.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encoded.count / 4 * 3 + 1) {
+            (scratch) throws(OAuthError) -> (id: String, secret: String) in
+            defer { scratch.update(repeating: 0) }
+            guard let count = Base64Standard.decode(encoded, into: scratch) else {
+                throw .invalidClient(basicChallenge: true)
+            }
+            let decoded = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: scratch[..<count]))
+            guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else { throw .invalidClient(basicChallenge: true) }
+            let id: String
+            let secret: String
+            do {
+                id = try FormParameters.decode(UnsafeRawBufferPointer(rebasing: decoded[..<colon]))
+                secret = try FormParameters.decode(UnsafeRawBufferPointer(rebasing: decoded[(colon + 1)...]))
+            } catch { throw .invalidClient(basicChallenge: true) }
+            guard !id.isEmpty else { throw .invalidClient(basicChallenge: true) }
+            return (id, secret)
+        }
     }
 
     public init(clientID: ClientID, secret: String) {
@@ -78,15 +87,20 @@ enum Base64Standard {
     }
 
     /// Strict decoding: length a multiple of 4, padding only at the end. Nil otherwise.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-        if let decoded = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return decoded }
-        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    static func decode(_ text: [UInt8]) -> [UInt8]? {
+        text.withUnsafeBufferPointer { input in
+            var out = [UInt8](repeating: 0, count: input.count / 4 * 3)
+            guard let count = out.withUnsafeMutableBufferPointer({ decode(input, into: $0) }) else { return nil }
+            out.removeLast(out.count - count)
+            return out
+        }
     }
 
-    private static func decode(buffer input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard input.count % 4 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(input.count / 4 * 3)
+    /// Decodes `input` into `out` (at least `input.count / 4 * 3` bytes); answers the bytes
+    /// written, nil for input that is not strict base64.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard input.count % 4 == 0, out.count >= input.count / 4 * 3 else { return nil }
+        var written = 0
         var index = 0
         while index < input.count {
             var n: UInt32 = 0
@@ -103,12 +117,13 @@ enum Base64Standard {
                     n = n << 6 | UInt32(value)
                 }
             }
-            out.append(UInt8(truncatingIfNeeded: n >> 16))
-            if padding < 2 { out.append(UInt8(truncatingIfNeeded: n >> 8)) }
-            if padding < 1 { out.append(UInt8(truncatingIfNeeded: n)) }
+            out[written] = UInt8(truncatingIfNeeded: n >> 16)
+            out[written + 1] = UInt8(truncatingIfNeeded: n >> 8)
+            out[written + 2] = UInt8(truncatingIfNeeded: n)
+            written += 3 - padding
             index += 4
         }
-        return out
+        return written
     }
 
     @inline(__always) private static func sextet(_ byte: UInt8) -> UInt8? {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bounds on what Granted reads from one request, so input size never drives cost.
 public struct InputLimits: Sendable, Hashable {
     /// Largest form body or query string accepted, in bytes.
@@ -86,8 +88,10 @@ public struct FormParameters: Sendable, Hashable {
 
     private static func parse(_ buffer: UnsafeRawBufferPointer, limits: InputLimits) throws(OAuthError) -> [Pair] {
         var pairs: [Pair] = []
-        var start = 0
         let end = buffer.count
+        // One allocation for the pairs: at most one per `&`-separated piece, within the limit.
+        pairs.reserveCapacity(min(limits.maxParameters, buffer.reduce(1) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }))
+        var start = 0
         while start < end {
             var stop = start
             while stop < end && buffer[stop] != UInt8(ascii: "&") { stop += 1 }
@@ -112,38 +116,62 @@ public struct FormParameters: Sendable, Hashable {
 
     /// Percent-decodes one name or value (`+` is a space) and checks it is UTF-8.
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(OAuthError) -> String {
-        let needsDecoding = bytes.contains { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }
+        // One pass: whether anything needs decoding, and whether the text is all ASCII.
+        var needsDecoding = false
+        var ascii = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") {
+                needsDecoding = true
+                break
+            }
+            if byte >= 0x80 { ascii = false }
+        }
         if !needsDecoding {
-            // ASCII is valid UTF-8: skip the generic validator (unspecialized, ~2× the cost).
-            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
+            // ASCII is valid UTF-8: nothing to check.
+            if ascii { return String(decoding: bytes, as: UTF8.self) }
+            guard let text = utf8Text(bytes) else { throw .invalidRequest("a parameter is not UTF-8") }
+            return text
+        }
+        // Decoded into scratch space (on the stack when small): the only allocation is the text.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { (out) throws(OAuthError) -> String in
+            var count = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "+") {
+                    out[count] = 0x20
+                    index += 1
+                } else if byte == UInt8(ascii: "%") {
+                    guard index + 2 < bytes.count,
+                        let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                    else { throw .invalidRequest("a parameter has a malformed percent-encoding") }
+                    out[count] = high << 4 | low
+                    index += 3
+                } else {
+                    out[count] = byte
+                    index += 1
+                }
+                count += 1
+            }
+            guard let text = utf8Text(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[..<count]))) else {
                 throw .invalidRequest("a parameter is not UTF-8")
             }
             return text
         }
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(0x20)
-                index += 1
-            } else if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count,
-                    let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-                else { throw .invalidRequest("a parameter has a malformed percent-encoding") }
-                out.append(high << 4 | low)
-                index += 3
-            } else {
-                out.append(byte)
-                index += 1
-            }
+    }
+
+    /// The bytes as text when they are well-formed UTF-8 (RFC 3629), else nil. Decoding with
+    /// repair and comparing is exact: the repaired text is well-formed, so it equals its input
+    /// only when the input was. (`String(validating:)` runs unspecialized here, looking up
+    /// generic metadata on every call.)
+    static func utf8Text(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var text = String(decoding: bytes, as: UTF8.self)
+        let unchanged = text.withUTF8 { decoded in
+            guard decoded.count == bytes.count else { return false }
+            guard let left = decoded.baseAddress, let right = bytes.baseAddress else { return true }  // both empty
+            return memcmp(left, right, bytes.count) == 0
         }
-        guard let text = String(validating: out, as: UTF8.self) else {
-            throw .invalidRequest("a parameter is not UTF-8")
-        }
-        return text
+        return unchanged ? text : nil
     }
 
     @inline(__always) static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -167,7 +195,9 @@ enum FormEncoding {
     }
 
     static func append(_ text: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789ABCDEF".utf8)
+        @inline(__always) func hex(_ nibble: UInt8) -> UInt8 {
+            nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -176,8 +206,8 @@ enum FormEncoding {
                 out.append(byte)
             default:
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 0x0F))
             }
         }
     }
@@ -185,13 +215,22 @@ enum FormEncoding {
     /// `name=value&name=value`, skipping nil values.
     static func encode(_ pairs: [(String, String?)]) -> String {
         var out = [UInt8]()
+        append(pairs, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `name=value&name=value`, skipping nil values, with room reserved for every pair
+    /// unescaped: one allocation for the usual ASCII values.
+    static func append(_ pairs: [(String, String?)], to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + pairs.reduce(0) { $0 + $1.0.utf8.count + ($1.1?.utf8.count ?? 0) + 2 })
+        var first = true
         for (name, value) in pairs {
             guard let value else { continue }
-            if !out.isEmpty { out.append(UInt8(ascii: "&")) }
+            if !first { out.append(UInt8(ascii: "&")) }
+            first = false
             append(name, to: &out)
             out.append(UInt8(ascii: "="))
             append(value, to: &out)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

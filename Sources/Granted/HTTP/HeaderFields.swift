@@ -17,6 +17,17 @@ public struct HeaderFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, 
         fields.first { Self.namesEqual($0.name, name) }?.value
     }
     public func count(of name: String) -> Int { fields.lazy.filter { Self.namesEqual($0.name, name) }.count }
+    /// How many fields are named `name`, and the first one's value: one pass, for a caller that
+    /// refuses a repeated field and reads the one it got.
+    func occurrences(of name: String) -> (count: Int, first: String?) {
+        var count = 0
+        var first: String?
+        for field in fields where Self.namesEqual(field.name, name) {
+            if count == 0 { first = field.value }
+            count += 1
+        }
+        return (count, first)
+    }
     public mutating func append(_ name: String, _ value: String) { fields.append(Field(name: name, value: value)) }
     /// Replaces every field of that name by one.
     public mutating func set(_ name: String, _ value: String) {

@@ -23,10 +23,12 @@ public struct OAuthRequest: Sendable, Hashable {
 
     /// Splits `target` (`/path?query`) into path and query.
     public init(method: Method, target: String, headers: HeaderFields = [:], body: [UInt8] = []) {
-        if let mark = target.firstIndex(of: "?") {
+        // Searched as UTF-8 bytes: `?` is ASCII, and a search by `Character` would break the
+        // whole target into grapheme clusters first.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.init(
                 method: method, path: String(target[..<mark]),
-                query: String(target[target.index(after: mark)...]), headers: headers, body: body)
+                query: String(target[target.utf8.index(after: mark)...]), headers: headers, body: body)
         } else {
             self.init(method: method, path: target, query: nil, headers: headers, body: body)
         }

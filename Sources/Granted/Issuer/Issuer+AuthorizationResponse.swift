@@ -12,6 +12,7 @@ extension Issuer {
         let authorization = try await recordAuthorization(
             subject: subject, client: client, scopes: plan.scopes, now: now)
         var parameters: [(String, String?)] = []
+        parameters.reserveCapacity(7)  // code, access_token, token_type, expires_in, id_token, scope, state
         var code: String?
         var accessToken: String?
         if plan.issuesCode {

@@ -3,7 +3,7 @@ import Foundation
 /// The one place that mints, hashes and records what grants decided: access tokens, refresh
 /// families and their tokens, authorization codes, ID tokens and user authorizations; and that
 /// revokes families. Grants answer plans; endpoints hand them here.
-struct Issuer: Sendable {
+final class Issuer: Sendable {
     let issuer: String
     let policy: Policy
     let store: any GrantStore
@@ -11,6 +11,19 @@ struct Issuer: Sendable {
     let claims: (any ClaimsSource)?
     let signingKeys: SigningKeys?
     let serverKey: ServerKey
+
+    init(
+        issuer: String, policy: Policy, store: any GrantStore, random: any RandomSource,
+        claims: (any ClaimsSource)?, signingKeys: SigningKeys?, serverKey: ServerKey
+    ) {
+        self.issuer = issuer
+        self.policy = policy
+        self.store = store
+        self.random = random
+        self.claims = claims
+        self.signingKeys = signingKeys
+        self.serverKey = serverKey
+    }
 
     /// Carries out a token endpoint plan (RFC 6749 §5.1).
     func issue(_ plan: TokenPlan, now: Date) async throws(OAuthError) -> TokenResponse {

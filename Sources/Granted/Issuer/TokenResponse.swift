@@ -32,7 +32,10 @@ public struct TokenResponse: Sendable, Hashable {
 
     /// JSON written straight to bytes, with `Cache-Control: no-store` and `Pragma: no-cache`.
     var response: OAuthResponse {
-        var json = JSONWriter(capacity: 160 + (idToken?.utf8.count ?? 0))
+        // The members' names and punctuation take under 100 bytes: one allocation for the body.
+        var json = JSONWriter(
+            capacity: 100 + accessToken.utf8.count + tokenType.utf8.count + (refreshToken?.utf8.count ?? 0)
+                + (idToken?.utf8.count ?? 0) + 8 * scopes.count + 16)
         json.field("access_token", accessToken)
         json.field("token_type", tokenType)
         json.field("expires_in", expiresIn)

@@ -10,12 +10,12 @@ protocol RandomIdentifier: Sendable, Hashable, CustomStringConvertible {
 extension RandomIdentifier {
     /// A fresh identifier (UUID version 4 layout) from the server's random source.
     init(random: any RandomSource) {
-        var bytes = random.bytes(16)
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        self.init(uuid: UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15])))
+        // Drawn straight into the UUID's 16 bytes: no array on the heap per identifier.
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { random.fill($0) }
+        bytes.6 = (bytes.6 & 0x0F) | 0x40
+        bytes.8 = (bytes.8 & 0x3F) | 0x80
+        self.init(uuid: UUID(uuid: bytes))
     }
     static func parsing(_ text: String) -> Self? { UUID(uuidString: text).map(Self.init(uuid:)) }
     var text: String { uuid.uuidString.lowercased() }

@@ -16,7 +16,11 @@ public struct ResponseType: OptionSet, Sendable, Hashable, CustomStringConvertib
     /// Parses the wire form; nil for anything unknown, empty or repeated (`code code`).
     public init?(parsing text: String) {
         var value = ResponseType()
-        for part in text.split(separator: " ", omittingEmptySubsequences: false) {
+        // Space-separated (RFC 6749 §3.1.1), walked in place: an empty part is refused below.
+        var rest = Substring(text)
+        while true {
+            let end = rest.firstIndex(of: " ") ?? rest.endIndex
+            let part = rest[..<end]
             let member: ResponseType
             switch part {
             case "code": member = .code
@@ -26,6 +30,8 @@ public struct ResponseType: OptionSet, Sendable, Hashable, CustomStringConvertib
             }
             guard !value.contains(member) else { return nil }
             value.insert(member)
+            guard end < rest.endIndex else { break }
+            rest = rest[rest.index(after: end)...]
         }
         guard !value.isEmpty else { return nil }
         self = value

@@ -177,6 +177,18 @@ struct ResourceGuardTests {
         #expect(response.headers["WWW-Authenticate"]?.contains(#"error="invalid_request""#) == true)
     }
 
+    @Test("every byte is accepted inside a Bearer token exactly when it is a b64token character (RFC 6750 §2.1)")
+    func b64tokenCharacters() {
+        // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+        let allowed = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".utf8))
+        for byte in UInt8.min...UInt8.max {
+            let header = Array("Bearer ab".utf8) + [byte] + Array("cd".utf8)
+            let range = header.withUnsafeBufferPointer { try? ResourceGuard.bearerTokenRange($0, scheme: "bearer") }
+            #expect((range != nil) == allowed.contains(byte), "byte \(byte)")
+            if let range { #expect(range == 7..<header.count) }
+        }
+    }
+
     @Test(
         "another authentication scheme is treated as no credentials: 401 without an error code (RFC 6750 §3.1)",
         arguments: ["Basic c2VydmljZTpzZWNyZXQ=", "Digest username=\"x\"", "Token abc"])

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Granted
+import GrantedTesting
 
 @Suite("Form and query parameters (RFC 6749 Appendix B, §3.1, §3.2)")
 struct FormParametersTests {
@@ -148,5 +149,28 @@ struct FormParametersTests {
         let form = try parse(body)
         #expect(try form.single("value") == value)
         #expect(!form.contains("skipped"))
+    }
+
+    @Test("random text survives form-encoding and parsing, in any position of the form (seeded)", arguments: [1, 2, 3])
+    func randomRoundTrip(seed: UInt64) throws {
+        var generator = SplitMix64(seed: seed)
+        // ASCII (escapes and not), Latin-1, BMP and astral scalars.
+        let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0x00...0x1F, 0xA0...0xFF, 0x3040...0x30FF, 0x1F300...0x1F5FF]
+        for _ in 0..<300 {
+            func text() -> String {
+                var scalars = String.UnicodeScalarView()
+                for _ in 0..<(1 + Int(generator.next() % 24)) {
+                    let range = ranges[Int(generator.next() % UInt64(ranges.count))]
+                    let value = range.lowerBound + UInt32(generator.next() % UInt64(range.count))
+                    scalars.append(Unicode.Scalar(value) ?? "x")
+                }
+                return String(scalars)
+            }
+            let values = (0..<3).map { _ in text() }
+            let form = try parse(FormEncoding.encode([("a", values[0]), ("b", values[1]), ("c", values[2])]))
+            #expect(try form.single("a") == values[0])
+            #expect(try form.single("b") == values[1])
+            #expect(try form.single("c") == values[2])
+        }
     }
 }

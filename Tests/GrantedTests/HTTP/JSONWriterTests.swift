@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @_spi(Benchmarks) @testable import Granted
+import GrantedTesting
 
 @Suite("JSON writer (RFC 8259)")
 struct JSONWriterTests {
@@ -65,6 +66,27 @@ struct JSONWriterTests {
 
     @Test("a writer with no fields writes an empty object")
     func emptyObject() {
-        #expect(JSONWriter().finish() == Array("{}".utf8))
+        var writer = JSONWriter()
+        #expect(writer.finish() == Array("{}".utf8))
+    }
+
+    @Test(
+        "integers are written in decimal exactly as Swift prints them (RFC 8259 §6)",
+        arguments: [0, 1, 9, 10, -1, -10, 59, 1_209_600, 1_000_000_007, Int.max, Int.min, Int.min + 1])
+    func integers(value: Int) {
+        var bytes: [UInt8] = []
+        JSONWriter.appendInteger(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+
+    @Test("integers drawn at random are written as Swift prints them (seeded)")
+    func randomIntegers() {
+        var generator = SplitMix64(seed: 0x6A73_6F6E)
+        for _ in 0..<2_000 {
+            let value = Int(truncatingIfNeeded: generator.next()) >> Int(generator.next() % 64)
+            var bytes: [UInt8] = []
+            JSONWriter.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
     }
 }

@@ -12,10 +12,8 @@ extension OAuthRequest {
     public init(_ request: Request, maxBodyBytes: Int) async throws {
         var request = request
         let body = try await request.collectBody(upTo: maxBodyBytes)
-        var headers = HeaderFields()
-        for field in request.headers {
-            headers.append(field.name.rawName, field.value)
-        }
+        // One array of the right size: appending field by field would regrow it per request.
+        let headers = HeaderFields(request.headers.map { HeaderFields.Field(name: $0.name.rawName, value: $0.value) })
         self.init(
             method: OAuthRequest.Method(rawValue: request.method.rawValue), path: request.uri.path, query: request.uri.query,
             headers: headers, body: Array(buffer: body))

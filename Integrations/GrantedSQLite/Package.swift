@@ -24,6 +24,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Granted", package: "Granted"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, to read columns where a step left them (`RowReader`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: settings),
         // A child process for the crash test: writes transitions in a loop, one line per commit.

@@ -1,22 +1,38 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Granted
 
-/// Reads one record's columns out of a row by name, with an optional prefix for the columns a
-/// join renamed (`f_id` for the family's `id`). Every read checks the value's type and throws
-/// `SQLiteStoreError.corruptRow` instead of trapping, whatever another program wrote to the file.
+/// Reads one record's columns by name out of the row a statement is on, with an optional prefix
+/// for the columns a join renamed (`f_id` for the family's `id`). Names resolve to indices
+/// through the statement's `ColumnLayout`, built once with its SQL; values come straight from
+/// SQLite's `sqlite3_column_*` where the step left them, without copying the row. Every read
+/// checks the value's type and throws `SQLiteStoreError.corruptRow` instead of trapping,
+/// whatever another program wrote to the file.
 struct RowReader {
-    let row: Row
+    let row: StatementRow
     let table: String
     var prefix = ""
 
-    func value(_ column: String) -> DatabaseValue {
-        let found: (any DatabaseValueConvertible)? = row[prefix + column]
-        return found?.databaseValue ?? .null
+    private func index(_ column: String) -> Int32? { row.layout.index(of: column, prefix: prefix) }
+
+    /// SQLite's storage class of the column (`SQLITE_NULL` for a column the statement lacks).
+    private func type(_ column: String) -> (index: Int32, type: Int32) {
+        guard let index = index(column) else { return (0, SQLITE_NULL) }
+        return (index, sqlite3_column_type(row.statement, index))
+    }
+
+    /// A TEXT or BLOB column's bytes, valid until the statement moves.
+    private func bytes(at index: Int32) -> UnsafeRawBufferPointer {
+        let count = Int(sqlite3_column_bytes(row.statement, index))
+        guard count > 0, let start = sqlite3_column_blob(row.statement, index) else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: start, count: count)
     }
 
     /// Whether the joined record is there at all (its key is not NULL).
-    func isPresent(key column: String) -> Bool { !value(column).isNull }
+    func isPresent(key column: String) -> Bool { type(column).type != SQLITE_NULL }
 
     func text(_ column: String) throws -> String {
         guard let text = try optionalText(column) else { throw corrupt(column) }
@@ -24,21 +40,24 @@ struct RowReader {
     }
 
     func optionalText(_ column: String) throws -> String? {
-        let value = value(column)
-        if value.isNull { return nil }
-        guard case .string(let text) = value.storage else { throw corrupt(column) }
-        return text
+        let (index, type) = type(column)
+        if type == SQLITE_NULL { return nil }
+        guard type == SQLITE_TEXT else { throw corrupt(column) }
+        let count = Int(sqlite3_column_bytes(row.statement, index))
+        guard count > 0, let start = sqlite3_column_text(row.statement, index) else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     }
 
     func integer(_ column: String) throws -> Int {
-        guard case .int64(let number) = value(column).storage, let integer = Int(exactly: number) else {
+        let (index, type) = type(column)
+        guard type == SQLITE_INTEGER, let integer = Int(exactly: sqlite3_column_int64(row.statement, index)) else {
             throw corrupt(column)
         }
         return integer
     }
 
     func optionalBool(_ column: String) throws -> Bool? {
-        if value(column).isNull { return nil }
+        if type(column).type == SQLITE_NULL { return nil }
         switch try integer(column) {
         case 0: return false
         case 1: return true
@@ -52,9 +71,10 @@ struct RowReader {
     }
 
     func double(_ column: String) throws -> Double {
-        switch value(column).storage {
-        case .double(let number): return number
-        case .int64(let number): return Double(number)
+        let (index, type) = type(column)
+        switch type {
+        case SQLITE_FLOAT: return sqlite3_column_double(row.statement, index)
+        case SQLITE_INTEGER: return Double(sqlite3_column_int64(row.statement, index))
         default: throw corrupt(column)
         }
     }
@@ -66,7 +86,7 @@ struct RowReader {
     }
 
     func optionalDate(_ column: String) throws -> Date? {
-        if value(column).isNull { return nil }
+        if type(column).type == SQLITE_NULL { return nil }
         let seconds = try double(column)
         guard seconds.isFinite else { throw corrupt(column) }
         return Self.date(unixSeconds: seconds)
@@ -84,13 +104,11 @@ struct RowReader {
     }
 
     func optionalUUID(_ column: String) throws -> UUID? {
-        let value = value(column)
-        if value.isNull { return nil }
-        guard case .blob(let data) = value.storage, data.count == 16 else { throw corrupt(column) }
-        let bytes = Array(data)
-        return UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        let (index, type) = type(column)
+        if type == SQLITE_NULL { return nil }
+        let bytes = bytes(at: index)
+        guard type == SQLITE_BLOB, bytes.count == 16 else { throw corrupt(column) }
+        return UUID(uuid: bytes.loadUnaligned(as: uuid_t.self))
     }
 
     func digest(_ column: String) throws -> Digest256 {
@@ -99,9 +117,9 @@ struct RowReader {
     }
 
     func optionalDigest(_ column: String) throws -> Digest256? {
-        let value = value(column)
-        if value.isNull { return nil }
-        guard case .blob(let data) = value.storage, let digest = Digest256(bytes: data) else { throw corrupt(column) }
+        let (index, type) = type(column)
+        if type == SQLITE_NULL { return nil }
+        guard type == SQLITE_BLOB, let digest = Digest256(bytes: bytes(at: index)) else { throw corrupt(column) }
         return digest
     }
 
@@ -152,7 +170,9 @@ struct RowReader {
 struct Binds {
     private(set) var values: [DatabaseValue] = []
 
-    var arguments: StatementArguments { StatementArguments(values) }
+    /// Through GRDB's initializer over optional existentials: the one over a sequence of one
+    /// concrete type maps it with a key path, which the runtime instantiates at every call.
+    var arguments: StatementArguments { StatementArguments(values.lazy.map { $0 as (any DatabaseValueConvertible)? }) }
 
     mutating func append(text: String?) { values.append(text.map { .init(storage: .string($0)) } ?? .null) }
     mutating func append(integer: Int?) { values.append(integer.map { .init(storage: .int64(Int64($0))) } ?? .null) }

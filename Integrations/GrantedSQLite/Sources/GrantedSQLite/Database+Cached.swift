@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// The adapter's statements, each prepared once per connection and kept in GRDB's statement
 /// cache: preparing (SQLite's parser, and GRDB's authorizer working out what the statement
@@ -9,13 +10,41 @@ extension Database {
         try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
-    /// The statement's first row, nil when it has none.
-    func fetchRow(_ sql: String, arguments: StatementArguments) throws -> Row? {
-        try Row.fetchOne(cachedStatement(sql: sql), arguments: arguments)
+    /// Hands `decode` the statement's first row where SQLite's step left it (no copy of the
+    /// row); nil when there is none.
+    ///
+    /// The cursor steps the statement (GRDB's error handling, and its reset when the cursor
+    /// goes) and decodes nothing itself but the first column's value: a `Row` cursor would
+    /// build a lower-cased name table for every row it starts, which cost more than the read.
+    func withRow<Record>(
+        _ select: Select, arguments: StatementArguments, _ decode: (StatementRow) throws -> Record
+    ) throws -> Record? {
+        let statement = try cachedStatement(sql: select.sql)
+        let cursor = try DatabaseValue.fetchCursor(statement, arguments: arguments)
+        return try withExtendedLifetime(cursor) {
+            guard try cursor.next() != nil else { return nil }
+            return try decode(StatementRow(statement: statement.sqliteStatement, layout: select.layout))
+        }
     }
 
-    /// Every row of the statement.
-    func fetchRows(_ sql: String, arguments: StatementArguments) throws -> [Row] {
-        try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments)
+    /// `decode` of every row of the statement, in order, each where the step left it.
+    func withRows<Record>(
+        _ select: Select, arguments: StatementArguments, _ decode: (StatementRow) throws -> Record
+    ) throws -> [Record] {
+        let statement = try cachedStatement(sql: select.sql)
+        let cursor = try DatabaseValue.fetchCursor(statement, arguments: arguments)
+        let row = StatementRow(statement: statement.sqliteStatement, layout: select.layout)
+        var records: [Record] = []
+        try withExtendedLifetime(cursor) {
+            while try cursor.next() != nil { records.append(try decode(row)) }
+        }
+        return records
     }
+}
+
+/// The row a statement is on: valid only inside the closure it is handed to, until the
+/// statement steps again or is reset.
+struct StatementRow {
+    let statement: SQLiteStatement
+    let layout: ColumnLayout
 }

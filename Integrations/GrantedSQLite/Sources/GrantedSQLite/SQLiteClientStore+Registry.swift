@@ -32,26 +32,22 @@ extension SQLiteClientStore: ClientRegistry {
 
     public func registration(_ id: ClientID) async throws -> RegisteredClient? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.read { db in
-            guard let row = try db.fetchRow(
-                """
-                    SELECT \(SQL.list(Self.columns, table: "c")), r.metadata, r.issued_at, r.access_token_digest
-                    FROM \(Self.registrations) r JOIN \(Self.table) c ON c.client_id = r.client_id
-                    WHERE r.client_id = ?1
-                    """,
-                arguments: key.arguments)
-            else { return nil }
-            let read = RowReader(row: row, table: Self.registrations)
-            let metadata: ClientMetadata
-            do {
-                metadata = try ClientMetadata(registered: Array(try read.text("metadata").utf8))
-            } catch {
-                throw read.corrupt("metadata")
-            }
-            return RegisteredClient(
-                client: try Self.decodeClient(id, RowReader(row: row, table: Self.table)), metadata: metadata,
-                issuedAt: try read.date("issued_at"), accessTokenDigest: try read.digest("access_token_digest"))
+        return try await database.readOne { db in
+            try db.withRow(Self.registrationByID, arguments: key.arguments) { row in try Self.registration(id, row) }
         }
+    }
+
+    private static func registration(_ id: ClientID, _ row: StatementRow) throws -> RegisteredClient {
+        let read = RowReader(row: row, table: Self.registrations)
+        let metadata: ClientMetadata
+        do {
+            metadata = try ClientMetadata(registered: Array(try read.text("metadata").utf8))
+        } catch {
+            throw read.corrupt("metadata")
+        }
+        return RegisteredClient(
+            client: try Self.decodeClient(id, RowReader(row: row, table: Self.table)), metadata: metadata,
+            issuedAt: try read.date("issued_at"), accessTokenDigest: try read.digest("access_token_digest"))
     }
 
     public func replace(_ registration: RegisteredClient, expecting: Digest256) async throws -> Bool {

@@ -20,13 +20,17 @@ public struct SQLiteClientStore: ClientStore {
         "backchannel_logout_uri", "backchannel_logout_session_required",
     ]
 
+    static let clientByID = Select(columns, "FROM \(table) WHERE client_id = ?1")
+    static let registrationByID = Select(
+        [(columns, "c", ""), (["metadata", "issued_at", "access_token_digest"], "r", "")],
+        "FROM \(registrations) r JOIN \(table) c ON c.client_id = r.client_id WHERE r.client_id = ?1")
+
     public func client(_ id: ClientID) async throws -> Client? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.read { db in
-            guard let row = try db.fetchRow(
-                "SELECT \(SQL.list(Self.columns)) FROM \(Self.table) WHERE client_id = ?1", arguments: key.arguments)
-            else { return nil }
-            return try Self.decodeClient(id, RowReader(row: row, table: Self.table))
+        return try await database.readOne { db in
+            try db.withRow(Self.clientByID, arguments: key.arguments) {
+                try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import GRDB
 /// **Transactions.** Every state change is one `BEGIN IMMEDIATE` transaction: it takes the
 /// file's write lock first, then reads the record, runs the engine's pure transition and writes
 /// the result back, so no other connection, in this process or another, changes the record in
-/// between. Reads (verification) run in a read transaction on a snapshot.
+/// between. A read (verification) is one statement on a read-only connection, which sees one
+/// snapshot of the file from its first row to its last.
 ///
 /// **Several processes on one file.** SQLite's file locks serialize the writers of every
 /// process. A connection that finds the file locked waits up to `busyTimeout` (SQLite's busy
@@ -27,6 +28,7 @@ public struct SQLiteDatabase: Sendable {
     public let busyTimeout: Duration
     public let busyRetries: Int
     let pool: DatabasePool
+    let readers: ReadConnections
 
     /// How hard a commit waits for the disk: `full` syncs the log at every commit (survives a
     /// power loss); `normal` syncs at checkpoints (a process crash loses nothing committed, a
@@ -48,6 +50,7 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
+        readers = ReadConnections(path: path, configuration: configuration, limit: configuration.maximumReaderCount)
         // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
         // on its writer as it does: set the durability asked for again, on the connection
         // that commits (readers never write, so theirs does not matter).
@@ -98,16 +101,24 @@ public struct SQLiteDatabase: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
     /// when it throws; run again from the start when the file stays busy (see the type's notes).
+    ///
+    /// `BEGIN` and `COMMIT` are cached statements like the adapter's others: GRDB's
+    /// `inTransaction` prepares both again at every transaction, which cost as much as the
+    /// INSERT it wraps.
     func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
         try await retryingBusy {
             try await pool.writeWithoutTransaction { db in
-                var result: Result?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+                try db.run("BEGIN IMMEDIATE TRANSACTION")
+                do {
+                    let result = try body(db)
+                    try db.run("COMMIT TRANSACTION")
+                    return result
+                } catch {
+                    // A failed statement, or a COMMIT that failed (busy, or the disk), leaves
+                    // the transaction open: nothing of it is kept.
+                    if db.isInsideTransaction { try? db.run("ROLLBACK TRANSACTION") }
+                    throw error
                 }
-                guard let result else { throw SQLiteStoreError.unsupportedTransition("a transaction lost its result") }
-                return result
             }
         }
     }
@@ -124,6 +135,20 @@ public struct SQLiteDatabase: Sendable {
 
     private func readHere<Result>(_ body: (Database) throws -> Result) throws -> Result {
         try pool.read(body)
+    }
+
+    /// Runs `body`, which runs ONE statement, outside an explicit transaction, on the calling
+    /// thread as `read` does: on one of `readers`, or GRDB's pool (`unsafeRead`) when every
+    /// reader is busy.
+    ///
+    /// Safe for one statement: SQLite runs a statement outside a transaction in its own implicit
+    /// read transaction, which in WAL mode sees one snapshot of the file, the last commit when
+    /// the statement started, from its first row to its last (joins included). An explicit
+    /// transaction adds nothing to that but its `BEGIN` and `COMMIT`, which cost more than the
+    /// one-row read itself. Two statements here could see two different snapshots: a body that
+    /// reads twice uses `read`.
+    func readOne<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+        try await retryingBusy { try readers.withConnection(body) ?? pool.unsafeRead(body) }
     }
 
     private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {

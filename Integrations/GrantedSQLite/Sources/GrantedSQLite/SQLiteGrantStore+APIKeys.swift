@@ -12,20 +12,19 @@ extension SQLiteGrantStore {
 
     public func apiKey(at digest: Digest256) async throws -> APIKey? {
         let key = Self.key { $0.append(digest: digest) }
-        return try await database.read { db in
-            try Self.records(
-                try db.fetchRows(Statements.apiKey, arguments: key.arguments), table: Statements.apiKeys,
-                APIKeyRow.decode
-            ).first
+        return try await database.readOne { db in
+            try db.withRow(Statements.apiKey, arguments: key.arguments) {
+                try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
+            }
         }
     }
 
     public func apiKeys(of subject: Subject) async throws -> [APIKey] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.read { db in
-            try Self.records(
-                try db.fetchRows(Statements.apiKeysOfSubject, arguments: key.arguments),
-                table: Statements.apiKeys, APIKeyRow.decode)
+        return try await database.readOne { db in
+            try db.withRows(Statements.apiKeysOfSubject, arguments: key.arguments) {
+                try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
+            }
         }
     }
 

@@ -12,18 +12,22 @@ extension SQLiteGrantStore {
     /// One indexed read: the token LEFT JOINed with its family and its user authorization.
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         let key = Self.key { $0.append(digest: digest) }
-        return try await database.read { db in
-            guard let row = try db.fetchRow(Statements.accessTokenJoined, arguments: key.arguments) else {
-                return nil
+        return try await database.readOne { db in
+            try db.withRow(Statements.accessTokenJoined, arguments: key.arguments) { row in
+                try Self.accessTokenRecord(row)
             }
-            let token = try AccessTokenRow.decode(RowReader(row: row, table: Statements.accessTokens))
-            let family = RowReader(row: row, table: Statements.families, prefix: "f_")
-            let authorization = RowReader(row: row, table: Statements.authorizations, prefix: "a_")
-            return AccessTokenRecord(
-                token: token,
-                family: family.isPresent(key: "id") ? try RefreshFamilyRow.decode(family) : nil,
-                authorization: authorization.isPresent(key: "id") ? try UserAuthorizationRow.decode(authorization) : nil)
         }
+    }
+
+    /// The token, and its family and authorization when the LEFT JOINs found them.
+    private static func accessTokenRecord(_ row: StatementRow) throws -> AccessTokenRecord {
+        let token = try AccessTokenRow.decode(RowReader(row: row, table: Statements.accessTokens))
+        let family = RowReader(row: row, table: Statements.families, prefix: "f_")
+        let authorization = RowReader(row: row, table: Statements.authorizations, prefix: "a_")
+        return AccessTokenRecord(
+            token: token,
+            family: family.isPresent(key: "id") ? try RefreshFamilyRow.decode(family) : nil,
+            authorization: authorization.isPresent(key: "id") ? try UserAuthorizationRow.decode(authorization) : nil)
     }
 
     public func updateAccessToken<Outcome: Sendable>(

@@ -15,7 +15,7 @@ extension SQLiteGrantStore {
             $0.append(text: client.rawValue)
         }
         return try await database.write { db in
-            let stored = try db.fetchRow(Statements.activeAuthorization, arguments: pair.arguments).map {
+            let stored = try db.withRow(Statements.activeAuthorization, arguments: pair.arguments) {
                 try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
             }
             var current = stored
@@ -47,20 +47,19 @@ extension SQLiteGrantStore {
 
     public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {
         let key = Self.key { $0.append(uuid: id.uuid) }
-        return try await database.read { db in
-            try Self.records(
-                try db.fetchRows(Statements.authorizationByID, arguments: key.arguments),
-                table: Statements.authorizations, UserAuthorizationRow.decode
-            ).first
+        return try await database.readOne { db in
+            try db.withRow(Statements.authorizationByID, arguments: key.arguments) {
+                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
+            }
         }
     }
 
     public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.read { db in
-            try Self.records(
-                try db.fetchRows(Statements.authorizationsOfSubject, arguments: key.arguments),
-                table: Statements.authorizations, UserAuthorizationRow.decode)
+        return try await database.readOne { db in
+            try db.withRows(Statements.authorizationsOfSubject, arguments: key.arguments) {
+                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
+            }
         }
     }
 }

@@ -30,12 +30,11 @@ extension SQLiteGrantStore {
     ) async throws -> Outcome? {
         let key = Self.key { $0.append(digest: lookup) }
         return try await database.write { db in
-            guard let row = try db.fetchRow(Statements.deviceByUserCode, arguments: key.arguments) else {
-                return nil
+            let found = try db.withRow(Statements.deviceByUserCode, arguments: key.arguments) { row in
+                let reader = RowReader(row: row, table: Statements.devices)
+                return (digest: try reader.digest("digest"), device: try DeviceAuthorizationRow.decode(reader))
             }
-            let reader = RowReader(row: row, table: Statements.devices)
-            let digest = try reader.digest("digest")
-            let stored = try DeviceAuthorizationRow.decode(reader)
+            guard let (digest, stored) = found else { return nil }
             var device = stored
             let outcome = transition(&device)
             if device != stored {

@@ -18,23 +18,16 @@ public struct SQLiteGrantStore: GrantStore {
         self.database = database
     }
 
-    /// One record from each row, by `decode`.
-    static func records<Record>(
-        _ rows: [Row], table: String, prefix: String = "", _ decode: (RowReader) throws -> Record
-    ) throws -> [Record] {
-        try rows.map { try decode(RowReader(row: $0, table: table, prefix: prefix)) }
-    }
-
     /// Applies `transition` to the row `select` finds (`?1` is `key`) in one immediate
     /// transaction, writing it back with `write` only when it changed; nil when there is no such row.
     func update<Record: Equatable & Sendable, Outcome: Sendable>(
-        select: String, write: String, table: String, key: Binds,
+        select: Select, write: String, table: String, key: Binds,
         decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout Binds) -> Void,
         _ transition: @Sendable (inout Record) -> Outcome
     ) async throws -> Outcome? {
         try await database.write { db in
-            guard let row = try db.fetchRow(select, arguments: key.arguments) else { return nil }
-            let stored = try decode(RowReader(row: row, table: table))
+            guard let stored = try db.withRow(select, arguments: key.arguments, { try decode(RowReader(row: $0, table: table)) })
+            else { return nil }
             var record = stored
             let outcome = transition(&record)
             if record != stored {
@@ -51,14 +44,12 @@ public struct SQLiteGrantStore: GrantStore {
     /// for a changed one, `delete` for nil. Of concurrent creators exactly one sees it absent,
     /// since the others wait for its write lock.
     func upsert<Record: Equatable & Sendable, Outcome: Sendable>(
-        select: String, insert: String, update: String, delete: String, table: String, key: Binds,
+        select: Select, insert: String, update: String, delete: String, table: String, key: Binds,
         decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout Binds) -> Void,
         _ transition: @Sendable (inout Record?) -> Outcome
     ) async throws -> Outcome {
         try await database.write { db in
-            let stored = try db.fetchRow(select, arguments: key.arguments).map {
-                try decode(RowReader(row: $0, table: table))
-            }
+            let stored = try db.withRow(select, arguments: key.arguments) { try decode(RowReader(row: $0, table: table)) }
             var record = stored
             let outcome = transition(&record)
             switch (stored, record) {

@@ -25,65 +25,60 @@ enum Statements {
     // Access tokens
     static let insertAccessToken = insert(accessTokens, key: "digest", token) + " ON CONFLICT DO NOTHING"
     /// Verification: the token, its family and its authorization in one indexed read.
-    static let accessTokenJoined = """
-        SELECT \(SQL.list(token, table: "t")),
-            f.id AS f_id, \(SQL.list(family, table: "f", prefix: "f_")),
-            a.id AS a_id, \(SQL.list(authorization, table: "a", prefix: "a_"))
+    static let accessTokenJoined = Select(
+        [(token, "t", ""), (["id"] + family, "f", "f_"), (["id"] + authorization, "a", "a_")],
+        """
         FROM \(accessTokens) t
         LEFT JOIN \(families) f ON f.id = t.family_id
         LEFT JOIN \(authorizations) a ON a.id = t.authorization_id
         WHERE t.digest = ?1
-        """
-    static let accessToken = "SELECT \(SQL.list(token)) FROM \(accessTokens) WHERE digest = ?1"
+        """)
+    static let accessToken = Select(token, "FROM \(accessTokens) WHERE digest = ?1")
     static let updateAccessToken = update(accessTokens, key: "digest", token)
 
     // Codes
     static let insertCode = insert(codes, key: "digest", code) + " ON CONFLICT DO NOTHING"
-    static let codeByDigest = "SELECT \(SQL.list(code)) FROM \(codes) WHERE digest = ?1"
+    static let codeByDigest = Select(code, "FROM \(codes) WHERE digest = ?1")
     static let updateCode = update(codes, key: "digest", code)
 
     // Refresh tokens and families
     static let insertRefreshToken =
         "INSERT INTO \(refreshTokens) (digest, family_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
-    static let refreshTokenFamily = "SELECT family_id FROM \(refreshTokens) WHERE digest = ?1"
-    static let familyByID = "SELECT id, \(SQL.list(family)) FROM \(families) WHERE id = ?1"
+    static let refreshTokenFamily = Select(["family_id"], "FROM \(refreshTokens) WHERE digest = ?1")
+    static let familyByID = Select(["id"] + family, "FROM \(families) WHERE id = ?1")
     static let insertFamily = insert(families, key: "id", family)
     static let updateFamily = update(families, key: "id", family)
     static let deleteFamily = "DELETE FROM \(families) WHERE id = ?1"
-    static let familyJoined = """
-        SELECT f.id, \(SQL.list(family, table: "f")),
-            a.id AS a_id, \(SQL.list(authorization, table: "a", prefix: "a_"))
+    static let familyJoined = Select(
+        [(["id"] + family, "f", ""), (["id"] + authorization, "a", "a_")],
+        """
         FROM \(families) f
         LEFT JOIN \(authorizations) a ON a.id = f.authorization_id
         WHERE f.id = ?1
-        """
+        """)
 
     // User authorizations
-    static let activeAuthorization = """
-        SELECT id, \(SQL.list(authorization)) FROM \(authorizations)
-        WHERE subject = ?1 AND client_id = ?2 AND state = 'active'
-        """
-    static let authorizationByID = "SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE id = ?1"
+    static let activeAuthorization = Select(
+        ["id"] + authorization, "FROM \(authorizations) WHERE subject = ?1 AND client_id = ?2 AND state = 'active'")
+    static let authorizationByID = Select(["id"] + authorization, "FROM \(authorizations) WHERE id = ?1")
     static let insertAuthorization = insert(authorizations, key: "id", authorization)
     static let updateAuthorization = update(authorizations, key: "id", authorization)
-    static let authorizationsOfSubject = """
-        SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE subject = ?1 ORDER BY created_at, id
-        """
+    static let authorizationsOfSubject = Select(
+        ["id"] + authorization, "FROM \(authorizations) WHERE subject = ?1 ORDER BY created_at, id")
 
     // API keys. No conflict target: a conflict on the digest or on the id keeps the stored key
     // (re-importing a fixture's key at every start never revives one that was revoked).
     static let insertAPIKey = insert(apiKeys, key: "digest", keyColumns) + " ON CONFLICT DO NOTHING"
-    static let apiKey = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE digest = ?1"
-    static let apiKeysOfSubject =
-        "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE subject = ?1 ORDER BY created_at, id"
-    static let apiKeyByID = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE id = ?1"
+    static let apiKey = Select(keyColumns, "FROM \(apiKeys) WHERE digest = ?1")
+    static let apiKeysOfSubject = Select(keyColumns, "FROM \(apiKeys) WHERE subject = ?1 ORDER BY created_at, id")
+    static let apiKeyByID = Select(keyColumns, "FROM \(apiKeys) WHERE id = ?1")
     static let updateAPIKey = update(apiKeys, key: "id", keyColumns)
 
     // Device authorizations. No conflict target: a conflict on the digest or on the user code's
     // lookup digest stores nothing.
     static let insertDevice = insert(devices, key: "digest", device) + " ON CONFLICT DO NOTHING"
-    static let deviceByDigest = "SELECT \(SQL.list(device)) FROM \(devices) WHERE digest = ?1"
-    static let deviceByUserCode = "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = ?1"
+    static let deviceByDigest = Select(device, "FROM \(devices) WHERE digest = ?1")
+    static let deviceByUserCode = Select(["digest"] + device, "FROM \(devices) WHERE user_code_lookup = ?1")
     static let updateDevice = update(devices, key: "digest", device)
 
     // One-time uses
@@ -91,14 +86,14 @@ enum Statements {
         "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
 
     // Sessions
-    static let sessionByID = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = ?1"
+    static let sessionByID = Select(["id"] + session, "FROM \(sessions) WHERE id = ?1")
     static let insertSession = insert(sessions, key: "id", session)
     static let updateSession = update(sessions, key: "id", session)
     static let deleteSession = "DELETE FROM \(sessions) WHERE id = ?1"
 
     // Pushed authorization requests
     static let insertPushedRequest = insert(pushedRequests, key: "digest", pushed) + " ON CONFLICT DO NOTHING"
-    static let pushedRequestByDigest = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = ?1"
+    static let pushedRequestByDigest = Select(pushed, "FROM \(pushedRequests) WHERE digest = ?1")
     static let updatePushedRequest = update(pushedRequests, key: "digest", pushed)
 
     /// Housekeeping, in one transaction, roots' dependants first so each statement can still

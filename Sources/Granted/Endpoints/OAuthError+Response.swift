@@ -56,13 +56,22 @@ extension OAuthError {
     }
 
     static func bearerChallengeResponse(_ error: OAuthError?, _ parameters: Challenge) -> OAuthResponse {
+        challengeResponse(scheme: "Bearer", error, parameters)
+    }
+
+    /// A refusal with one challenge of `scheme` (`Bearer`, RFC 6750 §3; or `DPoP` alone, RFC
+    /// 9449 §7.1, with `algs` first), carrying the challenge parameters and the error.
+    static func challengeResponse(
+        scheme: String, _ error: OAuthError?, _ parameters: Challenge, algorithms: [JWSAlgorithm]? = nil
+    ) -> OAuthResponse {
         // RFC 6750 §3: auth-params after the scheme, comma-separated; every one is optional.
-        var challenge = "Bearer"
+        var challenge = scheme
         var separator = " "
         func append(_ name: String, _ value: String) {
             challenge += separator + name + #"=""# + value + #"""#
             separator = ", "
         }
+        if let algorithms { append("algs", algorithms.map(\.rawValue).joined(separator: " ")) }
         if let realm = parameters.realm { append("realm", realm) }
         if let url = parameters.resourceMetadata { append("resource_metadata", url) }
         let namesScope = !parameters.scope.isEmpty && error.map { $0.status == 401 } ?? true
@@ -81,8 +90,15 @@ extension OAuthError {
             append("scope", required.description)
             json.field("scope", required.description)
         }
-        var response = OAuthResponse.json(json.finish(), status: error.status)
+        let status: Int
+        switch error {
+        // RFC 9449 §7.1: a proof the resource cannot accept, or one without its nonce, is a 401.
+        case .invalidDPoPProof, .useDPoPNonce: status = 401
+        default: status = error.status
+        }
+        var response = OAuthResponse.json(json.finish(), status: status)
         response.headers.append("WWW-Authenticate", challenge)
+        if case .useDPoPNonce(let nonce) = error { response.headers.append("DPoP-Nonce", nonce) }
         return response
     }
 

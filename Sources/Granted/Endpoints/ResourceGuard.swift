@@ -85,7 +85,7 @@ public struct ResourceGuard: Sendable {
     public var origin: String?
     /// Refuse bearer tokens (`Authorization: Bearer`, a form body token): only DPoP-bound
     /// tokens with their proofs pass (RFC 9449 §7.2), listed as `dpop_bound_access_tokens_required`
-    /// (RFC 9728 §2). Ignored while `dpop` is nil.
+    /// (RFC 9728 §2); its refusals challenge with `DPoP` alone (§7.1). Ignored while `dpop` is nil.
     public var requiresDPoP = false
 
     /// A guard that stands alone: a resource server needs the grant store it shares with the
@@ -157,6 +157,11 @@ public struct ResourceGuard: Sendable {
     private func challengeResponse(_ error: OAuthError?, onDPoP: Bool, requiring required: ScopeSet) -> OAuthResponse {
         let parameters = challenge(requiring: required)
         guard let dpop else { return OAuthError.bearerChallengeResponse(error, parameters) }
+        // RFC 9449 §7.1, §7.2: a resource that takes only DPoP-bound tokens challenges with
+        // `DPoP` alone; a `Bearer` challenge would invite a credential it refuses.
+        if requiresDPoP {
+            return OAuthError.challengeResponse(scheme: "DPoP", error, parameters, algorithms: dpop.algorithms)
+        }
         return OAuthError.resourceChallengeResponse(
             error, parameters, dpopAlgorithms: dpop.algorithms, errorOnDPoP: onDPoP)
     }

@@ -37,6 +37,18 @@ struct DPoPAdvertisingTests {
         #expect(refused.deniedError == .invalidToken)
         let response = try #require(refused.response)
         #expect(response.status == 401)
+        // §7.1, §7.2: only the DPoP scheme is offered, and the error is on it.
+        let challenge = try #require(response.headers["WWW-Authenticate"])
+        #expect(challenge.hasPrefix(#"DPoP algs=""#), "\(challenge)")
+        #expect(!challenge.contains("Bearer"), "\(challenge)")
+        #expect(challenge.contains(#"error="invalid_token""#), "\(challenge)")
+        #expect(response.headers.count(of: "WWW-Authenticate") == 1)
+        // No credentials at all: a bare DPoP challenge, no error code (RFC 6750 §3.1).
+        let anonymous = await resourceGuard.check(OAuthRequest(method: .get, path: "/api/me"), requiring: [])
+        let bare = try #require(anonymous.response)
+        #expect(bare.status == 401)
+        let bareChallenge = try #require(bare.headers["WWW-Authenticate"])
+        #expect(bareChallenge.hasPrefix("DPoP ") && !bareChallenge.contains("Bearer") && !bareChallenge.contains("error="), "\(bareChallenge)")
         // Without the requirement, the same bearer token passes.
         #expect(await fixture.guard_.check(Self.request("Bearer \(plain)"), requiring: []).grant != nil)
         let bound = try #require(try await fixture.clientCredentials(Self.key.proof()).jsonObject()["access_token"] as? String)

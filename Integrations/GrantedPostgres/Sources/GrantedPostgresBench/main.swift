@@ -31,6 +31,8 @@ struct Options {
     var pgbenchTransactions = 20_000
     var pgbenchMode = "prepared"
     var baseline = false
+    /// The stores' timeout (`PostgresStorage(url:timeout:)`); nil with `--store-timeout none`.
+    var storeTimeout: Duration? = .seconds(10)
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
@@ -45,6 +47,7 @@ struct Options {
             case "--ops": ops = try Self.positive(value, flag)
             case "--runs": runs = try Self.positive(value, flag)
             case "--concurrency": concurrency = try value.split(separator: ",").map { try Self.positive(String($0), flag) }
+            case "--store-timeout": storeTimeout = value == "none" ? nil : .seconds(try Self.positive(value, flag))
             case "--pgbench": pgbench = value == "none" ? nil : value
             case "--pgbench-transactions": pgbenchTransactions = try Self.positive(value, flag)
             case "--pgbench-mode":
@@ -70,10 +73,20 @@ let service = BasicCredentials(clientID: "bench-service", secret: "bench-service
 let tokenRequest = OAuthRequest.form(
     "/token", "grant_type=client_credentials&scope=public", headers: ["Authorization": service.headerValue])
 
-/// Runs `total` calls of `operation` on `workers` concurrent tasks; answers seconds and failures.
+/// The CPU time this process has used so far, on all its threads, in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Runs `total` calls of `operation` on `workers` concurrent tasks; answers seconds, the
+/// process's CPU seconds (every thread: the calls, postgres-nio's event loop, the pool's timers)
+/// and failures.
 func measure(
     total: Int, workers: Int, _ operation: @escaping @Sendable (Int) async -> Bool
-) async -> (seconds: Double, failures: Int) {
+) async -> (seconds: Double, cpu: Double, failures: Int) {
+    let cpuStart = processCPUSeconds()
     let start = ContinuousClock.now
     let failures = await withTaskGroup(of: Int.self) { group in
         for worker in 0..<workers {
@@ -90,7 +103,8 @@ func measure(
         return await group.reduce(0, +)
     }
     let elapsed = ContinuousClock.now - start
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, failures)
+    let cpu = processCPUSeconds() - cpuStart
+    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu, failures)
 }
 
 func median(_ values: [Double]) -> Double {
@@ -203,7 +217,8 @@ do {
     let options = try Options(CommandLine.arguments)
     let schemaName = "granted_bench_" + String(UInt32.random(in: .min ... .max), radix: 16)
     let maximumConnections = max(options.concurrency.max() ?? 1, 1)
-    let storage = try PostgresStorage(url: options.url, schema: schemaName, maximumConnections: maximumConnections)
+    let storage = try PostgresStorage(
+        url: options.url, schema: schemaName, maximumConnections: maximumConnections, timeout: options.storeTimeout)
     try await storage.run {
         try await storage.clients.register(
             Client(
@@ -298,7 +313,10 @@ func measureGranted(
             }
             issuance.append(Double(options.ops) / issued.seconds)
             verification.append(Double(options.ops) / verified.seconds)
-            print("  \(label)concurrency \(workers), run \(run): issue \(format(issuance.last!))  verify \(format(verification.last!))")
+            let cpu = (issue: issued.cpu / Double(options.ops) * 1e6, verify: verified.cpu / Double(options.ops) * 1e6)
+            print(
+                "  \(label)concurrency \(workers), run \(run): issue \(format(issuance.last!)) (CPU \(Int(cpu.issue)) µs each)"
+                    + "  verify \(format(verification.last!)) (CPU \(Int(cpu.verify)) µs each)")
         }
         granted[workers] = (median(issuance), median(verification))
         print(

@@ -62,20 +62,27 @@ public struct PostgresGrantStore: GrantStore {
         return try await withTimeout { try await client.execute(statement, logger: logger).collectRows() }
     }
 
-    /// Runs a read once more when its connection turned out to be gone before it ran (closed by
-    /// the server or the channel): the pool can lease a connection whose end it has not noticed
-    /// yet, e.g. right after a backend was terminated. Only for reads, which are safe to repeat;
-    /// a statement the server answered, even with `FATAL`, is not repeated.
+    /// Runs a read again when its connection turned out to be gone before it ran (closed by the
+    /// server or the channel): the pool can lease a connection whose end it has not noticed yet,
+    /// e.g. right after a backend was terminated, and when every backend of the pool was ended
+    /// at once the next lease can be another dead one. Up to three attempts, a few milliseconds
+    /// apart. Only for reads, which are safe to repeat; a statement the server answered, even
+    /// with `FATAL`, is not repeated.
     func retryingLostConnection<Result: Sendable>(
         _ read: @Sendable () async throws -> Result
     ) async throws -> Result {
-        do {
-            return try await read()
-        } catch let error as PSQLError
-            where [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown]
-            .contains(error.code)
-        {
-            return try await read()
+        var attempt = 1
+        while true {
+            do {
+                return try await read()
+            } catch let error as PSQLError
+                where attempt < 3
+                && [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown]
+                    .contains(error.code)
+            {
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+                attempt += 1
+            }
         }
     }
 

@@ -1,13 +1,20 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @testable import Granted
 #endif
 
 /// JWK and JWK Set parsing (RFC 7517 §4, §5): never traps; a parsed JWK re-serializes and
-/// re-parses to itself, by `json` and by `Codable`; nothing with a private member parses.
+/// re-parses to itself, by `json` and by `Codable`; nothing with a private member parses; an
+/// object already parsed (a DPoP proof's `jwk`) gives the same key or error as its JSON.
 enum JWKChecks {
     static func check(_ bytes: [UInt8]) throws {
+        // One set of rules, whichever parser read the JSON: `Codable` or a parsed object (DPoP).
+        if let object = JSONInput.object(bytes) {
+            let fromJSON = Result { () throws(JWK.ParseError) in try JWK(json: bytes) }
+            let fromObject = Result { () throws(JWK.ParseError) in try JWK(object: object) }
+            try require(fromJSON == fromObject, "JSON and a parsed object read two ways: \(fromJSON) \(fromObject)")
+        }
         if let jwk = try? JWK(json: bytes) {
             try checkRoundTrip(jwk)
             try require(!carriesPrivateMember(bytes), "a private member parsed: \(jwk)")

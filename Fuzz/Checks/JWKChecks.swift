@@ -9,11 +9,16 @@ import Foundation
 /// object already parsed (a DPoP proof's `jwk`) gives the same key or error as its JSON.
 enum JWKChecks {
     static func check(_ bytes: [UInt8]) throws {
-        // One set of rules, whichever parser read the JSON: `Codable` or a parsed object (DPoP).
-        if let object = JSONInput.object(bytes) {
-            let fromJSON = Result { () throws(JWK.ParseError) in try JWK(json: bytes) }
+        // One set of rules, whichever parser read the JSON: a parsed object (`json`, DPoP) or
+        // `Codable`, given the same members (re-serialized, so no name is repeated).
+        if let object = JSONInput.object(bytes), let normalized = try? JSONSerialization.data(withJSONObject: object) {
             let fromObject = Result { () throws(JWK.ParseError) in try JWK(object: object) }
-            try require(fromJSON == fromObject, "JSON and a parsed object read two ways: \(fromJSON) \(fromObject)")
+            let decoded = Result { () throws(JWK.ParseError) in
+                do { return try JSONDecoder().decode(JWK.self, from: normalized) } catch let error as JWK.ParseError {
+                    throw error
+                } catch { throw .notAJSONObject }
+            }
+            try require(fromObject == decoded, "a parsed object and Codable read two ways: \(fromObject) \(decoded)")
         }
         if let jwk = try? JWK(json: bytes) {
             try checkRoundTrip(jwk)

@@ -22,15 +22,12 @@ extension JWK {
     /// The members that make an asymmetric JWK private.
     static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth"]
 
-    /// Parses one JWK from JSON. - Throws: `ParseError`.
+    /// Parses one JWK from UTF-8 JSON through `init(members:)`. A repeated member name keeps its
+    /// last value, as in the JWS header a DPoP proof carries it in (RFC 7515 §4; RFC 8259 §4).
+    /// - Throws: `ParseError`.
     public init(json: [UInt8]) throws(ParseError) {
-        do {
-            self = try JSONDecoder().decode(JWK.self, from: Data(json))
-        } catch let error as ParseError {
-            throw error
-        } catch {
-            throw .notAJSONObject
-        }
+        guard let object = JSONInput.object(json) else { throw .notAJSONObject }
+        try self.init(object: object)
     }
 
     /// The JSON object: `kty`, the key's parameters, then `use`, `key_ops`, `alg`, `kid` when

@@ -153,6 +153,18 @@ struct DPoPProofTests {
         }
     }
 
+    @Test("§4.3 step 9: htu normalized as compared (RFC 3986 §6.2.2, §6.2.3), nil for anything not absolute http(s)",
+        arguments: [
+            ("HTTPS://Server.Example.COM:443", "https://server.example.com/"),
+            ("http://h:80/p?q=1#f", "http://h/p"),
+            ("https://h:8443/A/b#x", "https://h:8443/A/b"),
+            ("https:/h/p", nil), ("https:h", nil), ("a:b://h/", nil), ("ftp://h/", nil), ("https://", nil),
+            ("https://user@h/", nil), ("//h/p", nil), ("", nil), ("https", nil),
+        ] as [(String, String?)])
+    func htuNormalized(_ uri: String, _ expected: String?) {
+        #expect(DPoPVerifier.normalized(uri) == expected)
+    }
+
     @Test("§4.3 step 8: htm must be the request's method", arguments: ["GET", "post", "PUT"])
     func wrongMethod(_ method: String) async {
         let fixture = DPoPFixture()

@@ -1,13 +1,25 @@
 import Foundation
 
 #if canImport(Granted)
-    import Granted
+    @testable import Granted
 #endif
 
 /// JWK and JWK Set parsing (RFC 7517 §4, §5): never traps; a parsed JWK re-serializes and
-/// re-parses to itself, by `json` and by `Codable`; nothing with a private member parses.
+/// re-parses to itself, by `json` and by `Codable`; nothing with a private member parses; an
+/// object already parsed (a DPoP proof's `jwk`) gives the same key or error as its JSON.
 enum JWKChecks {
     static func check(_ bytes: [UInt8]) throws {
+        // One set of rules, whichever parser read the JSON: a parsed object (`json`, DPoP) or
+        // `Codable`, given the same members (re-serialized, so no name is repeated).
+        if let object = JSONInput.object(bytes), let normalized = try? JSONSerialization.data(withJSONObject: object) {
+            let fromObject = Result { () throws(JWK.ParseError) in try JWK(object: object) }
+            let decoded = Result { () throws(JWK.ParseError) in
+                do { return try JSONDecoder().decode(JWK.self, from: normalized) } catch let error as JWK.ParseError {
+                    throw error
+                } catch { throw .notAJSONObject }
+            }
+            try require(fromObject == decoded, "a parsed object and Codable read two ways: \(fromObject) \(decoded)")
+        }
         if let jwk = try? JWK(json: bytes) {
             try checkRoundTrip(jwk)
             try require(!carriesPrivateMember(bytes), "a private member parsed: \(jwk)")

@@ -22,15 +22,12 @@ extension JWK {
     /// The members that make an asymmetric JWK private.
     static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth"]
 
-    /// Parses one JWK from JSON. - Throws: `ParseError`.
+    /// Parses one JWK from UTF-8 JSON through `init(members:)`. A repeated member name keeps its
+    /// last value, as in the JWS header a DPoP proof carries it in (RFC 7515 §4; RFC 8259 §4).
+    /// - Throws: `ParseError`.
     public init(json: [UInt8]) throws(ParseError) {
-        do {
-            self = try JSONDecoder().decode(JWK.self, from: Data(json))
-        } catch let error as ParseError {
-            throw error
-        } catch {
-            throw .notAJSONObject
-        }
+        guard let object = JSONInput.object(json) else { throw .notAJSONObject }
+        try self.init(object: object)
     }
 
     /// The JSON object: `kty`, the key's parameters, then `use`, `key_ops`, `alg`, `kid` when
@@ -78,14 +75,29 @@ extension JWK: Codable {
         init?(intValue: Int) { nil }
     }
 
-    /// Decodes and validates a JWK; unknown members are ignored (RFC 7517 §4).
+    /// Decodes and validates a JWK through `init(members:)`; unknown members are ignored (RFC 7517 §4).
     /// - Throws: `JWK.ParseError`.
     public init(from decoder: any Decoder) throws {
         guard let members = try? decoder.container(keyedBy: Member.self) else { throw ParseError.notAJSONObject }
-        guard let keyType = try Self.string("kty", in: members) else { throw ParseError.missingMember("kty") }
+        try self.init(members: DecodedMembers(container: members))
+    }
+
+    /// A JWK from an object `JSONSerialization` already parsed, such as a DPoP proof's `jwk`
+    /// header (RFC 9449 §4.2), through the same rules as `init(json:)`. - Throws: `ParseError`.
+    init(object: [String: Any]) throws(ParseError) {
+        try self.init(members: ParsedMembers(object: object))
+    }
+
+    /// The rules of a JWK, the one place they are written, whatever parsed its JSON: a `kty`
+    /// Granted knows (RFC 7517 §4.1), no private member in an asymmetric key (RFC 7518 §6.2.2,
+    /// §6.3.2; RFC 8037 §2), the members the key type requires as non-empty strict base64url
+    /// (RFC 7518 §6.2.1, §6.3.1, §6.4.1), coordinates of their curve's size (§6.2.1.2), and a
+    /// `key_ops` array of strings without repeats (RFC 7517 §4.3).
+    private init(members: some JWKMembers) throws(ParseError) {
+        guard let keyType = try members.string("kty") else { throw ParseError.missingMember("kty") }
         switch keyType {
         case "RSA", "EC", "OKP":
-            if let found = Self.privateMembers.first(where: { members.contains(Member($0)) }) {
+            if let found = Self.privateMembers.first(where: { members.contains($0) }) {
                 throw ParseError.privateMember(found)
             }
         case "oct": break
@@ -116,15 +128,15 @@ extension JWK: Codable {
             key = .oct(key: try Self.octets("k", in: members))
         }
         var operations: [Operation]?
-        if members.contains(Member("key_ops")) {
-            guard let values = try? members.decodeIfPresent([String].self, forKey: Member("key_ops")),
-                Set(values).count == values.count
-            else { throw ParseError.invalidMember("key_ops") }
+        if members.contains("key_ops") {
+            guard let values = members.strings("key_ops"), Set(values).count == values.count else {
+                throw ParseError.invalidMember("key_ops")
+            }
             operations = values.map(Operation.init(rawValue:))
         }
         self.init(
-            key, keyID: try Self.string("kid", in: members), use: try Self.string("use", in: members).map(Use.init),
-            operations: operations, algorithm: try Self.string("alg", in: members).map(JWSAlgorithm.init))
+            key, keyID: try members.string("kid"), use: try members.string("use").map(Use.init),
+            operations: operations, algorithm: try members.string("alg").map(JWSAlgorithm.init))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -150,26 +162,62 @@ extension JWK: Codable {
         try members.encodeIfPresent(keyID, forKey: Member("kid"))
     }
 
-    /// A string member, nil when absent or null. - Throws: `invalidMember` for another JSON type.
-    private static func string(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> String? {
-        guard members.contains(Member(name)) else { return nil }
-        do {
-            return try members.decodeIfPresent(String.self, forKey: Member(name))
-        } catch {
-            throw .invalidMember(name)
-        }
-    }
-
-    private static func required(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> String {
-        guard let value = try string(name, in: members) else { throw .missingMember(name) }
+    private static func required(_ name: String, in members: some JWKMembers) throws(ParseError) -> String {
+        guard let value = try members.string(name) else { throw .missingMember(name) }
         return value
     }
 
     /// A required non-empty base64url member (RFC 7518 §6: Base64urlUInt and octet values).
-    private static func octets(_ name: String, in members: KeyedDecodingContainer<Member>) throws(ParseError) -> [UInt8] {
+    private static func octets(_ name: String, in members: some JWKMembers) throws(ParseError) -> [UInt8] {
         guard let octets = Base64URL.decode(try required(name, in: members)), !octets.isEmpty else {
             throw .invalidMember(name)
         }
         return octets
     }
+}
+
+/// Where `JWK.init(members:)` reads a key's members from: the JSON types it asks for, and the
+/// same answers whichever parser read the JSON.
+private protocol JWKMembers {
+    /// Whether `name` is present, even as null.
+    func contains(_ name: String) -> Bool
+    /// A string member; nil when absent or null. - Throws: `invalidMember` for another JSON type.
+    func string(_ name: String) throws(JWK.ParseError) -> String?
+    /// An array of strings; nil when absent or anything else, null included.
+    func strings(_ name: String) -> [String]?
+}
+
+/// The members as `Codable` decoding sees them (`JSONDecoder`, `JWKSet`).
+private struct DecodedMembers: JWKMembers {
+    let container: KeyedDecodingContainer<JWK.Member>
+
+    func contains(_ name: String) -> Bool { container.contains(JWK.Member(name)) }
+
+    func string(_ name: String) throws(JWK.ParseError) -> String? {
+        guard contains(name) else { return nil }
+        do {
+            return try container.decodeIfPresent(String.self, forKey: JWK.Member(name))
+        } catch {
+            throw .invalidMember(name)
+        }
+    }
+
+    func strings(_ name: String) -> [String]? {
+        (try? container.decodeIfPresent([String].self, forKey: JWK.Member(name))) ?? nil
+    }
+}
+
+/// The members of an object `JSONSerialization` parsed (null is `NSNull`).
+private struct ParsedMembers: JWKMembers {
+    let object: [String: Any]
+
+    func contains(_ name: String) -> Bool { object[name] != nil }
+
+    func string(_ name: String) throws(JWK.ParseError) -> String? {
+        guard let value = object[name], !(value is NSNull) else { return nil }
+        guard let text = value as? String else { throw .invalidMember(name) }
+        return text
+    }
+
+    func strings(_ name: String) -> [String]? { object[name] as? [String] }
 }

@@ -87,8 +87,23 @@ public enum JWS {
         return chosen.contains { $0.verify(parsed.signature, for: parsed.signingInput) } ? parsed : nil
     }
 
+    /// `parse(_:maximumLength:)`, answering the header object it read too, for a caller that
+    /// needs a member `JWSHeader` does not keep (a DPoP proof's `jwk`, RFC 9449 §4.2) without
+    /// decoding and parsing the header a second time.
+    static func parseKeepingHeader(
+        _ compact: String, maximumLength: Int = defaultMaximumLength
+    ) -> (parsed: Parsed, header: [String: Any])? {
+        guard compact.utf8.count <= maximumLength else { return nil }
+        var compact = compact
+        return compact.withUTF8 { parseKeepingHeader(UnsafeRawBufferPointer($0)) }
+    }
+
     /// The byte-level parse behind `parse(_:maximumLength:)`.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> Parsed? {
+        parseKeepingHeader(bytes)?.parsed
+    }
+
+    private static func parseKeepingHeader(_ bytes: UnsafeRawBufferPointer) -> (parsed: Parsed, header: [String: Any])? {
         var firstDot = -1
         var secondDot = -1
         for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
@@ -107,10 +122,12 @@ public enum JWS {
         guard let headerBytes = Base64URL.decode(encodedHeader),
             let payload = Base64URL.decode(encodedPayload),
             let signature = Base64URL.decode(encodedSignature),
-            let header = JWSHeader(json: headerBytes)
+            let object = JSONInput.object(headerBytes),
+            let header = JWSHeader(object: object)
         else { return nil }
-        return Parsed(
+        let parsed = Parsed(
             header: header, payload: payload, signature: signature,
             signingInput: Array(UnsafeRawBufferPointer(rebasing: bytes[0..<secondDot])))
+        return (parsed, object)
     }
 }

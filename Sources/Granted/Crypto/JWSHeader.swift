@@ -2,8 +2,9 @@ import Foundation
 
 /// The JOSE Header of a received JWS (RFC 7515 §4), reduced to the parameters Granted reads.
 /// Others are ignored (§4), never acted on: no key is ever fetched from `jku`, `jwk` or `x5u`.
-/// The one `jwk` Granted reads is a DPoP proof's, which `DPoPProof` takes from the header bytes
-/// itself and which only ever proves possession of that same key (RFC 9449 §4.2).
+/// The one `jwk` Granted reads is a DPoP proof's, which `DPoPProof` takes from the header object
+/// `JWS.parseKeepingHeader` read once, and which only ever proves possession of that same key
+/// (RFC 9449 §4.2).
 struct JWSHeader: Sendable, Hashable {
     /// `alg` (§4.1.1), required.
     let algorithm: JWSAlgorithm
@@ -29,9 +30,13 @@ struct JWSHeader: Sendable, Hashable {
     /// `kid`, `typ` and `cty` strings when present, no `crit` we do not understand. Nil otherwise.
     /// A repeated name keeps the last value, as §4 allows.
     init?(json bytes: [UInt8]) {
-        guard let object = JSONInput.object(bytes),
-            let algorithm = object["alg"] as? String, !algorithm.isEmpty
-        else { return nil }
+        guard let object = JSONInput.object(bytes) else { return nil }
+        self.init(object: object)
+    }
+
+    /// `init(json:)` on the object `JSONInput.object` made of the header bytes.
+    init?(object: [String: Any]) {
+        guard let algorithm = object["alg"] as? String, !algorithm.isEmpty else { return nil }
         guard let keyID = Self.optionalString(object["kid"]),
             let type = Self.optionalString(object["typ"]),
             let contentType = Self.optionalString(object["cty"])

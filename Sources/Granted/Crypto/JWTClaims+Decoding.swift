@@ -7,6 +7,12 @@ extension JWTClaims {
     /// name; a repeated name keeps the last value (§4).
     init?(json bytes: [UInt8]) {
         guard let object = JSONInput.object(bytes) else { return nil }
+        self.init(object: object)
+    }
+
+    /// `init(json:)` on the object `JSONInput.object` made of the payload bytes, for a caller
+    /// that reads other members of it too (a DPoP proof's `htm`, `htu`, `ath`; RFC 9449 §4.2).
+    init?(object: [String: Any]) {
         self.init()
         do {
             issuer = try Self.string(object["iss"])

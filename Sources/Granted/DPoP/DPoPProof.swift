@@ -27,26 +27,27 @@ struct DPoPProof: Sendable {
     /// public asymmetric key; string `htm`, `htu`, `jti` and a numeric `iat`.
     /// - Throws: `invalidDPoPProof` (§7.1: `invalid_dpop_proof`).
     init(_ compact: String) throws(OAuthError) {
-        guard let jws = JWS.parse(compact, maximumLength: Self.maximumLength), !jws.signature.isEmpty else {
-            throw .invalidDPoPProof("the DPoP proof is not a well-formed JWS")
-        }
+        guard let (jws, header) = JWS.parseKeepingHeader(compact, maximumLength: Self.maximumLength),
+            !jws.signature.isEmpty
+        else { throw .invalidDPoPProof("the DPoP proof is not a well-formed JWS") }
         guard jws.header.type == Self.type else { throw .invalidDPoPProof("the DPoP proof's typ is not dpop+jwt") }
         let algorithm = jws.header.algorithm
         guard !algorithm.isUnsecured, !algorithm.isSymmetric else {
             throw .invalidDPoPProof("the DPoP proof's alg is not an asymmetric signature algorithm")
         }
-        guard let key = Self.headerKey(jws.signingInput) else {
+        guard let key = Self.headerKey(header) else {
             throw .invalidDPoPProof("the DPoP proof's jwk is missing, private or malformed")
         }
         guard key.key.canCarry(algorithm) else {
             throw .invalidDPoPProof("the DPoP proof's jwk cannot carry its alg")
         }
-        guard let claims = JWTClaims(json: jws.payload), let issuedAt = claims.issuedAt,
-            let jwtID = claims.jwtID, !jwtID.isEmpty,
-            let method = Self.stringClaim("htm", claims), let uri = Self.stringClaim("htu", claims)
+        // The payload is parsed once: the typed claims and `htm`, `htu`, `ath` from one object.
+        guard let payload = JSONInput.object(jws.payload), let claims = JWTClaims(object: payload),
+            let issuedAt = claims.issuedAt, let jwtID = claims.jwtID, !jwtID.isEmpty,
+            let method = payload["htm"] as? String, let uri = payload["htu"] as? String
         else { throw .invalidDPoPProof("the DPoP proof lacks htm, htu, iat or jti") }
-        let accessTokenHash = Self.stringClaim("ath", claims)
-        if claims.extraClaims.contains(where: { $0.name == "ath" }), accessTokenHash == nil {
+        let accessTokenHash = payload["ath"] as? String
+        if payload["ath"] != nil, accessTokenHash == nil {
             throw .invalidDPoPProof("the DPoP proof's ath is not a string")
         }
         self.jws = jws
@@ -59,23 +60,13 @@ struct DPoPProof: Sendable {
         self.nonce = claims.nonce
     }
 
-    /// The `jwk` member of the protected header (RFC 7515 §4.1.3), read from the header's own
-    /// bytes: an asymmetric public key (`kty` RSA, EC or OKP); nil for a symmetric key, a key
-    /// with a private member (`d`, `p`, …) or anything malformed.
-    private static func headerKey(_ signingInput: [UInt8]) -> JWK? {
-        guard let dot = signingInput.firstIndex(of: UInt8(ascii: ".")),
-            let header = signingInput[..<dot].withUnsafeBytes({ Base64URL.decode($0) }),
-            let object = JSONInput.object(header),
-            let member = object["jwk"] as? [String: Any],
-            let json = try? JSONSerialization.data(withJSONObject: member),
-            let key = try? JWK(json: Array(json))
-        else { return nil }
+    /// The `jwk` member of the protected header (RFC 7515 §4.1.3), from the header object the
+    /// JWS parse read, through `JWK`'s own rules: an asymmetric public key (`kty` RSA, EC or
+    /// OKP); nil for a symmetric key, a key with a private member (`d`, `p`, …) or anything malformed.
+    private static func headerKey(_ header: [String: Any]) -> JWK? {
+        guard let member = header["jwk"] as? [String: Any], let key = try? JWK(object: member) else { return nil }
         if case .oct = key.key { return nil }
         return key
-    }
-
-    private static func stringClaim(_ name: String, _ claims: JWTClaims) -> String? {
-        claims.extraClaims.last { $0.name == name }?.stringValue
     }
 
     /// `ath` for `accessToken` (§4.2): base64url of the SHA-256 of its ASCII octets.

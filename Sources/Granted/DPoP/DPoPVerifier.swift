@@ -97,10 +97,15 @@ public struct DPoPVerifier: Sendable {
     static func normalized(_ uri: String) -> String? {
         var rest = Substring(uri)
         if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
-        guard let schemeEnd = rest.range(of: "://") else { return nil }
-        let scheme = rest[..<schemeEnd.lowerBound].lowercased()
+        // The scheme ends at the first ':' (RFC 3986 §3.1), which "//" must follow; found over
+        // the UTF-8 bytes, not with Foundation's string search.
+        let bytes = rest.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let scheme = rest[..<colon].lowercased()
         guard scheme == "https" || scheme == "http" else { return nil }
-        let afterScheme = rest[schemeEnd.upperBound...]
+        let slashes = bytes.index(after: colon)
+        guard bytes[slashes...].starts(with: "//".utf8) else { return nil }
+        let afterScheme = rest[bytes.index(slashes, offsetBy: 2)...]
         let pathStart = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
         var authority = afterScheme[..<pathStart].lowercased()
         guard !authority.isEmpty, !authority.contains("@") else { return nil }

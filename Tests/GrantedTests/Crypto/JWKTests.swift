@@ -1,5 +1,6 @@
 import Foundation
 @testable import Granted
+import GrantedTesting
 import Testing
 
 extension CryptoTests {
@@ -78,11 +79,42 @@ extension CryptoTests {
             (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","kid":1}"#, .invalidMember("kid")),
             (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","key_ops":["verify","verify"]}"#, .invalidMember("key_ops")),
             (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","key_ops":"verify"}"#, .invalidMember("key_ops")),
+            (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","key_ops":null}"#, .invalidMember("key_ops")),
+            (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","key_ops":["verify",1]}"#, .invalidMember("key_ops")),
+            (#"{"kty":"OKP","crv":"Ed25519","x":"\#(ed)","use":true}"#, .invalidMember("use")),
+            (#"{"kty":null,"crv":"Ed25519","x":"\#(ed)"}"#, .missingMember("kty")),
+            (#"{"kty":"OKP","crv":"Ed25519","x":null}"#, .missingMember("x")),
+            (#"{"kty":"EC","crv":"P-256","x":"\#(x)","y":"\#(y)","d":null}"#, .privateMember("d")),
         ]
 
         @Test("a malformed JWK is refused with the member at fault", arguments: refusals)
         func refused(_ json: String, _ error: JWK.ParseError) {
             #expect(throws: error) { try JWK(json: Array(json.utf8)) }
+        }
+
+        /// The refusals that are JSON objects, for the rules read from a parsed object.
+        static let objectRefusals = refusals.filter { $0.0.hasPrefix("{") }
+
+        @Test("a JWK from an already-parsed object (a DPoP proof's jwk) meets the same refusals", arguments: objectRefusals)
+        func refusedFromObject(_ json: String, _ error: JWK.ParseError) throws {
+            let object = try #require(JSONInput.object(Array(json.utf8)))
+            #expect(throws: error) { try JWK(object: object) }
+            #expect(throws: error) { try JSONDecoder().decode(JWK.self, from: Data(json.utf8)) }
+        }
+
+        @Test("a repeated member keeps its last value, as the JWS header it may sit in (RFC 7515 §4)")
+        func repeatedMember() throws {
+            let json = #"{"kty":"OKP","crv":"Ed2551#","x":"AA","crv":"Ed25519","x":"\#(Self.ed)"}"#
+            let expected = JWK(.okp(curve: .ed25519, x: try #require(Base64URL.decode(Self.ed))))
+            #expect(try JWK(json: Array(json.utf8)) == expected)
+        }
+
+        @Test("members that are null read as absent where a JWK allows it (kid, use, alg)")
+        func nullOptionalMembers() throws {
+            let json = #"{"kty":"OKP","crv":"Ed25519","x":"\#(Self.ed)","kid":null,"use":null,"alg":null}"#
+            let expected = JWK(.okp(curve: .ed25519, x: try #require(Base64URL.decode(Self.ed))))
+            #expect(try JWK(json: Array(json.utf8)) == expected)
+            #expect(try JWK(object: #require(JSONInput.object(Array(json.utf8)))) == expected)
         }
 
         @Test("unknown members are ignored (RFC 7517 §4); an oct key parses, and hides its key in description")
@@ -111,6 +143,41 @@ extension CryptoTests {
             let encoded = try JSONEncoder().encode(jwk)
             #expect(try JSONDecoder().decode(JWK.self, from: encoded) == jwk)
             #expect(try JWK(json: Array(encoded)) == jwk)
+            #expect(try JWK(object: #require(JSONInput.object(jwk.json))) == jwk)
+        }
+
+        /// A random member value: the right type and the wrong ones, strict base64url and not.
+        static func randomValue(_ random: inout SplitMix64) -> Any {
+            let pool: [Any] = [
+                "EC", "RSA", "OKP", "oct", "PQC", "P-256", "P-384", "Ed25519", "X448", "secp256k1",
+                x, y, ed, n, "AQAB", "AQAB=", "AQ+B", "", "sig", "verify", "ES256",
+                1, 2.5, true, NSNull(), ["verify"], ["verify", "sign"], ["verify", "verify"], [1], [String](),
+                ["kty": "EC"],
+            ]
+            return pool[Int(random.next() % UInt64(pool.count))]
+        }
+
+        @Test("property: Codable and a parsed object give the same JWK or the same error", arguments: 0..<200)
+        func sameRulesEitherWay(seed: UInt64) throws {
+            var random = SplitMix64(seed: seed)
+            let names = ["kty", "crv", "x", "y", "n", "e", "k", "d", "qi", "kid", "use", "alg", "key_ops", "ext"]
+            var object: [String: Any] = [:]
+            let keyTypes = ["EC", "RSA", "OKP", "oct"]
+            if random.next() % 8 != 0 { object["kty"] = keyTypes[Int(random.next() % 4)] }
+            for name in names where random.next() % 3 == 0 { object[name] = Self.randomValue(&random) }
+            if random.next() % 2 == 0 { object["crv"] = ["P-256", "Ed25519"][Int(random.next() % 2)] }
+            if random.next() % 2 == 0 { object["x"] = object["crv"] as? String == "Ed25519" ? Self.ed : Self.x }
+            if random.next() % 2 == 0 { object["y"] = Self.y }
+            let json = Array(try JSONSerialization.data(withJSONObject: object, options: .sortedKeys))
+            let parsed = try #require(JSONInput.object(json))
+            let decoded = Result { () throws(JWK.ParseError) in
+                do { return try JSONDecoder().decode(JWK.self, from: Data(json)) } catch let error as JWK.ParseError {
+                    throw error
+                } catch { throw .notAJSONObject }
+            }
+            let fromObject = Result { () throws(JWK.ParseError) in try JWK(object: parsed) }
+            #expect(decoded == fromObject, "\(String(decoding: json, as: UTF8.self))")
+            #expect(Result { () throws(JWK.ParseError) in try JWK(json: json) } == fromObject)
         }
 
         @Test("a JWK Set skips key types it does not know (RFC 7517 §5) but refuses a malformed known one")

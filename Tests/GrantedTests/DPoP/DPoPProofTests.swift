@@ -120,6 +120,51 @@ struct DPoPProofTests {
         await Self.expectRefused(await fixture.clientCredentials(Self.key.proof { $0.headerJWK = jwk }))
     }
 
+    /// A proof of these exact header and claims JSON, signed for `key` (the stand-in signature).
+    static func rawProof(header: String, claims: String, key: DPoPKey = key) -> String {
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
+        let material = StandInKeyVerification.publicMaterial(key.jwk) ?? []
+        return input + "." + Base64URL.encode(HMACSHA256(key: material).authenticationCode(for: Array(input.utf8)).bytes)
+    }
+
+    @Test("§4.2: htm, htu and ath must be strings; a jwk with null and unknown optional members still reads",
+        arguments: [
+            (#""htm":1"#, #"{"kty":"EC""#, false),
+            (#""htm":"POST","htu":["\#(DPoPFixture.tokenEndpoint)"]"#, #"{"kty":"EC""#, false),
+            (#""htm":"POST","ath":7"#, #"{"kty":"EC""#, false),
+            (#""htm":"POST","ath":null"#, #"{"kty":"EC""#, false),
+            (#""htm":"POST","ath":"x""#, #"{"kty":"EC","kid":null,"ext":true,"key_ops":["verify"]"#, true),
+            (#""htm":"POST""#, #"{"kty":"EC","use":7"#, false),
+        ])
+    func memberTypes(_ claims: String, _ jwkStart: String, accepted: Bool) async throws {
+        let fixture = DPoPFixture()
+        let jwk = String(decoding: Self.key.jwk.json, as: UTF8.self)
+        let members = try #require(jwk.firstRange(of: #","crv""#)).lowerBound
+        let header = #"{"typ":"dpop+jwt","alg":"ES256","jwk":"# + jwkStart + jwk[members...] + "}"
+        var claimsJSON = "{" + claims
+        if !claims.contains(#""htu""#) { claimsJSON += #","htu":"\#(DPoPFixture.tokenEndpoint)""# }
+        claimsJSON += #","iat":\#(Int(DPoPFixture.start.timeIntervalSince1970)),"jti":"\#(UUID().uuidString)"}"#
+        let response = await fixture.clientCredentials(Self.rawProof(header: header, claims: claimsJSON))
+        if accepted {
+            #expect(response.status == 200)
+            #expect(try response.jsonObject()["token_type"] as? String == "DPoP")
+        } else {
+            await Self.expectRefused(response)
+        }
+    }
+
+    @Test("§4.3 step 9: htu normalized as compared (RFC 3986 §6.2.2, §6.2.3), nil for anything not absolute http(s)",
+        arguments: [
+            ("HTTPS://Server.Example.COM:443", "https://server.example.com/"),
+            ("http://h:80/p?q=1#f", "http://h/p"),
+            ("https://h:8443/A/b#x", "https://h:8443/A/b"),
+            ("https:/h/p", nil), ("https:h", nil), ("a:b://h/", nil), ("ftp://h/", nil), ("https://", nil),
+            ("https://user@h/", nil), ("//h/p", nil), ("", nil), ("https", nil),
+        ] as [(String, String?)])
+    func htuNormalized(_ uri: String, _ expected: String?) {
+        #expect(DPoPVerifier.normalized(uri) == expected)
+    }
+
     @Test("§4.3 step 8: htm must be the request's method", arguments: ["GET", "post", "PUT"])
     func wrongMethod(_ method: String) async {
         let fixture = DPoPFixture()

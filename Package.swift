@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Granted", swiftSettings: settings),
         .target(name: "GrantedTesting", dependencies: ["Granted"], swiftSettings: settings),
         .executableTarget(
-            name: "GrantedBench", dependencies: ["Granted", "GrantedBenchBudgets", "GrantedBenchAllocations"],
+            name: "GrantedBench", dependencies: ["Granted", "GrantedTesting", "GrantedBenchBudgets", "GrantedBenchAllocations"],
             swiftSettings: settings),
         // The budgets `granted-bench --check` enforces, as a pure checker the tests also drive.
         .target(name: "GrantedBenchBudgets", swiftSettings: settings),

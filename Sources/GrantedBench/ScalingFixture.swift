@@ -1,4 +1,5 @@
 import Foundation
+import GrantedTesting
 @_spi(Benchmarks) import Granted
 
 /// A `FlowFixture` server whose store holds `prefill` live access tokens whose values the bench
@@ -39,14 +40,14 @@ struct ScalingFixture {
     private static func write(_ i: Int, into value: inout [UInt8]) {
         value.removeAll(keepingCapacity: true)
         value.append(contentsOf: "gat_".utf8)
-        var generator = SeededGenerator(seed: UInt64(i))
+        var generator = SplitMix64(seed: UInt64(i))
         var words = (generator.next(), generator.next(), generator.next(), generator.next())
         withUnsafeBytes(of: &words) { Base64URL.encode($0, appendingTo: &value) }
     }
 
     /// `count` prefilled tokens picked uniformly (seeded, so every run presents the same ones).
     private func sample(_ count: Int, seed: UInt64) -> [String] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in Self.token(Int(generator.next() % UInt64(prefilled))) }
     }
 
@@ -105,18 +106,5 @@ struct ScalingFixture {
             }
             refreshToken = next
         }
-    }
-}
-
-/// SplitMix64 (as GrantedTesting's), so sampled tokens repeat across runs.
-struct SeededGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

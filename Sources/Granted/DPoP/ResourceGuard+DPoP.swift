@@ -61,13 +61,7 @@ extension OAuthError {
             dpop += #", error=""# + error.code + #"""#
             if let description = error.description { dpop += #", error_description=""# + description + #"""# }
             if case .insufficientScope(let required) = error { dpop += #", scope=""# + required.description + #"""# }
-            let status: Int
-            switch error {
-            case .invalidDPoPProof, .useDPoPNonce: status = 401
-            default: status = error.status
-            }
-            response = OAuthResponse.json(error.jsonBody, status: status)
-            if case .useDPoPNonce(let nonce) = error { response.headers.append("DPoP-Nonce", nonce) }
+            response = resourceRefusal(error, body: error.jsonBody)
         }
         response.headers.set("WWW-Authenticate", bearer + ", " + dpop)
         return response

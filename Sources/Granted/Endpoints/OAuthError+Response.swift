@@ -90,14 +90,21 @@ extension OAuthError {
             append("scope", required.description)
             json.field("scope", required.description)
         }
+        var response = resourceRefusal(error, body: json.finish())
+        response.headers.append("WWW-Authenticate", challenge)
+        return response
+    }
+
+    /// A protected resource's refusal with `error` in its body: a DPoP proof it cannot accept,
+    /// or one without its nonce, is a 401 (RFC 9449 §7.1), and `use_dpop_nonce` carries the
+    /// nonce in `DPoP-Nonce` (§9).
+    static func resourceRefusal(_ error: OAuthError, body: [UInt8]) -> OAuthResponse {
         let status: Int
         switch error {
-        // RFC 9449 §7.1: a proof the resource cannot accept, or one without its nonce, is a 401.
         case .invalidDPoPProof, .useDPoPNonce: status = 401
         default: status = error.status
         }
-        var response = OAuthResponse.json(json.finish(), status: status)
-        response.headers.append("WWW-Authenticate", challenge)
+        var response = OAuthResponse.json(body, status: status)
         if case .useDPoPNonce(let nonce) = error { response.headers.append("DPoP-Nonce", nonce) }
         return response
     }

@@ -23,10 +23,12 @@ final class BareLoop {
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK else {
             fail("sqlite3_open_v2 \(path): \(message)")
         }
+        // The busy timeout comes first: switching to WAL takes a lock, and a sibling process may
+        // hold one at that moment (CI saw "PRAGMA journal_mode = WAL: database is locked").
+        sqlite3_busy_timeout(db, 5_000)
         exec("PRAGMA journal_mode = WAL")
         exec("PRAGMA synchronous = \(synchronous)")
         exec("PRAGMA foreign_keys = ON")
-        sqlite3_busy_timeout(db, 5_000)
         begin = prepare("BEGIN DEFERRED TRANSACTION")
         beginImmediate = prepare("BEGIN IMMEDIATE TRANSACTION")
         commit = prepare("COMMIT TRANSACTION")

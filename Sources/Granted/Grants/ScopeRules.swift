@@ -4,10 +4,10 @@ enum ScopeRules {
     /// - Throws: `invalidScope` for a malformed, unknown or disallowed scope.
     static func resolve(_ requested: String?, client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
         guard let requested else { return try defaultScopes(for: client, policy: policy) }
-        // The common case, answered with the policy's own (shared) storage: no parsing, and
-        // every token of it points at one scope set in memory.
+        // The common case: no parsing, and a copy of the policy's set that is the request's
+        // own (see `ScopeSet.unshared`). The store interns scope sets, so tokens still share one.
         if requested == policy.defaultScopes.description, client.allows(scopes: policy.defaultScopes) {
-            return policy.defaultScopes
+            return policy.defaultScopes.unshared()
         }
         let scopes = try ScopeSet.parse(requested)
         guard scopes.isSubset(of: policy.knownScopes) else {
@@ -23,9 +23,9 @@ enum ScopeRules {
     /// left, the request fails rather than escape the client's registration.
     /// - Throws: `invalidScope`.
     static func defaultScopes(for client: Client, policy: Policy) throws(OAuthError) -> ScopeSet {
-        // The common case keeps the policy's own (shared) storage.
+        // The common case: the policy's set, in a copy of the request's own.
         guard let allowed = client.allowedScopes, !policy.defaultScopes.isSubset(of: allowed) else {
-            return policy.defaultScopes
+            return policy.defaultScopes.unshared()
         }
         let narrowed = policy.defaultScopes.intersection(allowed)
         guard !narrowed.isEmpty else {

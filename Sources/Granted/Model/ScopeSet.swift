@@ -28,6 +28,28 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
         self.description = sorted.count == 1 ? sorted[0].rawValue : sorted.map(\.rawValue).joined(separator: " ")
     }
     public init(arrayLiteral elements: Scope...) { self.init(elements) }
+
+    private init(sorted scopes: [Scope], description: String) {
+        self.scopes = scopes
+        self.description = description
+    }
+
+    /// The same set in storage of its own. A set every request starts from (the policy's
+    /// default) has its reference count written by each copy a request makes of it, about ten;
+    /// with requests on two cores at once that count's cache line goes back and forth between
+    /// them, which cost more than the request's own work. A request's own copy is one
+    /// allocation (a long wire form, two), and its counting stays on its core.
+    func unshared() -> ScopeSet {
+        let copy = [Scope](unsafeUninitializedCapacity: scopes.count) { buffer, initialized in
+            for (index, scope) in scopes.enumerated() { (buffer.baseAddress! + index).initialize(to: scope) }
+            initialized = scopes.count
+        }
+        // A wire form of up to 15 bytes is stored inline, with nothing to share.
+        let text = description.utf8.count <= 15
+            ? description
+            : String(unsafeUninitializedCapacity: description.utf8.count) { $0.initialize(fromContentsOf: description.utf8) }
+        return ScopeSet(sorted: copy, description: text)
+    }
     public static let empty = ScopeSet([Scope]())
 
     /// Parses a `scope` parameter: scope tokens separated by single spaces (§3.3).

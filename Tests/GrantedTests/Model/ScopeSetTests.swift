@@ -110,4 +110,25 @@ struct ScopeSetTests {
             try JSONDecoder().decode([String: ScopeSet].self, from: Data(#"{"s":"a  b"}"#.utf8))
         }
     }
+
+    @Test(
+        "a request's copy of a scope set is the same set in storage of its own",
+        arguments: ["public", "email openid profile", "https://api.example.com/messages.read offline_access"])
+    func unshared(text: String) throws {
+        let shared = try ScopeSet.parse(text)
+        let copy = shared.unshared()
+        #expect(copy == shared)
+        #expect(copy.description == text)
+        #expect(copy.scopes.map(\.rawValue) == shared.scopes.map(\.rawValue))
+        let sharedBase = shared.scopes.withUnsafeBufferPointer { $0.baseAddress }
+        let copyBase = copy.scopes.withUnsafeBufferPointer { $0.baseAddress }
+        #expect(sharedBase != copyBase)
+        // A wire form longer than 15 bytes lives on the heap; the copy has its own.
+        if text.utf8.count > 15 {
+            var original = shared.description, copied = copy.description
+            let originalBase = original.withUTF8 { $0.baseAddress }
+            let copiedBase = copied.withUTF8 { $0.baseAddress }
+            #expect(originalBase != copiedBase)
+        }
+    }
 }

@@ -196,13 +196,14 @@ extension Scenario {
         blackHole(bytes)
     }
 
-    /// Client credentials from two concurrent callers against one server (this machine: 2 cores).
+    /// Client credentials from two concurrent callers against one server (this machine: 2 cores),
+    /// each run paired with a run of one caller on the same server just before it.
     static let twoCallers = Scenario(
-        name: "cc.2callers", measures: ["cc.2callers"],
-        summary: "client credentials from 2 concurrent tasks on one server and store (total ops/s)"
+        name: "cc.2callers", measures: ["cc.2callers", "cc.2callers.1"],
+        summary: "client credentials from 2 concurrent tasks on one server and store (total ops/s), runs alternating with 1 task"
     ) { bench in
         let ops = bench.options.ops(200_000)
-        let fixture = Fixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) * 2)
+        let fixture = Fixture(prefill: bench.options.prefill, willIssue: bench.totalOps(ops) * 3)
         let server = fixture.server
         let raw = RawRequest.http(
             "POST", "/token",
@@ -212,7 +213,7 @@ extension Scenario {
         // one request shared by both would have its storage's reference count bounce between
         // the cores, and measure the bench instead of the server.
         let requests = [raw.makeRequest(), raw.makeRequest()]
-        await bench.measureConcurrently(name: "cc.2callers", callers: 2, ops: ops) { caller, _ in
+        bench.scalingRatios = await bench.measureScaling(name: "cc.2callers", callers: 2, ops: ops) { caller, _ in
             let response = await server.token(requests[caller])
             if response.status != 200 { fail("cc answered \(response.status)") }
         }

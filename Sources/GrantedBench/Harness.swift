@@ -179,6 +179,8 @@ final class Bench {
     private(set) var results: [Measurement] = []
     /// Set by the memory scenario.
     var memoryPerToken: Double?
+    /// Two callers' throughput over one's, a pair of runs at a time (`measureScaling`).
+    var scalingRatios: [Double] = []
 
     init(options: Options) { self.options = options }
 
@@ -252,10 +254,47 @@ final class Bench {
             Measurement(name: name, ops: ops * callers, runs: times, target: target, callers: callers))
     }
 
+    /// One caller, then `callers` at once, alternating run by run on the same server, each run
+    /// `ops` per caller; records `name.1` and `name`, and answers each pair's ratio of
+    /// throughputs. This machine's speed drifts over seconds; timed back to back, a pair shares
+    /// the drift, where two scenarios measured one after the other did not.
+    func measureScaling(
+        name: String, callers: Int, runs: Int? = nil, ops: Int,
+        body: @escaping @Sendable (Int, Int) async -> Void
+    ) async -> [Double] {
+        let runs = runs ?? options.runs
+        func round(_ callers: Int, _ count: Int, offset: Int) async -> UInt64 {
+            let start = nanoseconds()
+            await withTaskGroup(of: Void.self) { group in
+                for caller in 0..<callers {
+                    group.addTask {
+                        for index in offset..<(offset + count) { await body(caller, index) }
+                    }
+                }
+            }
+            return nanoseconds() &- start
+        }
+        var offset = max(1, ops / 10)
+        _ = await round(callers, offset, offset: 0)
+        var single: [UInt64] = [], several: [UInt64] = [], ratios: [Double] = []
+        for _ in 0..<runs {
+            let one = await round(1, ops, offset: offset)
+            offset += ops
+            let all = await round(callers, ops, offset: offset)
+            offset += ops
+            single.append(one)
+            several.append(all)
+            ratios.append(Double(callers) * Double(one) / Double(all))
+        }
+        record(Measurement(name: name + ".1", ops: ops, runs: single, target: nil, callers: 1))
+        record(Measurement(name: name, ops: ops * callers, runs: several, target: nil, callers: callers))
+        return ratios
+    }
+
     /// The recorded measurement of that name, for ratios.
     func result(_ name: String) -> Measurement? { results.last { $0.name == name } }
 
-    private func record(_ m: Measurement) -> Measurement {
+    @discardableResult private func record(_ m: Measurement) -> Measurement {
         results.append(m)
         note(
             "\(m.name): median \(Format.rate(m.medianOpsPerSecond)) ops/s, "

@@ -60,6 +60,30 @@ struct CodableRecordTests {
         #expect(try Self.roundTrip(record) == record)
     }
 
+    /// The record keeps its parents in a box of its own; it must still encode as the synthesized
+    /// conformance did (a nil parent absent), compare by value, and change only the copy set.
+    @Test("an access token record: its JSON keys, equality and copies, with and without parents", arguments: [false, true])
+    func recordShape(withParents: Bool) throws {
+        let authorization = UserAuthorization(
+            id: Self.authorizationID, subject: "alice", client: "web", scopes: [.openid], at: Self.t0)
+        let record = AccessTokenRecord(
+            token: Self.tokens[withParents ? 1 : 0], family: withParents ? Self.families[0] : nil,
+            authorization: withParents ? authorization : nil)
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any]
+        #expect(object.map { Set($0.keys) } == (withParents ? ["token", "family", "authorization"] : ["token"]))
+        #expect(try Self.roundTrip(record) == record)
+
+        var copy = record
+        copy.family = withParents ? nil : Self.families[1]
+        #expect(copy != record)
+        #expect(record.family == (withParents ? Self.families[0] : nil))
+        #expect(copy.family == (withParents ? nil : Self.families[1]))
+        #expect(copy.authorization == record.authorization)
+        copy.family = record.family
+        #expect(copy == record)
+        #expect(copy.hashValue == record.hashValue)
+    }
+
     @Test("user authorizations and API keys, active and revoked", arguments: [nil, t0 + 7] as [Date?])
     func authorizationAndKey(revokedAt: Date?) throws {
         let authorization = UserAuthorization(

@@ -41,7 +41,7 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
     /// allocation (a long wire form, two), and its counting stays on its core.
     func unshared() -> ScopeSet {
         let copy = [Scope](unsafeUninitializedCapacity: scopes.count) { buffer, initialized in
-            for (index, scope) in scopes.enumerated() { (buffer.baseAddress! + index).initialize(to: scope) }
+            for (index, scope) in scopes.enumerated() { buffer.initializeElement(at: index, to: scope) }
             initialized = scopes.count
         }
         // A wire form of up to 15 bytes is stored inline, with nothing to share.

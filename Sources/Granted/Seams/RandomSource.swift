@@ -17,10 +17,12 @@ public protocol RandomSource: Sendable {
 /// `arc4random_buf` on Darwin), drawn 4 KiB at a time: a token's 32 bytes then cost a copy,
 /// not a system call each.
 ///
-/// The buffers are process-wide, eight of them striped by thread, each behind its own lock. Bytes handed out are zeroed in the buffer at
-/// once, so a later memory disclosure cannot replay them, and the buffer is refilled from
-/// scratch in a forked child (a `pthread_atfork` handler counts forks), so a child never repeats
-/// its parent's bytes.
+/// Each thread has a buffer of its own, made at its first draw and wiped and freed when the
+/// thread ends: no lock, and no two cores writing one cache line. (Eight buffers shared by
+/// stripes of threads, each behind a lock, let two threads land on one stripe.) Bytes handed out
+/// are zeroed in the buffer at once, so a later memory disclosure cannot replay them, and the
+/// buffer is refilled from scratch in a forked child (a `pthread_atfork` handler counts forks),
+/// so a child never repeats its parent's bytes.
 /// Requests larger than 256 bytes go to the kernel directly.
 public struct SystemRandom: RandomSource {
     public init() {}
@@ -31,31 +33,55 @@ public struct SystemRandom: RandomSource {
             Self.fillFromKernel(buffer)
             return
         }
-        // Striped by thread, so concurrent callers rarely wait on one another's lock.
-        let stripe = Int(truncatingIfNeeded: (UInt64(truncatingIfNeeded: Self.pthreadIdentity()) &* 0x9E37_79B9_7F4A_7C15) >> 61)
-        let pool = Self.pools[stripe]
-        let forks = Self.forks.load(ordering: .relaxed)
-        pool.withLock { $0.take(into: buffer, forks: forks) }
+        guard let pool = Self.threadPool() else {
+            Self.fillFromKernel(buffer)
+            return
+        }
+        pool.pointee.take(into: buffer, forks: Self.forks.load(ordering: .relaxed))
     }
 
-    static let pools: [Locked<Pool>] = {
-        // Registered once, before any pool hands out a byte. Counting forks replaces a getpid(2)
-        // per token: a system call, 4% of a client credentials request.
+    /// The calling thread's pool, nil when the process had no thread-specific key left to give
+    /// (then every draw goes to the kernel). Only this thread ever reaches its pool (`fill`
+    /// never suspends), so it needs no lock.
+    static func threadPool() -> UnsafeMutablePointer<Pool>? {
+        guard let poolKey else { return nil }
+        if let existing = pthread_getspecific(poolKey) { return existing.assumingMemoryBound(to: Pool.self) }
+        // Aligned to a cache line, and `Pool`'s padding keeps a neighbouring allocation (another
+        // thread's pool) off the line its offset is written on.
+        let pool = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<Pool>.stride, alignment: 64)
+            .bindMemory(to: Pool.self, capacity: 1)
+        pool.initialize(to: Pool())
+        pthread_setspecific(poolKey, pool)
+        return pool
+    }
+
+    /// The key of the per-thread pools; its destructor wipes and frees a pool when its thread
+    /// ends. Made once, before any pool hands out a byte, and so is the fork handler: counting
+    /// forks replaces a getpid(2) per token (a system call, 4% of a client credentials request).
+    static let poolKey: pthread_key_t? = {
         pthread_atfork(nil, nil) { SystemRandom.forks.add(1, ordering: .relaxed) }
-        return (0..<8).map { _ in Locked(Pool()) }
+        var key = pthread_key_t()
+        #if canImport(Darwin)
+            let created = pthread_key_create(&key) { SystemRandom.release(pool: $0) }
+        #else
+            let created = pthread_key_create(&key) { raw in
+                if let raw { SystemRandom.release(pool: raw) }
+            }
+        #endif
+        // Fails only when the process has used up its keys (PTHREAD_KEYS_MAX, 1024 on glibc).
+        return created == 0 ? key : nil
     }()
+
+    private static func release(pool raw: UnsafeMutableRawPointer) {
+        let pool = raw.assumingMemoryBound(to: Pool.self)
+        pool.pointee.wipe()
+        pool.deinitialize(count: 1)
+        raw.deallocate()
+    }
 
     /// Forks of this process so far, counted in the child. Only the forking thread exists in the
     /// child when the handler runs, so no pool is being read while it changes.
     static let forks = Atomic<UInt64>(0)
-
-    private static func pthreadIdentity() -> Int {
-        #if canImport(Darwin)
-            Int(bitPattern: UnsafeRawPointer(pthread_self()))
-        #else
-            Int(truncatingIfNeeded: pthread_self())
-        #endif
-    }
 
     struct Pool {
         static let size = 4096
@@ -63,12 +89,17 @@ public struct SystemRandom: RandomSource {
         var offset = Pool.size
         /// The fork count the bytes were drawn under; a child sees a larger one and refills.
         var generation: UInt64 = 0
-        /// Keeps the next stripe's `offset`, written on every take, out of this stripe's cache
-        /// lines: the eight pools are allocated side by side, and two cores taking from
-        /// neighbouring stripes would otherwise pass one line back and forth.
+        /// Keeps whatever is allocated after this pool (another thread's pool, say) off the cache
+        /// line `offset` is written on at every take.
         private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
             UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+        /// Zeroes the bytes not yet handed out, when the pool's thread ends.
+        mutating func wipe() {
+            bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
+            offset = Pool.size
+        }
 
         /// Hands out the next bytes; `forks` is the process's fork count now.
         mutating func take(into buffer: UnsafeMutableRawBufferPointer, forks: UInt64) {

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -74,6 +75,52 @@ struct RandomSourceTests {
         second.withUnsafeMutableBytes { pool.take(into: $0, forks: forked ? 8 : 7) }
         #expect((second == next) == !forked)
         #expect(pool.generation == (forked ? 8 : 7))
+    }
+
+    @Test("each thread draws from a pool of its own, the same one at every draw")
+    func poolPerThread() throws {
+        let here = try #require(SystemRandom.threadPool())
+        #expect(SystemRandom.threadPool() == here)
+        let elsewhere = Mutex<UnsafeMutablePointer<SystemRandom.Pool>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var byte = [UInt8](repeating: 0, count: 1)
+            byte.withUnsafeMutableBytes { SystemRandom().fill($0) }
+            elsewhere.withLock { $0 = SystemRandom.threadPool() }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        let other = try #require(elsewhere.withLock { $0 })
+        #expect(other != here)
+    }
+
+    @Test("draws from many threads at once never repeat (no pool is shared without a lock)", arguments: [2, 8])
+    func concurrentDrawsAreDistinct(tasks: Int) async {
+        let draws = await withTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<tasks {
+                group.addTask { (0..<2_000).map { _ in SystemRandom().bytes(16) } }
+            }
+            var all: [[UInt8]] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(draws.count == tasks * 2_000)
+        #expect(Set(draws).count == draws.count)
+    }
+
+    @Test("a pool wiped when its thread ends keeps none of its bytes, and refills before its next draw")
+    func wipe() {
+        var pool = SystemRandom.Pool()
+        var first = [UInt8](repeating: 0, count: 32)
+        first.withUnsafeMutableBytes { pool.take(into: $0, forks: 0) }
+        #expect(pool.bytes.contains { $0 != 0 }, "bytes not yet handed out")
+        pool.wipe()
+        #expect(pool.bytes.allSatisfy { $0 == 0 })
+        var second = [UInt8](repeating: 0, count: 32)
+        second.withUnsafeMutableBytes { pool.take(into: $0, forks: 0) }
+        #expect(second.contains { $0 != 0 })
+        #expect(second != first)
     }
 
     #if os(Linux)

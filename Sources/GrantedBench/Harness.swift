@@ -224,36 +224,6 @@ final class Bench {
             Measurement(name: name, ops: ops, runs: times, target: target, callers: 1, allocations: allocations))
     }
 
-    /// Times `callers` concurrent tasks, each calling `body` `ops` times per run; the figure is
-    /// the total operations of all callers per second of wall time. `body` gets (caller, index).
-    @discardableResult
-    func measureConcurrently(
-        name: String, callers: Int, runs: Int? = nil, ops: Int, target: Double? = nil,
-        body: @escaping @Sendable (Int, Int) async -> Void
-    ) async -> Measurement {
-        let runs = runs ?? options.runs
-        func round(_ count: Int, offset: Int) async {
-            await withTaskGroup(of: Void.self) { group in
-                for caller in 0..<callers {
-                    group.addTask {
-                        for index in offset..<(offset + count) { await body(caller, index) }
-                    }
-                }
-            }
-        }
-        await round(max(1, ops / 10), offset: 0)
-        var times: [UInt64] = []
-        var offset = max(1, ops / 10)
-        for _ in 0..<runs {
-            let start = nanoseconds()
-            await round(ops, offset: offset)
-            times.append(nanoseconds() &- start)
-            offset += ops
-        }
-        return record(
-            Measurement(name: name, ops: ops * callers, runs: times, target: target, callers: callers))
-    }
-
     /// One caller, then `callers` at once, alternating run by run on the same server, each run
     /// `ops` per caller; records `name.1` and `name`, and answers each pair's ratio of
     /// throughputs. This machine's speed drifts over seconds; timed back to back, a pair shares

@@ -29,11 +29,9 @@ enum BenchMain {
         }
         // Each two-caller run against the one-caller run just before it, on the same server.
         if !bench.scalingRatios.isEmpty {
-            let sorted = bench.scalingRatios.sorted()
-            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
             say(String(
                 format: "two callers vs one (client credentials, cc.2callers ÷ cc.2callers.1, runs paired): median %.2f×, lowest %.2f× (target ≥ 1.8×)",
-                median, sorted[0]))
+                BudgetCheckRun.median(bench.scalingRatios), bench.scalingRatios.min() ?? 0))
             say("  each pair: " + bench.scalingRatios.map { String(format: "%.2f×", $0) }.joined(separator: " "))
         }
         if options.json {

@@ -40,10 +40,8 @@ public struct ScopeSet: Sendable, Hashable, Codable, Sequence, ExpressibleByArra
     /// them, which cost more than the request's own work. A request's own copy is one
     /// allocation (a long wire form, two), and its counting stays on its core.
     func unshared() -> ScopeSet {
-        let copy = [Scope](unsafeUninitializedCapacity: scopes.count) { buffer, initialized in
-            for (index, scope) in scopes.enumerated() { buffer.initializeElement(at: index, to: scope) }
-            initialized = scopes.count
-        }
+        // `map` allocates a new array; `Array(scopes)` would share the old one's.
+        let copy = scopes.map { $0 }
         // A wire form of up to 15 bytes is stored inline, with nothing to share.
         let text = description.utf8.count <= 15
             ? description

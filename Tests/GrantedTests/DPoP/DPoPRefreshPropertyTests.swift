@@ -66,10 +66,11 @@ struct DPoPRefreshPropertyTests {
                 used += proofs
                 rotations += 1
             } else {
-                // §5: a missing or bad proof for a bound refresh token is invalid_dpop_proof (a
-                // bearer-style request has none); never a 5xx; the family and the tokens unchanged.
+                // §5: a missing or bad proof for a bound refresh token is invalid_dpop_proof; an
+                // `Authorization` that is not Basic is no client authentication (RFC 6749 §2.3.1);
+                // the family and the tokens unchanged.
                 if attempt == .bearerStyle {
-                    #expect((400..<500).contains(response.status) && response.errorCode != nil, "\(context)")
+                    #expect(response.status == 401 && response.errorCode == "invalid_client", "\(context)")
                 } else {
                     #expect(response.status == 400 && response.errorCode == "invalid_dpop_proof", "\(context)")
                 }

@@ -5,6 +5,9 @@ dpop+jwt with the public `jwk`, claims `htm`, `htu`, `iat`, `jti` and, at the re
 
     .venv/bin/python dpop_client.py http://127.0.0.1:8080
 
+Also the public client demo-spa: its refresh token bound to the key (§5), and a code bound
+with `dpop_jkt` (§10).
+
 Prints one line per step; exits non-zero on the first failure.
 """
 import base64
@@ -23,6 +26,7 @@ from demo_client import authorize, check, run_steps
 SERVICE = ("demo-service", "demo-service-secret")
 WEB = ("demo-web", "demo-web-secret")
 WEB_CALLBACK = "http://127.0.0.1:8765/callback"
+SPA_CALLBACK = "http://127.0.0.1:8765/spa-callback"
 
 
 def b64url(data):
@@ -42,6 +46,26 @@ def proof(key, method, url, access_token=None, iat=None):
     if access_token is not None:
         claims["ath"] = b64url(hashlib.sha256(access_token.encode("ascii")).digest())
     return jws.serialize_compact(header, json.dumps(claims).encode(), key, algorithms=["ES256"])
+
+
+def spa_code(browser, base, extra=""):
+    """A code for the public client demo-spa (PKCE S256, RFC 7636 §4.2) approved by alice through
+    the pages; returns (code, code_verifier)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = b64url(hashlib.sha256(verifier.encode("ascii")).digest())
+    url = (base + "/authorize?response_type=code&client_id=demo-spa&scope=public&state=spa"
+           f"&redirect_uri={SPA_CALLBACK}&code_challenge={challenge}&code_challenge_method=S256{extra}")
+    location, _ = authorize(browser, url)
+    check(location.startswith(SPA_CALLBACK + "?") and "code=" in location, f"unexpected redirect {location}")
+    return location.split("code=", 1)[1].split("&", 1)[0], verifier
+
+
+def token_error(response):
+    """(status, error) of a token endpoint answer (RFC 6749 §5.2)."""
+    try:
+        return response.status_code, response.json().get("error")
+    except ValueError:
+        return response.status_code, None
 
 
 def challenge_error(response):
@@ -132,6 +156,42 @@ def run(base):
                            "DPoP": proof(key, "GET", user_url, tokens["access_token"])}, timeout=10)
     check(user.status_code == 200 and user.json().get("username") == "alice", f"/user: {user.status_code} {user.text}")
     yield "demo-web's code flow with a proof: GET /user with DPoP answers alice"
+
+    # RFC 9449 §5: a public client's refresh token is bound to the key of the proof it came with.
+    code, verifier = spa_code(browser, base)
+    spa = {"grant_type": "authorization_code", "code": code, "redirect_uri": SPA_CALLBACK,
+           "client_id": "demo-spa", "code_verifier": verifier}
+    issued = requests.post(token_url, headers={"DPoP": proof(key, "POST", token_url)}, data=spa, timeout=10)
+    check(issued.status_code == 200, f"demo-spa code exchange: {issued.status_code} {issued.text}")
+    issued = issued.json()
+    check(issued.get("token_type") == "DPoP" and "refresh_token" in issued, f"demo-spa tokens: {issued}")
+    refresh = {"grant_type": "refresh_token", "refresh_token": issued["refresh_token"], "client_id": "demo-spa"}
+    yield "demo-spa's code flow (PKCE) with a proof: token_type DPoP and a refresh token"
+
+    bare = requests.post(token_url, data=refresh, timeout=10)
+    check(token_error(bare) == (400, "invalid_dpop_proof"), f"refresh without a proof: {bare.status_code} {bare.text}")
+    foreign = requests.post(token_url, headers={"DPoP": proof(other, "POST", token_url)}, data=refresh, timeout=10)
+    check(token_error(foreign) == (400, "invalid_dpop_proof"),
+          f"refresh with another key: {foreign.status_code} {foreign.text}")
+    yield "demo-spa's refresh token without a proof, or with another key's: 400 invalid_dpop_proof"
+
+    refreshed = requests.post(token_url, headers={"DPoP": proof(key, "POST", token_url)}, data=refresh, timeout=10)
+    check(refreshed.status_code == 200 and refreshed.json().get("token_type") == "DPoP",
+          f"refresh with the key: {refreshed.status_code} {refreshed.text}")
+    rotated = dict(refresh, refresh_token=refreshed.json()["refresh_token"])
+    stolen = requests.post(token_url, headers={"DPoP": proof(other, "POST", token_url)}, data=rotated, timeout=10)
+    check(token_error(stolen) == (400, "invalid_dpop_proof"), f"rotated token, other key: {stolen.text}")
+    yield "the same refresh token with the key's fresh proof: 200 DPoP; the rotated one is bound as well"
+
+    # RFC 9449 §10: dpop_jkt binds the code; the token request's proof must be of that key.
+    code, verifier = spa_code(browser, base, "&dpop_jkt=" + key.thumbprint())
+    bound = dict(spa, code=code, code_verifier=verifier)
+    wrong = requests.post(token_url, headers={"DPoP": proof(other, "POST", token_url)}, data=bound, timeout=10)
+    check(token_error(wrong) == (400, "invalid_dpop_proof"), f"dpop_jkt, other key: {wrong.status_code} {wrong.text}")
+    right = requests.post(token_url, headers={"DPoP": proof(key, "POST", token_url)}, data=bound, timeout=10)
+    check(right.status_code == 200 and right.json().get("token_type") == "DPoP",
+          f"dpop_jkt, the key: {right.status_code} {right.text}")
+    yield "a code asked for with dpop_jkt: another key's proof is 400 invalid_dpop_proof, the key's redeems it"
 
 
 if __name__ == "__main__":

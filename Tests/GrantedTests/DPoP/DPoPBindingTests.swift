@@ -60,6 +60,30 @@ struct DPoPBindingTests {
         #expect((claims["cnf"] as? [String: Any])?["jkt"] as? String == Self.key.thumbprint)
     }
 
+    @Test("§6.1, §7: /token's JWT access token carries cnf.jkt of the proof's key; offline it works only as DPoP with a fresh proof")
+    func issuedJWTConfirmation() async throws {
+        let fixture = DPoPFixture.jwtIssuing()
+        let issued = try Self.tokens(await fixture.toolsToken(Self.key.proof()))
+        #expect(issued["token_type"] as? String == "DPoP")
+        let jwt = try #require(issued["access_token"] as? String)
+        let payload = try #require(JWS.parse(jwt)?.payload, "not a JWT: \(jwt.prefix(20))")
+        let claims = try #require(try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])
+        // §6.1: the RFC 7638 SHA-256 thumbprint of the proof's key.
+        #expect((claims["cnf"] as? [String: Any])?["jkt"] as? String == Self.key.thumbprint)
+        // §7.2: the guard has no store: only the JWT's cnf tells it the token is bound.
+        let bearer = await fixture.tools("Bearer \(jwt)")
+        #expect(bearer.deniedError == .invalidToken)
+        #expect(bearer.response?.status == 401)
+        let (challenge, _) = try DPoPResourceTests.challenges(try #require(bearer.response))
+        #expect(challenge.contains(#"error="invalid_token""#))
+        let uri = DPoPFixture.tools.rawValue
+        let stranger = await fixture.tools("DPoP \(jwt)", [Self.other.resourceProof(jwt, uri: uri)])
+        #expect(stranger.grant == nil)
+        let decision = await fixture.tools("DPoP \(jwt)", [Self.key.resourceProof(jwt, uri: uri)])
+        #expect(decision.grant?.keyThumbprint == Self.key.thumbprint)
+        #expect(decision.grant?.client == DPoPFixture.service.clientID)
+    }
+
     @Test("§5: a public client's refresh token is bound: no proof or another key's is refused and changes nothing; the same key refreshes")
     func publicRefreshBound() async throws {
         let fixture = DPoPFixture()
@@ -109,13 +133,26 @@ struct DPoPBindingTests {
         #expect(issued["token_type"] as? String == "DPoP")
     }
 
-    @Test("§10: a dpop_jkt that is not a SHA-256 thumbprint is refused at the authorization endpoint",
-        arguments: ["short", String(repeating: "A", count: 44), String(repeating: "*", count: 43)])
-    func malformedDPoPJKT(_ value: String) async {
+    @Test("§10; RFC 6749 §4.1.2.1: a dpop_jkt that is not a SHA-256 thumbprint is invalid_request, redirected to the client with state; no code",
+        arguments: ["short", String(repeating: "A", count: 44), String(repeating: "*", count: 43), String(repeating: "A", count: 42) + "="])
+    func malformedDPoPJKT(_ value: String) async throws {
         let fixture = DPoPFixture()
-        await #expect(throws: (any Error).self) {
-            _ = try await fixture.code(for: DPoPFixture.spa, redirect: DPoPFixture.spaRedirect, dpopJKT: value)
+        let parameters = RequestBuilder.codeRequestParameters(
+            client: DPoPFixture.spa, redirectURI: DPoPFixture.spaRedirect, scope: "public", challenge: DPoPFixture.pkce,
+            extra: [("dpop_jkt", value)])
+        // RFC 9449 §10 names no error of its own: a malformed parameter is RFC 6749's
+        // invalid_request, and with the client and redirect URI known it goes to the client.
+        guard case .redirect(let response, let error) = await fixture.server.validate(RequestBuilder.authorize(parameters))
+        else {
+            Issue.record("dpop_jkt \(value) was not refused with a redirect")
+            return
         }
+        #expect(error == .invalidRequest("dpop_jkt is not a JWK SHA-256 thumbprint"))
+        let redirect = try AuthorizationRedirect(response)
+        #expect(redirect.target == DPoPFixture.spaRedirect)
+        #expect(redirect.error == "invalid_request")
+        #expect(redirect["state"] == "xyz")
+        #expect(redirect.code == nil)
     }
 
     @Test("§5.1: the metadata lists dpop_signing_alg_values_supported: what the host verifies, asymmetric only")

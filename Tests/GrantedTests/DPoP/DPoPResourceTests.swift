@@ -26,6 +26,14 @@ struct DPoPResourceTests {
         #expect(response.errorCode == code)
     }
 
+    /// The `Bearer` and the `DPoP` challenge of one `WWW-Authenticate` (§7.1, §7.2).
+    static func challenges(_ response: OAuthResponse) throws -> (bearer: Substring, dpop: Substring) {
+        let challenge = try #require(response.headers["WWW-Authenticate"])
+        let split = try #require(challenge.range(of: ", DPoP "), "\(challenge)")
+        #expect(challenge.hasPrefix("Bearer "))
+        return (challenge[..<split.lowerBound], challenge[challenge.index(after: split.lowerBound)...].dropFirst())
+    }
+
     @Test("§7.1: Authorization: DPoP with a proof of the token's key, with htm, htu and ath, is let through")
     func accepted() async throws {
         let fixture = DPoPFixture()
@@ -45,6 +53,34 @@ struct DPoPResourceTests {
             #expect(challenge.contains(#"Bearer realm="api", error="invalid_token""#))
             #expect(challenge.contains(#"DPoP algs="ES256 RS256 PS256""#))
         }
+    }
+
+    @Test("§7.2: a bound token as a form-body access_token, or a JWT with cnf as Bearer, is refused: 401 invalid_token",
+        arguments: ["form body", "form body with a proof", "JWT as Bearer", "JWT as Bearer with a proof"])
+    func boundTokenAsBearerElsewhere(_ case_: String) async throws {
+        let decision: ResourceGuard.Decision
+        if case_.hasPrefix("form body") {
+            let fixture = DPoPFixture()
+            let token = try await Self.boundToken(fixture)
+            var request = OAuthRequest.form("/api/me", FormEncoder.encode([("access_token", token)]))
+            if case_.hasSuffix("proof") {
+                request = DPoPFixture.with([Self.key.resourceProof(token, method: "POST")], request)
+            }
+            decision = await fixture.server.resourceGuard(acceptsFormBodyToken: true).check(request, requiring: [])
+        } else {
+            let fixture = DPoPFixture.jwtIssuing()
+            let jwt = try #require(try await fixture.toolsToken(Self.key.proof()).jsonObject()["access_token"] as? String)
+            let proofs = case_.hasSuffix("proof") ? [Self.key.resourceProof(jwt, uri: DPoPFixture.tools.rawValue)] : []
+            decision = await fixture.tools("Bearer \(jwt)", proofs)
+        }
+        #expect(decision.deniedError == .invalidToken, "\(case_)")
+        let response = try #require(decision.response, "\(case_): allowed")
+        #expect(response.status == 401)
+        #expect(response.errorCode == "invalid_token")
+        // The error is on the scheme the token came by (§7.2): Bearer, not DPoP.
+        let (bearer, dpop) = try Self.challenges(response)
+        #expect(bearer.contains(#"error="invalid_token""#), "\(bearer)")
+        #expect(dpop == #"DPoP algs="ES256 RS256 PS256""#)
     }
 
     @Test("§4.3 step 12, §7.1: no proof, another key's proof, or a proof for another token, method or URI is refused",

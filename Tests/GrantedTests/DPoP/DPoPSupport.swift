@@ -87,7 +87,10 @@ struct DPoPFixture: Sendable {
     let store: InMemoryGrantStore
     let clock: ManualClock
 
-    init(policy: Policy = Policy(), verification: (any PublicKeyVerification)? = StandInKeyVerification()) {
+    init(
+        policy: Policy = Policy(), verification: (any PublicKeyVerification)? = StandInKeyVerification(),
+        signingKeys: SigningKeys? = nil
+    ) {
         let hasher = SHA256SecretHasher()
         let clients = InMemoryClientStore([
             Client(
@@ -102,7 +105,8 @@ struct DPoPFixture: Sendable {
         store = InMemoryGrantStore()
         server = AuthorizationServer(
             issuer: Self.issuer, policy: policy, clients: clients, store: store, clock: clock,
-            serverKey: ServerKey(random: SeededRandom(seed: 9)), publicKeyVerification: verification)
+            signingKeys: signingKeys, serverKey: ServerKey(random: SeededRandom(seed: 9)),
+            publicKeyVerification: verification)
     }
 
     /// `request` with a `DPoP` header per proof.
@@ -145,6 +149,47 @@ struct DPoPFixture: Sendable {
         var headers: HeaderFields = [:]
         if let authorization { headers.append("Authorization", authorization) }
         return await guard_.check(Self.with(proofs, OAuthRequest(method: method, path: "/api/me", headers: headers)), requiring: [])
+    }
+}
+
+/// A server whose `tools` resource takes JWT access tokens (RFC 9068), signed with an HS256
+/// test key, beside DPoP; and a resource server for `tools` that checks them offline.
+extension DPoPFixture {
+    static let tools: ResourceIdentifier = "https://tools.example.com/mcp"
+    static let toolsPath = "/mcp"
+    static let jwtSigner = try! HS256Signer(key: Array("granted-dpop-jwt-tests-key-0123456789".utf8), keyID: "dpop-jwt")
+
+    static func jwtIssuing() -> DPoPFixture {
+        var policy = Policy()
+        policy.allowsSymmetricIDTokenSignatures = true
+        policy.resources = ResourceRegistry([ProtectedResource(tools, scopes: [.public], tokenFormat: .jwt)], defaults: [])
+        return DPoPFixture(policy: policy, signingKeys: try! SigningKeys(active: jwtSigner))
+    }
+
+    /// Client credentials for `service` with `resource=tools`, with `proofs`.
+    func toolsToken(_ proofs: String...) async -> OAuthResponse {
+        await server.token(
+            Self.with(
+                proofs,
+                RequestBuilder.form(
+                    "/token", [("grant_type", "client_credentials"), ("scope", "public"), ("resource", Self.tools.rawValue)],
+                    as: .basic(Self.service))))
+    }
+
+    /// The resource server of `tools`: no store, JWTs verified offline (RFC 9068 §4), and this
+    /// server's DPoP verifier for the proofs (RFC 9449 §7).
+    var toolsGuard: ResourceGuard {
+        var offline = ResourceGuard(
+            store: nil, clock: clock, metadata: server.resourceGuard(resource: Self.tools).metadata,
+            jwtVerifier: JWTAccessToken.Verifier(issuer: Self.issuer, resource: Self.tools, verifiers: [Self.jwtSigner]))
+        offline.dpop = server.dpopVerifier
+        return offline
+    }
+
+    /// `GET /mcp` at `tools` with `authorization` and `proofs`.
+    func tools(_ authorization: String, _ proofs: [String] = []) async -> ResourceGuard.Decision {
+        let request = OAuthRequest(method: .get, path: Self.toolsPath, headers: ["Authorization": authorization])
+        return await toolsGuard.check(Self.with(proofs, request), requiring: [])
     }
 }
 

@@ -143,4 +143,39 @@ struct DPoPTests {
             #expect(withOther.status == .ok)
         }
     }
+
+    @Test("demo-spa's refresh token is bound to its code exchange's key: no proof or another key's is 400 invalid_dpop_proof, the key's refreshes")
+    func publicRefreshBound() async throws {
+        let signer = try AsymmetricSigner.generate(.es256)
+        let other = try AsymmetricSigner.generate(.es256)
+        try await DemoHarness.run { client in
+            let redirect = try await client.authorize(authorizeURI(CodeFlowTests.spaRequest))
+            let code = try #require(try redirect.redirectParameters(in: .query)["code"])
+            let issued = try await client.post(
+                "/token",
+                form: [
+                    ("grant_type", "authorization_code"), ("code", code), ("client_id", "demo-spa"),
+                    ("redirect_uri", DemoHarness.spaCallback),
+                    ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),  // RFC 7636 Appendix B
+                ],
+                headers: [Self.dpop: try Self.proof(signer, "POST", "/token")])
+            #expect(issued.status == .ok, "\(issued.text)")
+            #expect(try issued.string("token_type") == "DPoP")
+            let refresh = [
+                ("grant_type", "refresh_token"), ("refresh_token", try issued.string("refresh_token")),
+                ("client_id", "demo-spa"),
+            ]
+            for proof in [nil, try Self.proof(other, "POST", "/token")] {
+                var headers: HTTPFields = [:]
+                if let proof { headers[Self.dpop] = proof }
+                let refused = try await client.post("/token", form: refresh, headers: headers)
+                #expect(refused.status == .badRequest, "\(refused.text)")
+                #expect(try refused.string("error") == "invalid_dpop_proof")
+            }
+            let refreshed = try await client.post(
+                "/token", form: refresh, headers: [Self.dpop: try Self.proof(signer, "POST", "/token")])
+            #expect(refreshed.status == .ok, "\(refreshed.text)")
+            #expect(try refreshed.string("token_type") == "DPoP")
+        }
+    }
 }

@@ -46,7 +46,24 @@ enum RegistrationChecks {
             (try? ClientMetadata.checkConsistency(grants: metadata.grantTypes, responses: metadata.responseTypes)) != nil,
             "inconsistent grant and response types")
         try require(metadata.scope.map { $0.isSubset(of: policy.knownScopes) } ?? true, "an unknown scope kept")
+        if case .jwks(let set)? = metadata.publicKeys {
+            // RFC 7591 §2: public keys only, never a shared secret.
+            try require(!set.keys.contains { $0.key.keyType == "oct" }, "an oct key kept in jwks")
+        }
+        if let algorithm = metadata.tokenEndpointAuthSigningAlgorithm {
+            // OpenID Connect Registration 1.0 §2: never none; one the method can use.
+            try require(!algorithm.isUnsecured, "token_endpoint_auth_signing_alg none kept")
+            switch metadata.tokenEndpointAuthMethod {
+            case .clientSecretJWT: try require(algorithm == .hs256, "client_secret_jwt pinned to another alg than HS256")
+            case .privateKeyJWT: try require(!algorithm.isSymmetric, "private_key_jwt pinned to an HMAC")
+            default: throw FuzzFailure("token_endpoint_auth_signing_alg kept for a method without assertions")
+            }
+        }
         let client = metadata.client(id: "c", secretHash: metadata.needsSecret ? SecretHash(scheme: "sha256", value: []) : nil)
+        try require(
+            client.tokenEndpointAuthSigningAlgorithm == metadata.tokenEndpointAuthSigningAlgorithm
+                && client.requiresDPoP == (metadata.dpopBoundAccessTokens ?? false),
+            "the client lost its pinned alg or its DPoP requirement")
         try require(client.isConfidential == (metadata.tokenEndpointAuthMethod != .none), "confidentiality and method disagree")
         try require(!client.isConfidential || !client.accepts(.none), "a confidential client accepts none")
     }

@@ -97,7 +97,9 @@ extension AuthorizationServer {
             throw .oauth(error)
         }
         let metadata: ClientMetadata
-        do { metadata = try ClientMetadata(members: members, policy: policy) } catch { throw .oauth(error) }
+        do {
+            metadata = try ClientMetadata(members: members, policy: policy, support: registrationSupport)
+        } catch { throw .oauth(error) }
         var newSecret: String?
         var hash: SecretHash?
         if metadata.needsSecret {

@@ -15,7 +15,9 @@ extension AuthorizationServer {
             }
             let members = try jsonMembers(request)
             let metadata: ClientMetadata
-            do { metadata = try ClientMetadata(members: members, policy: policy) } catch { throw .oauth(error) }
+            do {
+                metadata = try ClientMetadata(members: members, policy: policy, support: registrationSupport)
+            } catch { throw .oauth(error) }
             if case .decidedByHost(let decide) = policy.registration, await decide(metadata, request) == .deny {
                 throw .refused
             }

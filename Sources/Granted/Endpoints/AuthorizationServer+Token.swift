@@ -30,6 +30,12 @@ extension AuthorizationServer {
         let now = clock.now
         // RFC 9449 §5: a proof binds what is issued to its key; checked before any grant runs.
         let boundKey = try await tokenRequestKey(request, now: now)
+        // RFC 9449 §5.2: a client registered with `dpop_bound_access_tokens` never goes without a
+        // proof. §5.2 names no error; `invalid_dpop_proof` as for a bound code or refresh token
+        // sent without one. Before any grant runs, so a code stays redeemable.
+        if client.requiresDPoP, boundKey == nil {
+            throw .invalidDPoPProof("this client must send a DPoP proof with every token request")
+        }
         // RFC 8707 §2.2: every grant takes `resource`; checked before any state changes.
         let resources = try ResourceRules.requested(form, policy: policy)
         var plan: TokenPlan

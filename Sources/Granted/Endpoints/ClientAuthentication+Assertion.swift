@@ -7,14 +7,15 @@ extension AuthorizationServer {
     /// Authenticates the client an assertion names. The checks run before anything is written;
     /// the `jti` is recorded last, by one atomic insert-if-absent, so a refused assertion
     /// changes nothing and of concurrent uses of one `jti` exactly one passes.
-    /// - Throws: `invalidClient` for any failure (RFC 7521 §4.2.1); `serverError` when a seam fails.
+    /// - Throws: `invalidClient` for any failure (RFC 7521 §4.2.1), an unreadable `jwks_uri`
+    ///   included; `serverError` when the client or grant store fails.
     func authenticateClient(assertion compact: String, formClientID: String?) async throws(OAuthError) -> Client {
         let assertion = try ClientAssertion(compact, formClientID: formClientID)
         let now = clock.now
         guard let client = try await seam({ try await clients.client(assertion.clientID) }) else {
             throw .invalidClient(basicChallenge: false)
         }
-        let verifiers = try await assertionVerifiers(for: client, assertion)
+        let verifiers = await assertionVerifiers(for: client, assertion)
         guard assertion.isSigned(byOneOf: verifiers) else { throw .invalidClient(basicChallenge: false) }
         try assertion.checkClaims(
             now: now, audience: policy.clientAssertionAudience, issuer: issuer,
@@ -36,11 +37,13 @@ extension AuthorizationServer {
     /// The verifiers the assertion may be checked with, each pinned to its `alg` (RFC 8725 §2.1,
     /// §3.1): HS256 under the derived secret for `client_secret_jwt`; for `private_key_jwt` an
     /// asymmetric algorithm this host verifies, with the registered keys its `kid` selects whose
-    /// `alg`, `use` and `key_ops` allow it. Empty when none may: `none` never verifies.
-    func assertionVerifiers(for client: Client, _ assertion: ClientAssertion) async throws(OAuthError)
-        -> [any SignatureVerifier]
-    {
+    /// `alg`, `use` and `key_ops` allow it. Empty when none may: `none` never verifies, nor any
+    /// other `alg` than the client's registered `token_endpoint_auth_signing_alg` (OpenID Connect
+    /// Registration 1.0 §2), nor a `jwks_uri` that cannot be read: the client's own document, so
+    /// its failure is the client's (`invalid_client`, RFC 6749 §5.2), never a 5xx.
+    func assertionVerifiers(for client: Client, _ assertion: ClientAssertion) async -> [any SignatureVerifier] {
         let algorithm = assertion.algorithm
+        if let pinned = client.tokenEndpointAuthSigningAlgorithm, pinned != algorithm { return [] }
         switch client.authentication {
         case .none:
             return []
@@ -59,8 +62,8 @@ extension AuthorizationServer {
             case .jwks(let registered):
                 set = registered
             case .jwksURI(let uri):
-                guard let jwkSets else { return [] }
-                set = try await seam({ try await jwkSets.jwkSet(at: uri) })
+                guard let jwkSets, let fetched = try? await jwkSets.jwkSet(at: uri) else { return [] }
+                set = fetched
             }
             return set.keys.filter { Self.mayVerify($0, algorithm, keyID: assertion.keyID) }
                 .compactMap { verification.verifier(for: $0, algorithm: algorithm) }

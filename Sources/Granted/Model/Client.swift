@@ -52,6 +52,8 @@ public struct Client: Sendable, Hashable {
         var postLogoutRedirectURIs: [String]
         var backchannelLogoutURI: String?
         var backchannelLogoutSessionRequired: Bool
+        var tokenEndpointAuthSigningAlgorithm: JWSAlgorithm?
+        var requiresDPoP: Bool
     }
     private final class Storage: Sendable {
         let properties: Properties
@@ -132,12 +134,26 @@ public struct Client: Sendable, Hashable {
         set { update { $0.backchannelLogoutSessionRequired = newValue } }
     }
 
+    /// The one `alg` its JWT assertions may use (OpenID Connect Registration 1.0 §2
+    /// `token_endpoint_auth_signing_alg`): an assertion signed otherwise is refused; nil accepts
+    /// any algorithm its method allows.
+    public var tokenEndpointAuthSigningAlgorithm: JWSAlgorithm? {
+        get { storage.properties.tokenEndpointAuthSigningAlgorithm }
+        set { update { $0.tokenEndpointAuthSigningAlgorithm = newValue } }
+    }
+    /// Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`).
+    public var requiresDPoP: Bool {
+        get { storage.properties.requiresDPoP }
+        set { update { $0.requiresDPoP = newValue } }
+    }
+
     public init(
         id: ClientID, name: String? = nil, authentication: Authentication = .none, redirectURIs: [String] = [],
         grantTypes: Set<GrantType>, allowedScopes: ScopeSet? = nil, requiresPKCE: Bool = false,
         resourceServer: Bool = false, requiresPushedAuthorizationRequests: Bool = false,
         postLogoutRedirectURIs: [String] = [], backchannelLogoutURI: String? = nil,
-        backchannelLogoutSessionRequired: Bool = false
+        backchannelLogoutSessionRequired: Bool = false, tokenEndpointAuthSigningAlgorithm: JWSAlgorithm? = nil,
+        requiresDPoP: Bool = false
     ) {
         storage = Storage(
             Properties(
@@ -146,7 +162,8 @@ public struct Client: Sendable, Hashable {
                 registeredRequiresPKCE: requiresPKCE, isResourceServer: resourceServer,
                 requiresPushedAuthorizationRequests: requiresPushedAuthorizationRequests,
                 postLogoutRedirectURIs: postLogoutRedirectURIs, backchannelLogoutURI:
-                backchannelLogoutURI, backchannelLogoutSessionRequired: backchannelLogoutSessionRequired))
+                backchannelLogoutURI, backchannelLogoutSessionRequired: backchannelLogoutSessionRequired,
+                tokenEndpointAuthSigningAlgorithm: tokenEndpointAuthSigningAlgorithm, requiresDPoP: requiresDPoP))
     }
 
     /// A confidential client can keep a secret (RFC 6749 §2.1).

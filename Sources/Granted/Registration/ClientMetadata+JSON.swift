@@ -28,6 +28,8 @@ extension ClientMetadata {
         if let backchannelLogoutSessionRequired {
             json.field("backchannel_logout_session_required", backchannelLogoutSessionRequired)
         }
+        json.field("token_endpoint_auth_signing_alg", tokenEndpointAuthSigningAlgorithm?.rawValue)
+        if let dpopBoundAccessTokens { json.field("dpop_bound_access_tokens", dpopBoundAccessTokens) }
     }
 
     /// The metadata alone as a JSON object: what a store keeps, read back with `init(json:policy:)`.

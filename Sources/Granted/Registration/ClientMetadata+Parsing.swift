@@ -18,7 +18,9 @@ extension ClientMetadata {
         return JSONMembers(values: members)
     }
 
-    init(members: JSONMembers, policy: Policy) throws(OAuthError) {
+    /// - Parameter support: what the server verifies; `.anything` where no server is at hand (a
+    ///   store reading back, a host's tool), which checks the rules alone.
+    init(members: JSONMembers, policy: Policy, support: ServerSupport = .anything) throws(OAuthError) {
         self.init()
         let limit = policy.inputLimits.maxParameters
 
@@ -78,6 +80,7 @@ extension ClientMetadata {
             guard jwksURI == nil else { throw .invalidClientMetadata("jwks and jwks_uri must not both be present") }
             // `data(withJSONObject:)` traps on anything but a valid container: check first.
             guard let value = members.values["jwks"] as? [String: Any], JSONSerialization.isValidJSONObject(value),
+                Self.holdsPublicKeysOnly(value),
                 let data = try? JSONSerialization.data(withJSONObject: value),
                 let keys = try? JWKSet(json: Array(data)), !keys.keys.isEmpty
             else { throw .invalidClientMetadata("jwks must be a JWK Set of public keys") }
@@ -90,6 +93,14 @@ extension ClientMetadata {
         }
         if tokenEndpointAuthMethod == .privateKeyJWT && publicKeys == nil {
             throw .invalidClientMetadata("private_key_jwt needs jwks or jwks_uri")
+        }
+        tokenEndpointAuthSigningAlgorithm = try Self.signingAlgorithm(
+            try members.string("token_endpoint_auth_signing_alg"), method: tokenEndpointAuthMethod, support: support)
+
+        // dpop_bound_access_tokens (RFC 9449 §5.2): a promise the server can only keep with DPoP on.
+        dpopBoundAccessTokens = try members.bool("dpop_bound_access_tokens")
+        if dpopBoundAccessTokens == true && !support.dpop {
+            throw .invalidClientMetadata("dpop_bound_access_tokens needs DPoP, which this server does not support")
         }
 
         // scope (§2): unknown scopes are dropped, as §3.2.1 lets the server replace values; a
@@ -126,6 +137,69 @@ extension ClientMetadata {
         contacts = try members.strings("contacts", limit: limit)
         softwareID = try members.string("software_id")
         softwareVersion = try members.string("software_version")
+    }
+
+    /// RFC 7591 §2: `jwks` holds the client's public keys. A symmetric (`oct`) key is a shared
+    /// secret the server would store in clear and echo on every read; a private member (RFC 7518
+    /// §6.2.2, §6.3.2; RFC 8037 §2) leaks the client's own key. Either refuses the whole set, in
+    /// any key, even one of a `kty` the parser would skip (§5).
+    static func holdsPublicKeysOnly(_ set: [String: Any]) -> Bool {
+        guard let keys = set["keys"] as? [Any] else { return false }
+        for key in keys {
+            guard let key = key as? [String: Any] else { return false }
+            if (key["kty"] as? String) == "oct" { return false }
+            if (JWK.privateMembers + ["k"]).contains(where: { key[$0] != nil }) { return false }
+        }
+        return true
+    }
+
+    /// `token_endpoint_auth_signing_alg` (OpenID Connect Registration 1.0 §2): never `none`; only
+    /// for the JWT methods, and one this server verifies for the method: HS256 for
+    /// `client_secret_jwt` (RFC 7523 §2.2 under the derived secret), an asymmetric algorithm for
+    /// `private_key_jwt` (RFC 8725 §3.1: never a MAC with a public key).
+    /// - Throws: `invalidClientMetadata`.
+    static func signingAlgorithm(
+        _ text: String?, method: ClientAuthenticationMethod, support: ServerSupport
+    ) throws(OAuthError) -> JWSAlgorithm? {
+        guard let text else { return nil }
+        let algorithm = JWSAlgorithm(rawValue: text)
+        guard !algorithm.isUnsecured else {
+            throw .invalidClientMetadata("token_endpoint_auth_signing_alg must not be none")
+        }
+        switch method {
+        case .clientSecretJWT:
+            guard algorithm == .hs256 else {
+                throw .invalidClientMetadata("client_secret_jwt assertions are signed with HS256")
+            }
+        case .privateKeyJWT:
+            guard !algorithm.isSymmetric, support.allowsAssertions(signedWith: algorithm) else {
+                throw .invalidClientMetadata("token_endpoint_auth_signing_alg is not supported for private_key_jwt")
+            }
+        default:
+            throw .invalidClientMetadata("token_endpoint_auth_signing_alg needs client_secret_jwt or private_key_jwt")
+        }
+        return algorithm
+    }
+
+    /// What a server can do for a client, for the members that depend on it (RFC 7591 §2: a
+    /// server refuses metadata it cannot honour).
+    struct ServerSupport: Sendable {
+        /// The asymmetric algorithms `private_key_jwt` assertions are verified with; nil: any
+        /// Granted knows a key type for.
+        var assertionAlgorithms: [JWSAlgorithm]?
+        /// Whether the token endpoint reads DPoP proofs (RFC 9449 §5).
+        var dpop: Bool
+
+        /// No server at hand: the rules alone.
+        static let anything = ServerSupport(assertionAlgorithms: nil, dpop: true)
+
+        /// The asymmetric JWS algorithms of RFC 7518 §3.1 and RFC 8037 §3.1.
+        static let knownAsymmetric: [JWSAlgorithm] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+            "ES512", "EdDSA"].map(JWSAlgorithm.init(rawValue:))
+
+        func allowsAssertions(signedWith algorithm: JWSAlgorithm) -> Bool {
+            (assertionAlgorithms ?? Self.knownAsymmetric).contains(algorithm)
+        }
     }
 
     /// §2.1: `code` goes with `authorization_code`, `token` and `id_token` with `implicit`.

@@ -29,6 +29,11 @@ public struct ClientMetadata: Sendable, Hashable {
     public var backchannelLogoutSessionRequired: Bool?
     /// RFC 9126 §6: its authorization requests must be pushed.
     public var requirePushedAuthorizationRequests: Bool?
+    /// The one `alg` of its JWT assertions (OpenID Connect Registration 1.0 §2); only with
+    /// `client_secret_jwt` or `private_key_jwt`.
+    public var tokenEndpointAuthSigningAlgorithm: JWSAlgorithm?
+    /// RFC 9449 §5.2: every token request carries a DPoP proof.
+    public var dpopBoundAccessTokens: Bool?
 
     public init() {}
 
@@ -57,6 +62,8 @@ public struct ClientMetadata: Sendable, Hashable {
             grantTypes: Set(grantTypes), allowedScopes: scope,
             requiresPushedAuthorizationRequests: requirePushedAuthorizationRequests ?? false,
             postLogoutRedirectURIs: postLogoutRedirectURIs ?? [], backchannelLogoutURI: backchannelLogoutURI,
-            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false)
+            backchannelLogoutSessionRequired: backchannelLogoutSessionRequired ?? false,
+            tokenEndpointAuthSigningAlgorithm: tokenEndpointAuthSigningAlgorithm,
+            requiresDPoP: dpopBoundAccessTokens ?? false)
     }
 }

@@ -5,7 +5,8 @@
 ///
 /// A source should fetch only `https` URLs, refuse special-use addresses (RFC 6890), bound the
 /// size and time of a fetch, and throw on any failure: the client then fails to authenticate
-/// with `server_error`, never with keys from elsewhere.
+/// with `invalid_client` (RFC 6749 §5.2; the URL and what it serves are the client's), never
+/// with keys from elsewhere, and nothing is recorded.
 public protocol JWKSetSource: Sendable {
     /// The JWK Set served at `uri` (RFC 7517 §5).
     func jwkSet(at uri: String) async throws -> JWKSet

@@ -18,6 +18,7 @@ public enum ClientRegistryContract {
     public static let all: [Case] = [
         ("registrationRoundTrip", { try await registrationRoundTrip($0) }),
         ("everyAuthenticationKindRoundTrips", { try await everyAuthenticationKindRoundTrips($0) }),
+        ("pinnedAlgorithmAndDPoPRoundTrip", { try await pinnedAlgorithmAndDPoPRoundTrip($0) }),
         ("insertRefusesTakenID", { try await insertRefusesTakenID($0) }),
         ("replaceNeedsCurrentToken", { try await replaceNeedsCurrentToken($0) }),
         ("deleteNeedsCurrentToken", { try await deleteNeedsCurrentToken($0) }),
@@ -85,6 +86,35 @@ public enum ClientRegistryContract {
             try expectEqual(try await registry.registration(registration.id), registration, "kind \(index) read back")
             try expectEqual(try await registry.client(registration.id), registration.client, "client of kind \(index)")
         }
+    }
+
+    /// `token_endpoint_auth_signing_alg` (OpenID Connect Registration 1.0 §2) and
+    /// `dpop_bound_access_tokens` (RFC 9449 §5.2) read back on the registration and the client,
+    /// registered or configured, set and unset: the token endpoint enforces both from the client.
+    static func pinnedAlgorithmAndDPoPRoundTrip(_ make: MakeRegistry) async throws {
+        let registry = try await make()
+        let bodies = [
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"HS256","dpop_bound_access_tokens":true}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","token_endpoint_auth_signing_alg":"ES256","jwks":{"keys":[\#(jwk)]}}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","token_endpoint_auth_signing_alg":"PS256","jwks_uri":"https://c.example.com/jwks","dpop_bound_access_tokens":false}"#,
+        ]
+        for (index, body) in bodies.enumerated() {
+            let registration = try registration("pinned-\(index)", body, token: "grg_pinned\(index)")
+            try expect(registration.client.tokenEndpointAuthSigningAlgorithm != nil, "body \(index) pins an algorithm")
+            try expect(try await registry.insert(registration), "insert pinned \(index)")
+            try expectEqual(try await registry.registration(registration.id), registration, "pinned \(index) read back")
+            try expectEqual(try await registry.client(registration.id), registration.client, "client of pinned \(index)")
+        }
+        var configured = try registration("pinned-configured", bodies[0]).client
+        try await registry.register(configured)
+        try expectEqual(try await registry.client("pinned-configured"), configured, "a configured client with both")
+        configured.tokenEndpointAuthSigningAlgorithm = nil
+        configured.requiresDPoP = false
+        try await registry.register(configured)
+        try expectEqual(try await registry.client("pinned-configured"), configured, "both cleared")
+        configured.requiresDPoP = true
+        try await registry.register(configured)
+        try expectEqual(try await registry.client("pinned-configured"), configured, "DPoP alone")
     }
 
     /// An id is handed out once: a second insert changes nothing.

@@ -379,13 +379,21 @@ struct ClientAssertionTests {
         #expect(await server.token(F.tokenRequest(try Kind.clientSecretJWT.assertion(), as: F.secretClient)).status == 200)
     }
 
-    @Test("a failing jwks_uri fetch is server_error, never another key")
+    @Test("a failing jwks_uri fetch is the client's failure: 401 invalid_client, nothing recorded (RFC 6749 §5.2)")
     func unreachableJWKS() async throws {
+        let store = InMemoryGrantStore()
         let server = AuthorizationServer(
-            issuer: F.issuer, clients: F.clients(), clock: ManualClock(F.start), serverKey: F.serverKey,
+            issuer: F.issuer, clients: F.clients(), store: store, clock: ManualClock(F.start), serverKey: F.serverKey,
             publicKeyVerification: StandInKeyVerification(), jwkSets: StaticJWKSets([:]))
-        let response = await server.token(F.tokenRequest(try Kind.jwksURI.assertion(), as: F.uriClient))
-        #expect(response.errorCode == "server_error")
+        let assertion = try Kind.jwksURI.assertion()
+        let response = await server.token(F.tokenRequest(assertion, as: F.uriClient))
+        #expect(response.status == 401)
+        #expect(response.errorCode == "invalid_client")
+        // Nothing written: the jti is still free, so the same assertion passes once the keys are reachable.
+        let reachable = AuthorizationServer(
+            issuer: F.issuer, clients: F.clients(), store: store, clock: ManualClock(F.start), serverKey: F.serverKey,
+            publicKeyVerification: StandInKeyVerification(), jwkSets: StaticJWKSets([F.jwksURI: JWKSet(keys: [F.ecKey])]))
+        #expect(await reachable.token(F.tokenRequest(assertion, as: F.uriClient)).status == 200)
         let noSource = AuthorizationServer(
             issuer: F.issuer, clients: F.clients(), clock: ManualClock(F.start), serverKey: F.serverKey,
             publicKeyVerification: StandInKeyVerification())

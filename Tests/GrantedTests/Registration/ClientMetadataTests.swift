@@ -88,6 +88,27 @@ struct ClientMetadataTests {
             #"{"redirect_uris":["https://a.example.com/cb"],"post_logout_redirect_uris":["http://evil.example.com/"]}"#,
             #"{"redirect_uris":["https://a.example.com/cb"],"backchannel_logout_uri":"com.example.app:/logout"}"#,
             #"{"redirect_uris":["https://a.example.com/cb"],"backchannel_logout_uri":"https://rp.example.com/logout#x"}"#,
+            // jwks holds public keys only (§2): no symmetric key, alone or beside a public one, and
+            // no private member even in a key of a kty the parser would otherwise skip.
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[{"kty":"oct","k":"c2hhcmVkLXNlY3JldC1rZXktbWF0ZXJpYWw"}]}}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"},{"kty":"oct","k":"c2hhcmVkLXNlY3JldC1rZXktbWF0ZXJpYWw","alg":"HS256"}]}}"#,
+            #"{"grant_types":["client_credentials"],"jwks":{"keys":[{"kty":"oct","k":"c2hhcmVkLXNlY3JldC1rZXktbWF0ZXJpYWw"}]}}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"},{"kty":"XYZ","d":"cHJpdmF0ZQ"}]}}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"},{"kty":"XYZ","k":"c2VjcmV0"}]}}"#,
+            // token_endpoint_auth_signing_alg (OpenID Connect Registration 1.0 §2): never none, one
+            // the method can use, only for the JWT methods, a string.
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"none"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"None"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"none"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"HS256"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"XS999"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"RS256"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"HS512"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic","token_endpoint_auth_signing_alg":"RS256"}"#,
+            #"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":["HS256"]}"#,
+            // dpop_bound_access_tokens (RFC 9449 §5.2) is a boolean.
+            #"{"grant_types":["client_credentials"],"dpop_bound_access_tokens":"true"}"#,
+            #"{"grant_types":["client_credentials"],"dpop_bound_access_tokens":[true]}"#,
         ])
     func invalidMetadata(_ json: String) {
         do {
@@ -157,6 +178,35 @@ struct ClientMetadataTests {
         #expect(try ClientMetadata(registered: metadata.json) == metadata)
         #expect(metadata.backchannelLogoutSessionRequired == true)
         #expect(metadata.contacts == ["ops@a.example.com"])
+    }
+
+    @Test(
+        "token_endpoint_auth_signing_alg and dpop_bound_access_tokens are kept, go to the client and read back",
+        arguments: [
+            (#""token_endpoint_auth_method":"client_secret_jwt","token_endpoint_auth_signing_alg":"HS256""#, "HS256"),
+            (#""token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"PS256""#, "PS256"),
+            (#""token_endpoint_auth_method":"private_key_jwt","jwks_uri":"https://k.example.com/jwks","token_endpoint_auth_signing_alg":"EdDSA""#, "EdDSA"),
+        ])
+    func pinnedAlgorithm(members: String, algorithm: String) throws {
+        let metadata = try Self.parse(#"{"grant_types":["client_credentials"],\#(members),"dpop_bound_access_tokens":true}"#)
+        #expect(metadata.tokenEndpointAuthSigningAlgorithm == JWSAlgorithm(rawValue: algorithm))
+        #expect(metadata.dpopBoundAccessTokens == true)
+        let client = metadata.client(id: "c", secretHash: nil)
+        #expect(client.tokenEndpointAuthSigningAlgorithm == JWSAlgorithm(rawValue: algorithm))
+        #expect(client.requiresDPoP)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(metadata.json)) as? [String: Any])
+        #expect(written["token_endpoint_auth_signing_alg"] as? String == algorithm)
+        #expect(written["dpop_bound_access_tokens"] as? Bool == true)
+        #expect(try ClientMetadata(registered: metadata.json) == metadata)
+    }
+
+    @Test("without them: no pinned algorithm, no DPoP demanded, nothing written")
+    func notPinned() throws {
+        let metadata = try Self.parse(#"{"grant_types":["client_credentials"],"dpop_bound_access_tokens":false}"#)
+        #expect(metadata.tokenEndpointAuthSigningAlgorithm == nil)
+        let client = metadata.client(id: "c", secretHash: nil)
+        #expect(client.tokenEndpointAuthSigningAlgorithm == nil && !client.requiresDPoP)
+        #expect(!String(decoding: metadata.json, as: UTF8.self).contains("token_endpoint_auth_signing_alg"))
     }
 
     @Test("an array longer than the input limits is refused")

@@ -254,6 +254,11 @@ struct Clients: AsyncParsableCommand {
             document["token_endpoint_auth_method"] =
                 methods.contains(.basic) ? "client_secret_basic" : methods.contains(.post) ? "client_secret_post" : "client_secret_jwt"
         }
+        // OpenID Connect Registration 1.0 §2; RFC 9449 §5.2: what the token endpoint enforces.
+        if let algorithm = client.tokenEndpointAuthSigningAlgorithm {
+            document["token_endpoint_auth_signing_alg"] = algorithm.rawValue
+        }
+        if client.requiresDPoP { document["dpop_bound_access_tokens"] = true }
         return document
     }
 

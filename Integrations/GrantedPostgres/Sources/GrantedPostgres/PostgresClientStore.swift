@@ -54,7 +54,8 @@ public struct PostgresClientStore: ClientStore {
     static let columns = [
         "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
         "requires_pkce", "jwks", "jwks_uri", "requires_pushed_authorization_requests", "post_logout_redirect_uris",
-        "backchannel_logout_uri", "backchannel_logout_session_required",
+        "backchannel_logout_uri", "backchannel_logout_session_required", "token_endpoint_auth_signing_alg",
+        "dpop_bound_access_tokens",
     ]
 
     /// From the cache while fresh, else one indexed read (a prepared statement on
@@ -120,7 +121,10 @@ public struct PostgresClientStore: ClientStore {
             requiresPushedAuthorizationRequests: try read("requires_pushed_authorization_requests"),
             postLogoutRedirectURIs: try read("post_logout_redirect_uris"),
             backchannelLogoutURI: try read("backchannel_logout_uri"),
-            backchannelLogoutSessionRequired: try read("backchannel_logout_session_required"))
+            backchannelLogoutSessionRequired: try read("backchannel_logout_session_required"),
+            tokenEndpointAuthSigningAlgorithm: try read("token_endpoint_auth_signing_alg", as: String?.self)
+                .map(JWSAlgorithm.init(rawValue:)),
+            requiresDPoP: try read("dpop_bound_access_tokens"))
     }
 
     /// The client's columns, after its id, in `columns` order.
@@ -151,6 +155,8 @@ public struct PostgresClientStore: ClientStore {
         binds.append(registered.postLogoutRedirectURIs)
         binds.append(registered.backchannelLogoutURI)
         binds.append(registered.backchannelLogoutSessionRequired)
+        binds.append(registered.tokenEndpointAuthSigningAlgorithm?.rawValue)
+        binds.append(registered.requiresDPoP)
     }
 
     /// Adds the client, or replaces the one registered under its id; a configured client has no

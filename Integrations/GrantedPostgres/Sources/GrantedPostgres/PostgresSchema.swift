@@ -66,6 +66,9 @@ public struct PostgresSchema: Sendable, Hashable, CustomStringConvertible {
             sql: String(decoding: PackageResources._007_pushed_requests_sql, as: UTF8.self)),
         Migration(version: 8, name: "0008_sessions", sql: String(decoding: PackageResources._008_sessions_sql, as: UTF8.self)),
         Migration(version: 9, name: "0009_dpop", sql: String(decoding: PackageResources._009_dpop_sql, as: UTF8.self)),
+        Migration(
+            version: 10, name: "0010_client_assertion_and_dpop_metadata",
+            sql: String(decoding: PackageResources._010_client_assertion_and_dpop_metadata_sql, as: UTF8.self)),
     ]
 
     /// Creates the schema and applies every migration it lacks; answers the versions applied now.

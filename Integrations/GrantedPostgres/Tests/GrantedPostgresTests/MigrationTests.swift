@@ -32,6 +32,7 @@ struct MigrationTests {
                     client, "SELECT name FROM \(unescaped: schema.name).schema_migrations ORDER BY version")
                 #expect(applied == ["0001_grants", "0002_clients", "0003_resources", "0004_client_registrations", "0005_device_authorizations",
                     "0006_client_assertions", "0007_pushed_requests", "0008_sessions", "0009_dpop",
+                    "0010_client_assertion_and_dpop_metadata",
                 ])
             }
         }
@@ -48,7 +49,7 @@ struct MigrationTests {
             for try await versions in group { applied += versions }
             return applied
         }
-        #expect(applied.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(applied.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         try await TestDatabase.withClient { client in try await schema.drop(client) }
     }
 

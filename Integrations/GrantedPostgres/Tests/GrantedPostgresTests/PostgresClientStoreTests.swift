@@ -26,6 +26,9 @@ struct PostgresClientStoreTests {
             id: "signs-out", redirectURIs: ["https://rp.example.com/cb"], grantTypes: [.authorizationCode],
             postLogoutRedirectURIs: ["https://rp.example.com/bye", "https://rp.example.com/bye?again"],
             backchannelLogoutURI: "https://rp.example.com/backchannel", backchannelLogoutSessionRequired: true),
+        Client(
+            id: "pinned-bound", authentication: .privateKeyJWT(.jwksURI("https://rp.example.com/jwks")),
+            grantTypes: [.clientCredentials], tokenEndpointAuthSigningAlgorithm: .ps256, requiresDPoP: true),
     ]
 
     @Test("a registered client comes back with every field; an unknown one is nil")
@@ -54,6 +57,13 @@ struct PostgresClientStoreTests {
                 changed.allowedScopes = nil
                 changed.postLogoutRedirectURIs = ["https://app.example.com/signed-out"]
                 changed.backchannelLogoutURI = "https://app.example.com/backchannel"
+                changed.tokenEndpointAuthSigningAlgorithm = .hs256
+                changed.requiresDPoP = true
+                try await store.register(changed)
+                #expect(try await store.client(changed.id) == changed)
+                // RFC 9449 §5.2 and OIDC Registration §2 metadata are replaced like the rest, down to none.
+                changed.tokenEndpointAuthSigningAlgorithm = nil
+                changed.requiresDPoP = false
                 try await store.register(changed)
                 #expect(try await store.client(changed.id) == changed)
                 // Sign-out metadata is replaced like the rest, down to none.

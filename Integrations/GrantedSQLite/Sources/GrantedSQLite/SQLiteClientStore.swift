@@ -17,7 +17,8 @@ public struct SQLiteClientStore: ClientStore {
     static let columns = [
         "name", "secret_hash", "redirect_uris", "grant_types", "allowed_scopes", "authentication_methods",
         "requires_pkce", "jwks", "jwks_uri", "requires_pushed_authorization_requests", "post_logout_redirect_uris",
-        "backchannel_logout_uri", "backchannel_logout_session_required",
+        "backchannel_logout_uri", "backchannel_logout_session_required", "token_endpoint_auth_signing_alg",
+        "dpop_bound_access_tokens",
     ]
 
     static let clientByID = Select(columns, "FROM \(table) WHERE client_id = ?1")
@@ -71,7 +72,10 @@ public struct SQLiteClientStore: ClientStore {
             requiresPushedAuthorizationRequests: try read.bool("requires_pushed_authorization_requests"),
             postLogoutRedirectURIs: try read.strings("post_logout_redirect_uris"),
             backchannelLogoutURI: try read.optionalText("backchannel_logout_uri"),
-            backchannelLogoutSessionRequired: try read.bool("backchannel_logout_session_required"))
+            backchannelLogoutSessionRequired: try read.bool("backchannel_logout_session_required"),
+            tokenEndpointAuthSigningAlgorithm: try read.optionalText("token_endpoint_auth_signing_alg")
+                .map(JWSAlgorithm.init(rawValue:)),
+            requiresDPoP: try read.bool("dpop_bound_access_tokens"))
     }
 
     /// The client's id, then its columns in `columns` order.
@@ -105,6 +109,8 @@ public struct SQLiteClientStore: ClientStore {
         binds.append(orderedStrings: registered.postLogoutRedirectURIs)
         binds.append(text: registered.backchannelLogoutURI)
         binds.append(bool: registered.backchannelLogoutSessionRequired)
+        binds.append(text: registered.tokenEndpointAuthSigningAlgorithm?.rawValue)
+        binds.append(bool: registered.requiresDPoP)
         return binds
     }
 

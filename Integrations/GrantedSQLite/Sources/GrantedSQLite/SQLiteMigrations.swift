@@ -223,6 +223,15 @@ enum SQLiteMigrations {
         ALTER TABLE refresh_families ADD COLUMN key_thumbprint TEXT;
         ALTER TABLE authorization_codes ADD COLUMN key_thumbprint TEXT;
         """
+
+    /// Two client metadata the token endpoint enforces: `token_endpoint_auth_signing_alg`
+    /// (OpenID Connect Registration 1.0 §2), NULL for any alg the method allows, and
+    /// `dpop_bound_access_tokens` (RFC 9449 §5.2). Clients stored before it read back as neither.
+    static let v3 = """
+        ALTER TABLE clients ADD COLUMN token_endpoint_auth_signing_alg TEXT;
+        ALTER TABLE clients ADD COLUMN dpop_bound_access_tokens INTEGER NOT NULL DEFAULT 0
+            CHECK (dpop_bound_access_tokens IN (0, 1));
+        """
 }
 
 extension SQLiteMigrations {
@@ -236,5 +245,6 @@ extension SQLiteMigrations {
     static let all = [
         Migration(version: 1, name: "v1", sql: v1),
         Migration(version: 2, name: "v2", sql: v2),
+        Migration(version: 3, name: "v3", sql: v3),
     ]
 }

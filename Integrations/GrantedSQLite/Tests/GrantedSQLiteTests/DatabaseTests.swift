@@ -28,7 +28,7 @@ struct DatabaseTests {
             let path = directory.appendingPathComponent("granted.sqlite").path
             for _ in 0..<3 {
                 let applied = try await SQLiteDatabase(path: path).appliedMigrations()
-                #expect(applied == ["v1", "v2"])
+                #expect(applied == ["v1", "v2", "v3"])
             }
             let mode: [String] = try await Self.sql(path, "PRAGMA journal_mode")
             #expect(mode == ["wal"])
@@ -60,12 +60,12 @@ struct DatabaseTests {
                 try await group.waitForAll()
             }
             let versions: [Int] = try await Self.sql(path, "SELECT version FROM granted_migrations")
-            #expect(versions == [1, 2])
+            #expect(versions == [1, 2, 3])
         }
     }
 
     /// A file as the first release wrote it (v1 only), with a token, a code and a client in it.
-    @Test("a v1 file with rows in it migrates to v2: its rows read back in no session, bound to no key")
+    @Test("a v1 file with rows in it migrates: its rows read back in no session, bound to no key, no alg pinned")
     func v1FileMigrates() async throws {
         try await TemporaryDatabase.withDirectory { directory in
             let path = directory.appendingPathComponent("granted.sqlite").path
@@ -95,7 +95,7 @@ struct DatabaseTests {
             try queue.close()
 
             let database = try SQLiteDatabase(path: path)
-            #expect(try await database.appliedMigrations() == ["v1", "v2"])
+            #expect(try await database.appliedMigrations() == ["v1", "v2", "v3"])
             let token = try await database.grantStore.accessToken(at: Digest256(hashing: "gat_v1"))?.token
             #expect(token?.client == ClientID("service"))
             #expect(token?.keyThumbprint == nil)
@@ -107,6 +107,7 @@ struct DatabaseTests {
             #expect(!client.requiresPushedAuthorizationRequests)
             #expect(client.postLogoutRedirectURIs.isEmpty && client.backchannelLogoutURI == nil)
             #expect(!client.backchannelLogoutSessionRequired)
+            #expect(client.tokenEndpointAuthSigningAlgorithm == nil && !client.requiresDPoP)
         }
     }
 

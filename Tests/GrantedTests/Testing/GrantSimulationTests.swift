@@ -45,12 +45,13 @@ struct GrantSimulationTests {
 }
 
 extension GrantSimulationTests {
-    @Test("the runs above do inject faults, race requests, replay jtis and run DPoP steps")
+    @Test("the runs above do inject faults, race requests, replay jtis, run DPoP steps and sign out")
     func exercisesFaultsAndRaces() async {
         var faults = 0
         var races = 0
         var replays = 0
         var dpopFlows = 0
+        var signOuts = 0
         for seed in 0..<30 as Range<UInt64> {
             var simulation = GrantSimulation(seed: seed, policy: Self.policy(seed), store: InMemoryGrantStore())
             #expect(await simulation.run(steps: 40) == nil)
@@ -58,10 +59,12 @@ extension GrantSimulationTests {
             races += simulation.races
             replays += simulation.replayedAssertions
             dpopFlows += simulation.dpopFlows
+            signOuts += simulation.deliveringSignOuts
         }
         #expect(faults >= 10, "faults fired in 30 runs: \(faults)")
         #expect(races >= 10, "racing steps in 30 runs: \(races)")
         #expect(replays >= 5, "assertion steps reusing a recorded jti in 30 runs: \(replays)")
         #expect(dpopFlows >= 10, "DPoP steps in 30 runs: \(dpopFlows)")
+        #expect(signOuts >= 5, "sign-out steps that told a client in 30 runs: \(signOuts)")
     }
 }

@@ -18,7 +18,8 @@ extension AuthorizationServer {
     /// retransmits only when it suspects an earlier transmission failed, and the deliveries of a
     /// call that threw were never handed to the host. A call that finished answers nothing the
     /// next time, so signing out twice does not tell the clients twice. Should only the last
-    /// step fail, the deliveries are still answered and a later call may repeat them.
+    /// step fail, the deliveries are still answered and a later call may repeat them; two calls
+    /// racing on one session may both answer them (a relying party takes a repeat as a no-op).
     /// - Throws: `serverError` when the store fails (then call again).
     public func signOut(_ session: SessionID) async throws(OAuthError) -> SignOut {
         let now = clock.now

@@ -15,9 +15,10 @@ struct GrantSimulationTests {
     }
 
     /// Odd seeds keep confidential clients' refresh tokens; every fifth issues none; every
-    /// seventh lets access tokens live forever.
+    /// seventh lets access tokens live forever; every third keeps refresh tokens at sign-out.
     static func policy(_ seed: UInt64) -> Policy {
         var policy = Policy()
+        policy.signOutRevokesRefreshTokens = seed % 3 != 2
         policy.rotatesRefreshTokens = seed % 2 == 0
         policy.issuesRefreshTokens = seed % 5 != 4
         if seed % 7 == 6 { policy.accessTokenLifetime = nil }

@@ -14,32 +14,43 @@ enum LogoutChecks {
     static func check(_ bytes: [UInt8]) async throws {
         guard let first = bytes.first else { return }
         let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+        // The host's session: none, or one a fuzzed hint's `sid` may name.
+        let current: SessionID? = first & 0x80 == 0 ? nil : "fuzz-session"
         switch first % 3 {
-        case 0: try await endSession(OAuthRequest(method: .get, path: "/logout", query: text))
-        case 1: try await endSession(OAuthRequest.form("/logout", text))
+        case 0: try await endSession(OAuthRequest(method: .get, path: "/logout", query: text), current)
+        case 1: try await endSession(OAuthRequest.form("/logout", text), current)
         default: try logoutToken(text)
         }
     }
 
     /// Never an open redirect (§3): only a hint this server issued to `web`, with exactly its
     /// registered URI, is redirected, with `state` and nothing else appended.
-    static func endSession(_ request: OAuthRequest) async throws {
-        switch await FuzzServer.shared.server.endSession(request) {
+    static func endSession(_ request: OAuthRequest, _ current: SessionID?) async throws {
+        switch await FuzzServer.shared.server.endSession(request, currentSession: current) {
         case .signOutAndRedirect(let validated, let response):
-            let hint = try unwrap(validated.hint, "redirected without a verified hint")
-            try require(hint.audience.contains("web") && validated.client == "web", "redirected for \(hint.audience)")
-            try require(validated.postLogoutRedirectURI == registered, "redirected for an unregistered URI")
-            try require(response.status == 303, "redirect status \(response.status)")
-            let location = response.headers["location"] ?? ""
-            try require(location == registered || location.hasPrefix(registered + "?state="), "redirected to \(location.prefix(120))")
-            try require((validated.state == nil) == (location == registered), "state not echoed exactly when sent")
+            try require(validated.sessionID != nil && validated.sessionID == current, "signed out another session")
+            try redirected(validated, response)
         case .signOut(let validated):
             try require(validated.hint != nil, "signOut without a verified hint")
-        case .confirm(let validated):
-            try require(validated.hint == nil, "confirm with a verified hint")
+            try require(validated.sessionID != nil && validated.sessionID == current, "signed out another session")
+        case .confirm(let validated, let response):
+            guard let response else { return }
+            try require(validated.hint != nil, "a redirect after confirming without a verified hint")
+            try redirected(validated, response)
         case .refuse(let error):
             try require(error.code == "invalid_request", "refused with \(error.code)")
         }
+    }
+
+    /// A redirect only for a verified hint of `web`, to its registered URI, with `state` (§3).
+    private static func redirected(_ validated: EndSessionRequest, _ response: OAuthResponse) throws {
+        let hint = try unwrap(validated.hint, "redirected without a verified hint")
+        try require(hint.audience.contains("web") && validated.client == "web", "redirected for \(hint.audience)")
+        try require(validated.postLogoutRedirectURI == registered, "redirected for an unregistered URI")
+        try require(response.status == 303, "redirect status \(response.status)")
+        let location = response.headers["location"] ?? ""
+        try require(location == registered || location.hasPrefix(registered + "?state="), "redirected to \(location.prefix(120))")
+        try require((validated.state == nil) == (location == registered), "state not echoed exactly when sent")
     }
 
     /// Nothing verifies without the key; what verifies is a logout token by every §2.6 step; and

@@ -26,9 +26,13 @@ public enum EndSessionDecision: Sendable, Hashable {
     /// Sign out, then show a signed-out page: no URI was asked, or it is not registered for the
     /// hint's client (§3: the server MUST NOT redirect then).
     case signOut(EndSessionRequest)
-    /// No `id_token_hint`: ask the user whether to sign out (§2, §6), then show a signed-out
-    /// page; never redirect, since nothing proves who sent the request.
-    case confirm(EndSessionRequest)
+    /// Ask the user whether to sign out before signing anyone out (§2, §6): there is no
+    /// `id_token_hint`, or the hint was not issued in the host's current session (its `sid` is
+    /// not `currentSession`), so nothing proves the user's own relying party sent the request.
+    /// When they say yes, sign out and send `redirect` when there is one (a verified hint whose
+    /// client registered the URI, §3), else show a signed-out page. Without a hint `redirect` is
+    /// always nil.
+    case confirm(EndSessionRequest, redirect: OAuthResponse?)
     /// The request is bad (a hint this server did not issue, a `client_id` that is not the
     /// hint's, a repeated parameter): show an error, redirect nowhere (§2, §4).
     case refuse(OAuthError)
@@ -36,7 +40,7 @@ public enum EndSessionDecision: Sendable, Hashable {
     /// The validated request; nil when refused.
     public var request: EndSessionRequest? {
         switch self {
-        case .signOutAndRedirect(let request, _), .signOut(let request), .confirm(let request): request
+        case .signOutAndRedirect(let request, _), .signOut(let request), .confirm(let request, _): request
         case .refuse: nil
         }
     }
@@ -44,17 +48,21 @@ public enum EndSessionDecision: Sendable, Hashable {
 
 extension AuthorizationServer {
     /// Validates an end-session request, GET query or POST form (RP-Initiated Logout 1.0 §2).
-    public func endSession(_ request: OAuthRequest) async -> EndSessionDecision {
+    /// - Parameter currentSession: the session the host holds for this browser, nil when none;
+    ///   a hint issued in any other session (or with no `sid`) asks the user first (`confirm`).
+    public func endSession(_ request: OAuthRequest, currentSession: SessionID?) async -> EndSessionDecision {
         do {
             let parameters = try FormParameters(
                 queryOrFormPost: request, limits: policy.inputLimits, endpoint: "end-session")
-            return try await endSession(parameters)
+            return try await endSession(parameters, currentSession: currentSession)
         } catch {
             return .refuse(error)
         }
     }
 
-    private func endSession(_ parameters: FormParameters) async throws(OAuthError) -> EndSessionDecision {
+    private func endSession(
+        _ parameters: FormParameters, currentSession: SessionID?
+    ) async throws(OAuthError) -> EndSessionDecision {
         let rawHint = try parameters.single("id_token_hint")
         let clientID = try parameters.single("client_id").map { ClientID($0) }
         let uri = try parameters.single("post_logout_redirect_uri")
@@ -77,12 +85,16 @@ extension AuthorizationServer {
         let request = EndSessionRequest(
             hint: hint, client: client, postLogoutRedirectURI: uri, state: state, logoutHint: logoutHint,
             uiLocales: uiLocales)
-        guard hint != nil else { return .confirm(request) }
-        guard let uri, let client,
-            let registered = try await seam({ try await clients.client(client) }),
+        guard let hint else { return .confirm(request, redirect: nil) }
+        var redirect: OAuthResponse?
+        if let uri, let client, let registered = try await seam({ try await clients.client(client) }),
             registered.postLogoutRedirectURIs.contains(uri)
-        else { return .signOut(request) }
-        return .signOutAndRedirect(request, Self.postLogoutRedirect(to: uri, state: state))
+        {
+            redirect = Self.postLogoutRedirect(to: uri, state: state)
+        }
+        // §2: the server MUST ask the user when the hint does not belong to the current session.
+        guard let sid = hint.sessionID, sid == currentSession else { return .confirm(request, redirect: redirect) }
+        return redirect.map { .signOutAndRedirect(request, $0) } ?? .signOut(request)
     }
 
     /// The 303 to a registered `post_logout_redirect_uri`, with `state` when sent (§3).

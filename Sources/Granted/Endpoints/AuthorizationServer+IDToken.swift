@@ -11,23 +11,25 @@ extension AuthorizationServer {
     }
 
     /// Whom an `id_token_hint` names (Core §3.1.2.1): one this server issued, expired or not.
-    /// Verified when the active key can verify, else read as a hint.
+    /// Verified when a key can verify; with no verifier at all it is read unverified, which is
+    /// safe here only because a hint at this endpoint can only narrow: one naming another user
+    /// than the session's asks for a sign-in, it never approves anything.
     func hint(_ request: AuthorizationRequest) -> OpenIDConnectRules.Hint {
         guard let hint = request.hints["id_token_hint"] else { return .none }
-        return subject(ofIDTokenHint: hint).map(OpenIDConnectRules.Hint.subject) ?? .foreign
-    }
-
-    /// The `sub` of an `id_token_hint` this server issued, expired or not; nil when it is not one
-    /// of ours.
-    func subject(ofIDTokenHint hint: String) -> Subject? {
-        idTokenHint(hint)?.subject
+        return idTokenHint(hint, requiringSignature: false).map { .subject($0.subject) } ?? .foreign
     }
 
     /// What an `id_token_hint` says, when this server issued it (its `iss`, signed by one of its
     /// keys): expired or not, since a hint names a session that may have outlived the token
     /// (Core §3.1.2.1; RP-Initiated Logout 1.0 §2, §4). Every published key is tried, so a hint
-    /// signed before a rotation still verifies; with no verifier at all it is read as a hint.
+    /// signed before a rotation still verifies. With no key that can verify (a signer whose
+    /// `verifier` is nil) nothing is ours: RP-Initiated Logout 1.0 §2 says the server MUST
+    /// validate that it issued the hint, and an unchecked one could be forged by anyone.
     public func idTokenHint(_ hint: String) -> IDTokenHint? {
+        idTokenHint(hint, requiringSignature: true)
+    }
+
+    private func idTokenHint(_ hint: String, requiringSignature: Bool) -> IDTokenHint? {
         guard let keys = signingKeys, let parsed = JWS.parse(hint) else { return nil }
         let verifiers = keys.verifiers
         if !verifiers.isEmpty {
@@ -35,6 +37,8 @@ extension AuthorizationServer {
             guard algorithms.contains(where: { JWS.verify(hint, expecting: $0, verifiers: verifiers) != nil }) else {
                 return nil
             }
+        } else if requiringSignature {
+            return nil
         }
         guard let claims = JWTClaims(json: parsed.payload), claims.issuer == issuer,
             let subject = claims.subject, !claims.audience.isEmpty

@@ -8,8 +8,19 @@ extension AuthorizationServer {
     /// Ends the session: marks its record ended (so it approves nothing more and `prompt=none`
     /// answers `login_required`), revokes its refresh token families per policy, and answers the
     /// back-channel deliveries to every client it signed in to that registered a
-    /// `backchannel_logout_uri`. Ending an unknown or ended session does nothing.
-    /// - Throws: `serverError` when the store fails.
+    /// `backchannel_logout_uri`. Ending an unknown session, or one a sign-out finished, does nothing.
+    ///
+    /// Retry-safe: the record is ended first, so nothing new joins the session while the rest
+    /// runs, and it keeps its clients and families until the last step empties them
+    /// (`SignInSession.settle`). A call the store failed part-way (`serverError`) leaves them, so
+    /// calling again revokes what is left (revoking twice changes nothing) and answers every
+    /// delivery again. That repeat is what Back-Channel Logout 1.0 §2.5 allows: the server
+    /// retransmits only when it suspects an earlier transmission failed, and the deliveries of a
+    /// call that threw were never handed to the host. A call that finished answers nothing the
+    /// next time, so signing out twice does not tell the clients twice. Should only the last
+    /// step fail, the deliveries are still answered and a later call may repeat them; two calls
+    /// racing on one session may both answer them (a relying party takes a repeat as a no-op).
+    /// - Throws: `serverError` when the store fails (then call again).
     public func signOut(_ session: SessionID) async throws(OAuthError) -> SignOut {
         let now = clock.now
         let ending = try await seam { try await store.updateSession(session) { $0?.end(at: now) } }
@@ -44,6 +55,8 @@ extension AuthorizationServer {
                 }
             }
         }
+        // Best effort: a record left unsettled only means a later call repeats the deliveries.
+        _ = try? await store.updateSession(session) { $0?.settle() }
         return SignOut(session: session, deliveries: deliveries, revokedFamilies: revoked)
     }
 }

@@ -21,7 +21,9 @@ public struct SignInSession: Sendable, Hashable, Codable {
 
     /// What `end(at:)` found: whom to tell, and what to revoke.
     public enum Ending: Sendable, Hashable {
+        /// Ended now, or ended by a sign-out that did not finish (nothing `settle`d it).
         case ended(subject: Subject, clients: Set<ClientID>, families: Set<FamilyID>)
+        /// Ended, and the sign-out that ended it finished: nothing is left to do.
         case alreadyEnded
     }
 
@@ -64,11 +66,24 @@ public struct SignInSession: Sendable, Hashable, Codable {
         return .recorded
     }
 
-    /// Moves `active` to `ended`, answering what it held; an ended one stays as it is.
+    /// Moves `active` to `ended`, answering what it held. An ended one stays as it is (ended
+    /// when it first ended), and answers what it held again until `settle` empties it, so a
+    /// sign-out that failed part-way can be finished by the next (Back-Channel Logout 1.0 §2.5).
     public mutating func end(at now: Date) -> Ending {
-        guard isActive else { return .alreadyEnded }
-        state = .ended(at: now)
+        if isActive {
+            state = .ended(at: now)
+        } else if clients.isEmpty && families.isEmpty {
+            return .alreadyEnded
+        }
         return .ended(subject: subject, clients: clients, families: families)
+    }
+
+    /// Forgets whom an ended session must tell and what it must revoke, once a sign-out did both;
+    /// an active session is left as it is.
+    public mutating func settle() {
+        guard !isActive else { return }
+        clients = []
+        families = []
     }
 
     /// When the record stops mattering (`GrantStore.purge`); nil while active.

@@ -124,6 +124,9 @@ extension ClientMetadata {
         if let uri = backchannelLogoutURI {
             guard RedirectURIRules.kind(of: uri) != .privateUse, RedirectURIRules.isAcceptable(uri, policy: policy)
             else { throw .invalidClientMetadata("backchannel_logout_uri must be https or loopback http") }
+            // Back-Channel Logout §2.2: http only for a confidential client.
+            guard RedirectURIRules.kind(of: uri) != .http || tokenEndpointAuthMethod != ClientAuthenticationMethod.none
+            else { throw .invalidClientMetadata("backchannel_logout_uri must be https for a public client") }
         }
         backchannelLogoutSessionRequired = try members.bool("backchannel_logout_session_required")
         requirePushedAuthorizationRequests = try members.bool("require_pushed_authorization_requests")

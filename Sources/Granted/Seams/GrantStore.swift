@@ -163,7 +163,7 @@ public protocol GrantStore: Sendable {
     /// session is nil to the transition; setting it creates it, and of concurrent transitions on
     /// an absent session exactly one sees nil. Clients and families added by concurrent calls
     /// are all kept; an ended session stays ended. [`sessionRoundTrip`, `sessionConcurrentSignIns`,
-    /// `sessionEnd`]
+    /// `sessionEnd`, `sessionEndRacesSignIn`]
     func updateSession<Outcome: Sendable>(
         _ id: SessionID, _ transition: @Sendable (inout SignInSession?) -> Outcome
     ) async throws -> Outcome

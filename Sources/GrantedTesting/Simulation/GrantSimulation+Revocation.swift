@@ -133,11 +133,13 @@ extension GrantSimulation {
                 return diverged("purge", expected: "a count", actual: "\(error)")
             }
             purgeOneTimeUses(before: now - age, faulted: true)
+            await purgeSessions(before: now - age, faulted: true)
             return await reconcileCodes(cutoff: now - age)
         }
         store.disarm()
         let cutoff = now - age
         purgeOneTimeUses(before: cutoff, faulted: false)
+        await purgeSessions(before: cutoff, faulted: false)
         for i in model.codes.indices where !model.codes[i].purged && isPurgeable(model.codes[i], before: cutoff) {
             model.codes[i].purged = true
         }

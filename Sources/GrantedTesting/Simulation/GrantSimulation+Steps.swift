@@ -23,6 +23,7 @@ extension GrantSimulation {
         case 21: await pushedAuthorize()
         case 22, 23: await clientAssertion()
         case 24: await dpopFlow()
+        case 25, 26: await signOut()
         default: advanceClock()
         }
     }
@@ -81,8 +82,9 @@ extension GrantSimulation {
             default: subset(of: universe)
             }
         let effective = choice.map { $0.intersection(asked) } ?? asked
+        let session = approvalSession(item.pair.subject)
         maybeArmFault()
-        let response = await server.approve(item.request, subject: item.pair.subject, scopes: choice, authTime: now)
+        let response = await server.approve(item.request, session: session, scopes: choice)
         let fault = store.disarm()
         guard let redirect = try? AuthorizationRedirect(response) else {
             return diverged("approve", expected: "a redirect", actual: Self.describe(response))
@@ -94,6 +96,7 @@ extension GrantSimulation {
             return
         }
         if fault != nil, redirect.error == "server_error" {
+            await reconcileSession(session, client: item.pair.client)
             return await reconcileApproval(item.pair, effective: effective)
         }
         guard let code = redirect.code else {
@@ -103,6 +106,7 @@ extension GrantSimulation {
         guard check(redirect["scope"] == scope, "approve", expected: "scope \(scope ?? "absent")", actual: "\(redirect["scope"] ?? "absent")")
         else { return }
         model.approved[item.pair] = (model.approved[item.pair] ?? .empty).union(effective)
+        signedIn(session, client: item.pair.client, code: code)
         model.codes.append(
             Model.Code(
                 value: code, pair: item.pair, pkce: item.pkce, scopes: effective, issuedAt: now,
@@ -166,7 +170,7 @@ extension GrantSimulation {
             model.codes[i].redeemedAt = now
         } else {
             model.codes[i].redeemedAt = now
-            recordGranted(response, code: i, action: action, familyRevoked: false)
+            recordGranted(response, code: i, action: action, familyRevoked: isBornRevoked(code.value))
         }
     }
 

@@ -8,7 +8,8 @@ import Granted
 /// approved and redeemed (RFC 8628), a client authenticating with a JWT assertion whose `jti`
 /// may have been used before (RFC 7523 §3), a public client's DPoP-bound code, tokens and
 /// refresh token used with fresh, replayed and foreign proofs and as `Bearer` (RFC 9449; the
-/// proofs' signatures are a stand-in, `SimulatedKeyVerification`)), some of them racing
+/// proofs' signatures are a stand-in, `SimulatedKeyVerification`), approvals in one of a few
+/// sessions per user and sign-outs of them (Back-Channel Logout 1.0)), some of them racing
 /// (two to four exchanges of one code, refreshes of one token, or uses of one assertion, at
 /// once), and drives the
 /// server's public endpoints with `OAuthRequest` values. Every answer is checked against a
@@ -87,10 +88,14 @@ public struct GrantSimulation: Sendable {
         let assertionClient = Client(
             id: SimulatedClient.assertionClientID, authentication: .clientSecret(issued.stored, methods: [.jwt]),
             grantTypes: [.clientCredentials], allowedScopes: [.public])
+        // Logout tokens (Back-Channel Logout 1.0 §2.4) are signed with an HS256 key from the seed.
+        var serverPolicy = policy
+        serverPolicy.allowsSymmetricIDTokenSignatures = true
         server = AuthorizationServer(
-            issuer: issuer, policy: policy,
+            issuer: issuer, policy: serverPolicy,
             clients: InMemoryClientStore(clients.map(\.client) + [assertionClient]), store: faulty, clock: clock,
-            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED), serverKey: serverKey,
+            random: SeededRandom(seed: seed ^ 0x5EED_5EED_5EED_5EED),
+            signingKeys: Self.logoutSigner(seed: seed).flatMap { try? SigningKeys(active: $0) }, serverKey: serverKey,
             publicKeyVerification: SimulatedKeyVerification())
     }
 
@@ -230,6 +235,8 @@ struct Model: Sendable {
     var codes: [Code] = []
     var families: [Family] = []
     var tokens: [Token] = []
+    /// Users' sessions and what sign-out ends (GrantSimulation+SignOut.swift).
+    var sessions = SimulatedSessions()
 
     func isAlive(_ pair: Pair, epoch: Int) -> Bool {
         approved[pair] != nil && epochs[pair, default: 0] == epoch

@@ -16,13 +16,13 @@ public struct SimulatedClient: Sendable {
 
     /// A confidential client with a SHA-256 secret hash, authenticating with HTTP Basic or in the body.
     public static func confidential(
-        _ id: ClientID, secret: String, redirectURI: String, inBody: Bool = false
+        _ id: ClientID, secret: String, redirectURI: String, inBody: Bool = false, backchannelLogoutURI: String? = nil
     ) -> SimulatedClient {
         let credentials = BasicCredentials(clientID: id, secret: secret)
         return SimulatedClient(
             client: Client(
                 id: id, authentication: .clientSecret(SHA256SecretHasher().hash(secret)), redirectURIs: [redirectURI],
-                grantTypes: [.authorizationCode, .refreshToken]),
+                grantTypes: [.authorizationCode, .refreshToken], backchannelLogoutURI: backchannelLogoutURI),
             authentication: inBody ? .body(credentials) : .basic(credentials), redirectURI: redirectURI)
     }
 
@@ -40,9 +40,12 @@ public struct SimulatedClient: Sendable {
     /// registers it beside the clients it is given.
     public static let assertionClientID: ClientID = "sim-assertion"
 
-    /// A confidential web app (Basic), a second one authenticating in the body, a native app.
+    /// A confidential web app (Basic) told of sign-outs (Back-Channel Logout 1.0 §2.2), a second
+    /// one authenticating in the body, a native app.
     public static let standard: [SimulatedClient] = [
-        .confidential("sim-web", secret: "sim-web-secret", redirectURI: "https://web.example.com/callback"),
+        .confidential(
+            "sim-web", secret: "sim-web-secret", redirectURI: "https://web.example.com/callback",
+            backchannelLogoutURI: "https://web.example.com/backchannel"),
         .confidential(
             "sim-backend", secret: "sim-backend-secret", redirectURI: "https://backend.example.com/cb", inBody: true),
         .publicClient("sim-native", redirectURI: "com.example.native:/oauth/callback"),

@@ -51,18 +51,41 @@ extension GrantStoreContract {
         try expectEqual(stored?.families, Set(families), "every family kept")
     }
 
-    /// Ending is kept, reported once, and an ended session records nothing more.
+    /// Ending is kept; an ended session records nothing more, and reports what it held until it
+    /// is settled, then nothing (a sign-out that failed part-way is finished by the next).
     public static func sessionEnd(_ makeStore: MakeStore) async throws {
         let store = try await makeStore()
         try await store.updateSession("s-1") { $0 = session(clients: ["web-app"]) }
         let first = try await store.updateSession("s-1") { $0?.end(at: Records.t0 + 10) }
         try expectEqual(first, .ended(subject: "alice", clients: ["web-app"], families: []), "first end")
-        let second = try await store.updateSession("s-1") { $0?.end(at: Records.t0 + 20) }
-        try expectEqual(second, .alreadyEnded, "second end")
         try expectEqual(
             try await store.updateSession("s-1") { $0?.signIn(to: "other-app", subject: "alice") }, .ended, "sign-in after")
+        let unsettled = try await store.updateSession("s-1") { $0?.end(at: Records.t0 + 20) }
+        try expectEqual(unsettled, first, "an unsettled end reports again")
+        try await store.updateSession("s-1") { $0?.settle() }
+        let settled = try await store.updateSession("s-1") { $0?.end(at: Records.t0 + 30) }
+        try expectEqual(settled, .alreadyEnded, "a settled end")
         try expectEqual(try await store.updateSession("s-1") { $0?.state }, .ended(at: Records.t0 + 10), "kept ended")
-        try expectEqual(try await store.updateSession("s-1") { $0?.clients }, ["web-app"], "clients kept")
+        try expectEqual(try await store.updateSession("s-1") { $0?.clients }, [], "settled clients kept empty")
+    }
+
+    /// A sign-in racing the end of its session: either the end reports the client (it signed in
+    /// first) or the sign-in reports `ended`, never both and never neither, in every round.
+    public static func sessionEndRacesSignIn(_ makeStore: MakeStore) async throws {
+        let store = try await makeStore()
+        for round in 0..<16 {
+            let id = SessionID("race-\(round)")
+            try await store.updateSession(id) { $0 = session(id, clients: ["web-app"]) }
+            async let ending = store.updateSession(id) { $0?.end(at: Records.t0 + 10) }
+            async let recording = store.updateSession(id) { $0?.signIn(to: "late-app", subject: "alice") }
+            let (ended, recorded) = try await (ending, recording)
+            guard case .ended(_, let clients, _)? = ended else { throw ContractFailure("round \(round): not ended") }
+            try expect(
+                clients.contains("late-app") == (recorded == .recorded) && (recorded == .recorded || recorded == .ended),
+                "round \(round): end reported \(clients.sorted { $0.rawValue < $1.rawValue }), sign-in \(String(describing: recorded))")
+            let stored = try await store.updateSession(id) { $0?.clients }
+            try expectEqual(stored, clients, "round \(round): stored clients")
+        }
     }
 
     /// Purge deletes ended sessions strictly before the cutoff, each counting one; active ones stay.

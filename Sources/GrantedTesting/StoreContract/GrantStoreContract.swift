@@ -48,6 +48,7 @@ public enum GrantStoreContract {
         ("sessionRoundTrip", { try await sessionRoundTrip($0) }),
         ("sessionConcurrentSignIns", { try await sessionConcurrentSignIns($0) }),
         ("sessionEnd", { try await sessionEnd($0) }),
+        ("sessionEndRacesSignIn", { try await sessionEndRacesSignIn($0) }),
         ("purgeEndedSessions", { try await purgeEndedSessions($0) }),
         // One-time uses (RFC 7523 §3 jti)
         ("oneTimeUse", { try await oneTimeUse($0) }),

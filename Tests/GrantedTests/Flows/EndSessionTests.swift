@@ -114,9 +114,65 @@ struct EndSessionTests {
         #expect(await op.endSession([("id_token_hint", hint), ("id_token_hint", hint)]).isRefusal)
         #expect(await op.endSession([("state", "a"), ("state", "b")]).isRefusal)
         let put = OAuthRequest(method: .put, path: "/logout", query: nil)
-        #expect(await op.server.endSession(put).isRefusal)
+        #expect(await op.server.endSession(put, currentSession: "session-1").isRefusal)
         let big = await op.endSession([("state", String(repeating: "x", count: 20_000))])
         #expect(big.isRefusal)
+    }
+
+    @Test(
+        "a hint issued in another session than the host's, or with no session, asks the user first (§2)",
+        arguments: [
+            (SessionID?.none, true), (SessionID?.some("session-2"), true), (SessionID?.some("session-1"), true),
+            (SessionID?.none, false), (SessionID?.some("session-2"), false), (SessionID?.some("session-1"), false),
+        ])
+    func hintFromAnotherSession(current: SessionID?, registeredURI: Bool) async throws {
+        let op = try OP()
+        let hint = try await op.signIn(session: op.session()).idToken
+        let uri = registeredURI ? OP.rpLoggedOut : "https://rp.example.com/not-registered"
+        let decision = await op.endSession(
+            [("id_token_hint", hint), ("post_logout_redirect_uri", uri), ("state", "s")], currentSession: current)
+        if current == "session-1" {
+            #expect(registeredURI ? decision.redirectLocation == OP.rpLoggedOut + "?state=s" : decision.isSignedOutPage)
+        } else {
+            #expect(decision.isConfirmation && decision.redirectLocation == nil)
+            // Once the user said yes: the registered URI only (§3).
+            #expect(decision.confirmedRedirectLocation == (registeredURI ? OP.rpLoggedOut + "?state=s" : nil))
+            #expect(decision.request?.sessionID == "session-1")
+        }
+    }
+
+    @Test("a hint with no sid belongs to no session the host holds: the user is asked (§2)", arguments: [nil, "session-1"])
+    func hintWithoutSession(current: SessionID?) async throws {
+        let op = try OP()
+        let hint = try await op.signIn(session: UserSession(subject: OP.alice, authTime: op.clock.now)).idToken
+        let decision = await op.endSession(
+            [("id_token_hint", hint), ("post_logout_redirect_uri", OP.rpLoggedOut)], currentSession: current)
+        #expect(decision.isConfirmation && decision.request?.hint != nil && decision.request?.sessionID == nil)
+        #expect(decision.confirmedRedirectLocation == OP.rpLoggedOut)
+    }
+
+    @Test(
+        "with a signer that cannot verify (verifier nil), no hint is taken as ours: forged, alg none, or even genuine (§2)",
+        arguments: ["genuine", "alg-none", "other-key", "no-signature"])
+    func unverifiableHint(kind: String) async throws {
+        let key = try HS256Signer(key: OP.key, keyID: "k1")
+        let op = try OP(signsWith: SignOnlySigner(wrapped: key))
+        let genuine = try await op.signIn(session: op.session()).idToken
+        let claims = try op.claims(genuine)
+        let forged: String
+        switch kind {
+        case "genuine": forged = genuine
+        case "alg-none":
+            forged = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + Base64URL.encode(try claims.serialized()) + "."
+        case "other-key": forged = try JWT.sign(claims, signer: try HS256Signer(key: Array(repeating: 5, count: 32), keyID: "k1"))
+        default:
+            let dot = try #require(genuine.lastIndex(of: "."))
+            forged = String(genuine[..<dot]) + ".AAAA"
+        }
+        let decision = await op.endSession(
+            [("id_token_hint", forged), ("post_logout_redirect_uri", OP.rpLoggedOut), ("state", "s")])
+        #expect(decision.isRefusal && decision.redirectLocation == nil && decision.confirmedRedirectLocation == nil)
+        #expect(op.server.idTokenHint(forged) == nil)
     }
 
     @Test("no request redirects anywhere but a registered URI of the hint's client", arguments: 0..<100)
@@ -137,10 +193,11 @@ struct EndSessionTests {
             let uri = uris[Int.random(in: 0..<uris.count, using: &random)]
             let client = clientIDs[Int.random(in: 0..<clientIDs.count, using: &random)]
             op.clock.advance(by: .random(in: 0...7200, using: &random))
+            let current: SessionID? = [nil, "session-1", "another"][Int.random(in: 0..<3, using: &random)]
             let decision = await op.endSession(
                 [("id_token_hint", hint), ("client_id", client), ("post_logout_redirect_uri", uri), ("state", "s")],
-                post: Bool.random(using: &random))
-            guard let location = decision.redirectLocation else { continue }
+                post: Bool.random(using: &random), currentSession: current)
+            guard let location = decision.redirectLocation ?? decision.confirmedRedirectLocation else { continue }
             #expect(hint == rpHint, "seed \(seed): redirected with hint \(hint ?? "none")")
             #expect(location == OP.rpLoggedOut + "?state=s" || location == OP.rpLoggedOutWithQuery + "&state=s")
         }

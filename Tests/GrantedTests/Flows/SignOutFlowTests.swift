@@ -63,6 +63,37 @@ struct SignOutFlowTests {
         #expect(try await op.server.signOut("never").deliveries.isEmpty)
     }
 
+    @Test(
+        "a sign-out the store failed part-way is finished by the next call: every family revoked, every client told (§2.5)",
+        arguments: [0, 1, 2, 3], [FaultInjectingStore.Timing.beforeWrite, .afterWrite])
+    func retryAfterStoreFailure(call: Int, timing: FaultInjectingStore.Timing) async throws {
+        let op = try OP()
+        let session = op.session()
+        let rp = try await op.signIn(.rp, session: session)
+        let rp2 = try await op.signIn(.rp2, session: session)
+        // The calls: end the record (0), revoke the two families (1, 2), settle it (3).
+        op.faults.arm(call: call, timing: timing)
+        let first: SignOut?
+        do { first = try await op.server.signOut("session-1") } catch { first = nil }
+        #expect(op.faults.disarm() != nil)
+        let told: [ClientID] = [OP.rp.clientID, OP.rp2.clientID]
+        let second = try await op.server.signOut("session-1")
+        if let first {
+            // Only settling failed, which sign-out survives: it told everyone; a lost settle
+            // (before its write) makes the next call tell them again, a kept one does not.
+            #expect(call == 3 && first.deliveries.map(\.client) == told && first.revokedFamilies == 2)
+            #expect(second.deliveries.map(\.client) == (timing == .beforeWrite ? told : []))
+        } else {
+            #expect(second.session == "session-1" && second.deliveries.map(\.client) == told)
+        }
+        for (token, client) in [(rp.refreshToken, OP.rp), (rp2.refreshToken, OP.rp2)] {
+            #expect(await op.refresh(try #require(token), as: client).status == 400)
+        }
+        let third = try await op.server.signOut("session-1")
+        #expect(third.session == nil && third.deliveries.isEmpty && third.revokedFamilies == 0)
+        #expect(try await op.silentInteraction(session).rejectionError == .loginRequired)
+    }
+
     @Test("after sign-out prompt=none answers login_required, even if the host kept its session")
     func promptNone() async throws {
         let op = try OP()

@@ -20,7 +20,7 @@ struct LogoutTokenTests {
     enum Change: String, CaseIterable, Sendable {
         case none, otherIssuer, otherAudience, withNonce, noEvents, eventNotObject, otherEvent, noSubjectNorSession
         case typeJWT, expired, noIssuedAt, noJWTID, noExpiry, sessionOnly, subjectOnly, typeAbsent, typeApplication
-        case otherKey, issuedInFuture
+        case otherKey, issuedInFuture, sidNotString, eventsString, eventsArray
     }
 
     static func signed(_ change: Change) throws -> String {
@@ -53,6 +53,13 @@ struct LogoutTokenTests {
         case .noExpiry: claims.expiresAt = nil
         case .otherKey: signer = try HS256Signer(key: Array(repeating: 7, count: 32), keyID: "k1")
         case .issuedInFuture: claims.issuedAt = t0 + 3600
+        case .sidNotString:
+            claims.extraClaims.removeAll { $0.name == "sid" }
+            claims.extraClaims.append(try #require(.init(name: "sid", json: Array("123".utf8))))
+        case .eventsString, .eventsArray:
+            claims.extraClaims.removeAll { $0.name == "events" }
+            let json = change == .eventsString ? #""\#(LogoutToken.event)""# : #"["\#(LogoutToken.event)"]"#
+            claims.extraClaims.append(try #require(.init(name: "events", json: Array(json.utf8))))
         }
         return try JWS.sign(claims.serialized(), type: type, signer: signer)
     }
@@ -63,7 +70,8 @@ struct LogoutTokenTests {
         case .otherIssuer: .wrongIssuer
         case .otherAudience: .wrongAudience
         case .withNonce: .nonceForbidden
-        case .noEvents, .eventNotObject, .otherEvent: .missingEvent
+        case .noEvents, .eventNotObject, .otherEvent, .eventsString, .eventsArray: .missingEvent
+        case .sidNotString: .missingSubjectAndSession
         case .noSubjectNorSession: .missingSubjectAndSession
         case .typeJWT: .wrongType
         case .expired: .unverified(.expired)
@@ -85,6 +93,32 @@ struct LogoutTokenTests {
             #expect(valid.jwtID == "j-1")
         } catch {
             #expect(error == Self.expected(change), "\(change)")
+        }
+    }
+
+    /// The header's `alg` (§2.6 step 3, RFC 8725 §2.1): `none`, or HS256 where RS256 is expected.
+    enum Header: String, CaseIterable, Sendable { case algNone, algNoneExpected, hs256ExpectingRS256 }
+
+    @Test("alg none is never accepted, nor HS256 where RS256 is expected (§2.6; RFC 8725 §2.1)", arguments: Header.allCases)
+    func header(_ header: Header) throws {
+        let claims = try Self.token().claims.serialized()
+        let token: String
+        let algorithm: JWSAlgorithm
+        var verifiers: [any SignatureVerifier] = [Self.signer]
+        switch header {
+        case .algNone, .algNoneExpected:
+            token = Base64URL.encode(Array(#"{"alg":"none","typ":"logout+jwt"}"#.utf8)) + "." + Base64URL.encode(claims) + "."
+            algorithm = header == .algNone ? .hs256 : JWSAlgorithm(rawValue: "none")
+            verifiers.append(AcceptingVerifier(algorithm: JWSAlgorithm(rawValue: "none")))
+        case .hs256ExpectingRS256:
+            token = try JWS.sign(claims, type: LogoutToken.mediaType, signer: Self.signer)
+            algorithm = .rs256
+            // A verifier that accepts any RS256 signature: only the alg pin can refuse.
+            verifiers.append(AcceptingVerifier(algorithm: .rs256))
+        }
+        #expect(throws: LogoutToken.Rejection.unverified(.unverified)) {
+            try LogoutToken.validate(
+                token, issuer: Self.issuer, clientID: "rp", algorithm: algorithm, verifiers: verifiers, now: Self.t0)
         }
     }
 

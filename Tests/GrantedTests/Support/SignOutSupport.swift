@@ -52,19 +52,25 @@ struct SignOutProvider: Sendable {
 
     let server: AuthorizationServer
     let store: InMemoryGrantStore
+    /// `store` as the server sees it: unarmed, every call passes through.
+    let faults: FaultInjectingStore
     let clock: ManualClock
     let signer: HS256Signer
 
-    init(policy: Policy = Policy(), issuer: String = SignOutProvider.issuer) throws {
+    /// - Parameter signsWith: the active signer when not `signer` itself (e.g. one that cannot verify).
+    init(
+        policy: Policy = Policy(), issuer: String = SignOutProvider.issuer, signsWith: (any Signer)? = nil
+    ) throws {
         signer = try HS256Signer(key: Self.key, keyID: "k1")
         clock = ManualClock()
         store = InMemoryGrantStore()
+        faults = FaultInjectingStore(store)
         var policy = policy
         policy.allowsSymmetricIDTokenSignatures = true
         policy.knownScopes = policy.knownScopes.union([.offlineAccess])
         server = AuthorizationServer(
-            issuer: issuer, policy: policy, clients: Self.clients(), store: store, clock: clock,
-            signingKeys: try SigningKeys(active: signer))
+            issuer: issuer, policy: policy, clients: Self.clients(), store: faults, clock: clock,
+            signingKeys: try SigningKeys(active: signsWith ?? signer))
     }
 
     /// A session of `subject` signed in now.
@@ -105,13 +111,16 @@ struct SignOutProvider: Sendable {
         try JWT.verify(jwt, expecting: .hs256, verifiers: [signer], now: clock.now, leeway: 0)
     }
 
-    /// `GET /logout?…` (or a form POST).
-    func endSession(_ parameters: [(String, String?)], post: Bool = false) async -> EndSessionDecision {
+    /// `GET /logout?…` (or a form POST), from a browser whose session at the host is
+    /// `currentSession` (by default the one `session()` makes).
+    func endSession(
+        _ parameters: [(String, String?)], post: Bool = false, currentSession: SessionID? = "session-1"
+    ) async -> EndSessionDecision {
         let request =
             post
             ? OAuthRequest.form("/logout", FormEncoder.encode(parameters))
             : OAuthRequest(method: .get, path: "/logout", query: FormEncoder.encode(parameters))
-        return await server.endSession(request)
+        return await server.endSession(request, currentSession: currentSession)
     }
 
     /// `prompt=none` for `client` in `session`, as the host asks it.
@@ -126,12 +135,26 @@ struct SignOutProvider: Sendable {
     }
 }
 
+/// A signer that cannot verify here, as a key in a KMS that only signs: `verifier` is nil.
+struct SignOnlySigner: Signer {
+    let wrapped: HS256Signer
+    var algorithm: JWSAlgorithm { wrapped.algorithm }
+    var keyID: String? { wrapped.keyID }
+    var publicJWK: JWK? { nil }
+    var verifier: (any SignatureVerifier)? { nil }
+    func sign(_ signingInput: [UInt8]) throws -> [UInt8] { wrapped.sign(signingInput) }
+}
+
 extension EndSessionDecision {
     var redirectLocation: String? {
         if case .signOutAndRedirect(_, let response) = self { response.headers["Location"] } else { nil }
     }
     var isRefusal: Bool { if case .refuse = self { true } else { false } }
     var isConfirmation: Bool { if case .confirm = self { true } else { false } }
+    /// Where a `confirm` sends the user once they said yes; nil for no redirect or no `confirm`.
+    var confirmedRedirectLocation: String? {
+        if case .confirm(_, let redirect?) = self { redirect.headers["Location"] } else { nil }
+    }
     var isSignedOutPage: Bool { if case .signOut = self { true } else { false } }
 }
 

@@ -15,9 +15,10 @@ struct GrantSimulationTests {
     }
 
     /// Odd seeds keep confidential clients' refresh tokens; every fifth issues none; every
-    /// seventh lets access tokens live forever.
+    /// seventh lets access tokens live forever; every third keeps refresh tokens at sign-out.
     static func policy(_ seed: UInt64) -> Policy {
         var policy = Policy()
+        policy.signOutRevokesRefreshTokens = seed % 3 != 2
         policy.rotatesRefreshTokens = seed % 2 == 0
         policy.issuesRefreshTokens = seed % 5 != 4
         if seed % 7 == 6 { policy.accessTokenLifetime = nil }
@@ -45,12 +46,13 @@ struct GrantSimulationTests {
 }
 
 extension GrantSimulationTests {
-    @Test("the runs above do inject faults, race requests, replay jtis and run DPoP steps")
+    @Test("the runs above do inject faults, race requests, replay jtis, run DPoP steps and sign out")
     func exercisesFaultsAndRaces() async {
         var faults = 0
         var races = 0
         var replays = 0
         var dpopFlows = 0
+        var signOuts = 0
         for seed in 0..<30 as Range<UInt64> {
             var simulation = GrantSimulation(seed: seed, policy: Self.policy(seed), store: InMemoryGrantStore())
             #expect(await simulation.run(steps: 40) == nil)
@@ -58,10 +60,12 @@ extension GrantSimulationTests {
             races += simulation.races
             replays += simulation.replayedAssertions
             dpopFlows += simulation.dpopFlows
+            signOuts += simulation.deliveringSignOuts
         }
         #expect(faults >= 10, "faults fired in 30 runs: \(faults)")
         #expect(races >= 10, "racing steps in 30 runs: \(races)")
         #expect(replays >= 5, "assertion steps reusing a recorded jti in 30 runs: \(replays)")
         #expect(dpopFlows >= 10, "DPoP steps in 30 runs: \(dpopFlows)")
+        #expect(signOuts >= 5, "sign-out steps that told a client in 30 runs: \(signOuts)")
     }
 }

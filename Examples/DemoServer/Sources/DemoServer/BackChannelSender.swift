@@ -8,6 +8,8 @@ import Granted
 /// Sends back-channel logout deliveries (OpenID Connect Back-Channel Logout 1.0 §2.5): each a
 /// form POST of `logout_token`, concurrently, each with a timeout and a bounded number of
 /// attempts; a 2xx is done (§2.8). Failures are dropped: the user is signed out here either way.
+/// Redirects are refused: the token goes to the registered `backchannel_logout_uri` only, never
+/// wherever that endpoint points (a 3xx is a failed attempt).
 struct BackChannelSender: Sendable {
     var timeout: TimeInterval = 3
     var attempts = 3
@@ -29,7 +31,7 @@ struct BackChannelSender: Sendable {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration)
+        let session = URLSession(configuration: configuration, delegate: RefusingRedirects(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         for attempt in 0..<max(1, attempts) {
             if let answer = try? await session.data(for: request),
@@ -40,5 +42,15 @@ struct BackChannelSender: Sendable {
             if attempt + 1 < attempts { try? await Task.sleep(nanoseconds: UInt64(250_000_000 * (attempt + 1))) }
         }
         return false
+    }
+}
+
+/// Answers every redirect with "do not follow", so the 3xx itself is the response.
+private final class RefusingRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

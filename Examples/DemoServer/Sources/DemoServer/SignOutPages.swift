@@ -10,8 +10,13 @@ struct SignOutPages: Sendable {
     let sender: BackChannelSender
 
     func respond(to request: OAuthRequest) async -> OAuthResponse {
-        let decision = await server.endSession(request)
         let browser = await sessions.browser(of: request)
+        let decision = await server.endSession(request, currentSession: browser.session?.id)
+        // The demo's contract (a request with a hint ends the browser's session in every case, and
+        // redirects when the URI is registered) signs out WITHOUT asking. RP-Initiated Logout 1.0
+        // §2 would have it ask the user first when there is no hint or the hint was not issued in
+        // this browser's session (`confirm`): a production host shows a confirmation page for
+        // `confirm`, signs out only once the user says yes, and signs nobody out for `refuse`.
         let ended = await sessions.signOut(browser)
         // The browser's own session; failing that, the one the verified hint was issued in.
         if let id = ended?.id ?? decision.request?.sessionID,
@@ -21,7 +26,7 @@ struct SignOutPages: Sendable {
         }
         var response: OAuthResponse
         switch decision {
-        case .signOutAndRedirect(_, let redirect):
+        case .signOutAndRedirect(_, let redirect), .confirm(_, let redirect?):
             response = redirect
         case .signOut, .confirm:
             response = Pages.signedOut(error: nil)

@@ -188,6 +188,26 @@ struct SignOutTests {
     }
 }
 
+extension SignOutTests {
+    @Test("the 303 to the relying party comes back only once its client was told (Back-Channel Logout 1.0 §2.5)")
+    func redirectAfterDelivery() async throws {
+        let listener = LogoutListener(delay: .milliseconds(300))
+        try await listener.run { backchannel in
+            try await DemoHarness.run { client in
+                let rp = try await RelyingParty(registeredWith: client, backchannel: backchannel)
+                let idToken = try #require(try await rp.signIn(client)["id_token"] as? String)
+                let out = try await client.get(
+                    "/logout?"
+                        + FormEncoder.encode([
+                            ("id_token_hint", idToken), ("post_logout_redirect_uri", Self.rpLoggedOut), ("state", "s"),
+                        ]))
+                #expect(out.status == .seeOther && out.location == Self.rpLoggedOut + "?state=s")
+                #expect(await listener.posts.count == 1, "redirected before the client was told")
+            }
+        }
+    }
+}
+
 /// The demo's sender of back-channel deliveries: a form POST, a timeout, bounded retries (§2.8).
 @Suite("Sign-out: back-channel deliveries")
 struct BackChannelSenderTests {
@@ -204,6 +224,16 @@ struct BackChannelSenderTests {
         let received = await listener.posts
         #expect(received.count == posts)
         #expect(received.allSatisfy { $0.body == "logout_token=header.claims.signature" })
+    }
+
+    @Test("a redirect is not followed: the token reaches the registered URI only (§2.5)")
+    func redirectRefused() async throws {
+        let listener = LogoutListener()
+        try await listener.run { uri in
+            let moved = uri.replacingOccurrences(of: "/backchannel", with: "/moved")
+            #expect(await BackChannelSender(timeout: 2, attempts: 2).send(Self.delivery(to: moved)) == false)
+        }
+        #expect(await listener.posts.isEmpty, "the redirect was followed")
     }
 
     @Test("an endpoint that does not answer within the timeout is given up on")

@@ -5,7 +5,7 @@ import Testing
 
 /// A relying party's back-channel logout endpoint (Back-Channel Logout 1.0 §2.8) on a real
 /// loopback port: records every POST, answers 500 to the first `failures` of them and 200 after,
-/// each after `delay`.
+/// each after `delay`. `/moved` answers 307 to `/backchannel`, for a sender that must not follow.
 actor LogoutListener {
     struct Post: Sendable {
         let contentType: String?
@@ -33,6 +33,9 @@ actor LogoutListener {
             let body = try await request.body.collect(upTo: 64 * 1024)
             if delay > .zero { try await Task.sleep(for: delay) }
             return await record(Post(contentType: request.headers[.contentType], body: String(buffer: body)))
+        }
+        router.post("/moved") { _, _ -> Response in
+            Response(status: .temporaryRedirect, headers: [.location: "/backchannel"])
         }
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),

@@ -77,6 +77,7 @@ struct KeyRingTests {
     struct Token {
         let compact: String
         let algorithm: JWSAlgorithm
+        let keyID: String?
         let expiresAt: Date
     }
 
@@ -91,8 +92,9 @@ struct KeyRingTests {
         var tokens: [Token] = []
         var firstPublished: [String: Date] = [:]
         var initialKeyID = ring.active.keyID
+        var checkedRetired = Set<Int>()
         for _ in 0..<60 {
-            now += .random(in: 1...900, using: &random)
+            now += .random(in: 1...(Bool.random(using: &random) ? 60 : 900), using: &random)
             switch Int.random(in: 0..<4, using: &random) {
             case 0:
                 try? ring.publish(
@@ -106,17 +108,26 @@ struct KeyRingTests {
                     let published = try #require(firstPublished[keyID], "seed \(seed): \(keyID) signed unpublished")
                     #expect(now.timeIntervalSince(published) >= Self.lead, "seed \(seed)")
                 }
-                let expiresAt = now + .random(in: 1...Self.lifetime, using: &random)
+                let lifetime = Bool.random(using: &random) ? Self.lifetime : .random(in: 1...Self.lifetime, using: &random)
                 let compact = try JWS.sign(Array(#"{"n":1}"#.utf8), signer: keys.active)
-                tokens.append(Token(compact: compact, algorithm: keys.active.algorithm, expiresAt: expiresAt))
+                tokens.append(
+                    Token(compact: compact, algorithm: keys.active.algorithm, keyID: keyID, expiresAt: now + lifetime))
             }
             let set = try JWKSet(json: ring.signingKeys(at: now).jwks)
             for key in set.keys where firstPublished[key.keyID ?? ""] == nil { firstPublished[key.keyID ?? ""] = now }
             let verifiers = CryptoKeyVerification().verifiers(for: set)
-            for token in tokens where now < token.expiresAt + Self.relyingPartyLeeway {
+            for (index, token) in tokens.enumerated() where now < token.expiresAt + Self.relyingPartyLeeway {
                 #expect(
                     JWS.verify(token.compact, expecting: token.algorithm, verifiers: verifiers) != nil,
                     "seed \(seed): a live token no longer verifies at \(now)")
+                // Once its key is retired, its removal time is fixed: check the last second the
+                // relying party still accepts the token.
+                guard token.keyID != ring.active.keyID, checkedRetired.insert(index).inserted else { continue }
+                let last = token.expiresAt + Self.relyingPartyLeeway - 1
+                let lastSet = try JWKSet(json: ring.signingKeys(at: last).jwks)
+                #expect(
+                    JWS.verify(token.compact, expecting: token.algorithm, verifiers: CryptoKeyVerification().verifiers(for: lastSet)) != nil,
+                    "seed \(seed): a token no longer verifies at \(last), within the leeway")
             }
             initialKeyID = initialKeyID == ring.active.keyID ? initialKeyID : nil
         }

@@ -3,7 +3,8 @@ import Granted
 
 /// Signing keys over time (OpenID Connect Core §10.1.1; RFC 7517 §5): a new key is published in
 /// the JWK Set before it signs, so relying parties that cache the set already know it; the key it
-/// replaces stays published until the longest-lived token it signed has expired; then it goes.
+/// replaces stays published until the longest-lived token it signed has expired, plus a margin
+/// for relying parties that verify with clock leeway; then it goes.
 ///
 /// A value: events take `now`, and `signingKeys(at:)` answers what to hand `AuthorizationServer`.
 /// Rebuild the server (or its `SigningKeys`) when `phase` changes: after `publish`, `rotate` and
@@ -15,9 +16,10 @@ public struct KeyRing: Sendable {
         case next(publishedAt: Date, activatableAt: Date)
         /// Signs every new token.
         case active(since: Date)
-        /// No longer signs; published for verification until `removeAt`.
+        /// No longer signs; published for verification until `removeAt`: `longestTokenLifetime`
+        /// plus `removalMargin` after it stopped signing.
         case retired(at: Date, removeAt: Date)
-        /// Gone from the JWK Set: every token it signed has expired.
+        /// Gone from the JWK Set: every token it signed has expired, and the margin has passed.
         case removed(at: Date)
     }
 
@@ -41,16 +43,30 @@ public struct KeyRing: Sendable {
 
     /// How long a JWK Set may be cached by relying parties: a next key waits this long.
     public let publicationLead: TimeInterval
-    /// The longest lifetime of a token a key signs (ID tokens, JWT access tokens, e.g. the longer
-    /// of `Policy`'s lifetimes): a retired key stays published this long.
+    /// The longest lifetime of a token a key signs: ID tokens and JWT access tokens (RFC 9068),
+    /// see `longestSignedTokenLifetime(_:)`. Other JWTs a host signs with the ring's keys are not
+    /// counted: pass their lifetime here if it is longer. A retired key stays published this
+    /// long, plus `removalMargin`.
     public let longestTokenLifetime: TimeInterval
+    /// How long a retired key stays published after its last token expired, for relying parties
+    /// that still accept a token within their clock leeway past `exp` (RFC 7519 §4.1.4: "usually
+    /// no more than a few minutes"). 60 s unless set; raise it to your relying parties' leeway.
+    public let removalMargin: TimeInterval
+    /// The margin a ring keeps unless told otherwise: 60 s.
+    public static let defaultRemovalMargin: TimeInterval = 60
     /// Every key, oldest first, in its phase as of the last event.
     public private(set) var entries: [Entry]
 
     /// A ring whose first key signs from `now`: no token exists yet, so it need not wait.
-    public init(active signer: any Signer, at now: Date, publicationLead: TimeInterval, longestTokenLifetime: TimeInterval) {
+    /// - Parameter removalMargin: added to `longestTokenLifetime` before a retired key goes;
+    ///   negative values count as 0.
+    public init(
+        active signer: any Signer, at now: Date, publicationLead: TimeInterval, longestTokenLifetime: TimeInterval,
+        removalMargin: TimeInterval = KeyRing.defaultRemovalMargin
+    ) {
         self.publicationLead = publicationLead
         self.longestTokenLifetime = longestTokenLifetime
+        self.removalMargin = max(removalMargin, 0)
         self.entries = [Entry(signer: signer, phase: .active(since: now))]
     }
 
@@ -66,7 +82,8 @@ public struct KeyRing: Sendable {
         entries.append(Entry(signer: signer, phase: .next(publishedAt: now, activatableAt: now + publicationLead)))
     }
 
-    /// Makes the next key active and retires the active one (kept until its tokens expire).
+    /// Makes the next key active and retires the active one (kept until its tokens expire, plus
+    /// `removalMargin`).
     /// - Throws: `RotationError` when there is no next key or it was published too recently.
     public mutating func rotate(at now: Date) throws(RotationError) {
         expire(at: now)
@@ -77,7 +94,7 @@ public struct KeyRing: Sendable {
         guard now >= activatableAt else { throw .nextNotYetPropagated(activatableAt: activatableAt) }
         for index in entries.indices {
             if case .active = entries[index].phase {
-                entries[index].phase = .retired(at: now, removeAt: now + longestTokenLifetime)
+                entries[index].phase = .retired(at: now, removeAt: now + longestTokenLifetime + removalMargin)
             }
         }
         entries[next].phase = .active(since: now)

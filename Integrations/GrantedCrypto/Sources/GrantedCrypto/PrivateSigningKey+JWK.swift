@@ -27,6 +27,10 @@ extension PrivateSigningKey {
         switch (members.kty, members.crv) {
         case ("RSA", _):
             let n = try Self.octets(members.n, "n")
+            // RFC 7518 §3.3: 2048 bits or more. Counted here, since swift-crypto refuses a short
+            // key with an error that does not say why.
+            let bits = Self.bitCount(n)
+            guard bits >= 2048 else { throw .rsaKeyTooSmall(bits: bits) }
             let e = try Self.octets(members.e, "e")
             let key: _RSA.Signing.PrivateKey
             do {
@@ -78,6 +82,12 @@ extension PrivateSigningKey {
     private static func octets(_ text: String?, _ member: String) throws(KeyError) -> [UInt8] {
         guard let text, let bytes = Base64URL.decode(text), !bytes.isEmpty else { throw .invalidJWK(member: member) }
         return bytes
+    }
+
+    /// The bit length of a big-endian unsigned integer.
+    private static func bitCount(_ bytes: [UInt8]) -> Int {
+        let significant = minimal(bytes)
+        return significant.first.map { significant.count * 8 - $0.leadingZeroBitCount } ?? 0
     }
 
     private static func minimal(_ bytes: [UInt8]) -> [UInt8] {

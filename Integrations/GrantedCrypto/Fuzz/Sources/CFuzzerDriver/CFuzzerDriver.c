@@ -1,0 +1,2 @@
+// Declarations only: LLVMFuzzerRunDriver comes from libFuzzer at link time.
+#include "CFuzzerDriver.h"

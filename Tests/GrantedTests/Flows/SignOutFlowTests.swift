@@ -145,18 +145,21 @@ struct SignOutFlowTests {
             op.clock.advance(by: 1)
             #expect(try await op.store.purge(before: op.clock.now) == 1)  // the ended session's record only
         }
-        let exchange = { await op.server.token(
-            RequestBuilder.authorizationCode(code, redirectURI: OP.rpRedirect, as: .basic(OP.rp))) }
-        let response = await exchange()
+        let response = await op.server.token(
+            RequestBuilder.authorizationCode(code, redirectURI: OP.rpRedirect, as: .basic(OP.rp)))
         #expect(response.status == 400)
         #expect(try response.jsonObject()["error"] as? String == "invalid_grant")
         #expect(try response.jsonObject()["access_token"] == nil)
         // Nothing was minted: no access token a guard would have to refuse.
         #expect(op.store.accessTokenCount == 0)
-        // The code is spent: presenting it again is a replay, refused as well.
-        let replay = await exchange()
-        #expect(try replay.jsonObject()["error"] as? String == "invalid_grant")
-        #expect(op.store.accessTokenCount == 0)
+        // The code is spent, and the family its redemption stored is revoked, whatever the policy.
+        let stored = try #require(try await op.store.updateCode(at: Digest256(hashing: code)) { ($0.state, $0.family) })
+        guard case .redeemed = stored.0 else {
+            Issue.record("the code is \(stored.0), not redeemed")
+            return
+        }
+        let family = try #require(try await op.store.family(stored.1)?.family)
+        #expect(!family.state.isActive)
     }
 
     @Test(

@@ -80,14 +80,18 @@ final class Issuer: Sendable {
     }
 
     /// Adds the family to its session's record, so sign-out can revoke it. A session that ended
-    /// while the code was in flight gets the family revoked now, as sign-out would have done
-    /// (Back-Channel Logout 1.0 §2.7): the tokens are born dead.
+    /// while the code was in flight (or whose record was purged after it ended: approval in a
+    /// session always creates the record) already told the client it ended (Back-Channel Logout
+    /// 1.0 §2.7), so the grant is refused: the family is revoked, whatever the policy says of
+    /// refresh tokens at sign-out, and nothing is minted (RFC 6749 §5.2: the grant was revoked).
+    /// - Throws: `invalidGrant` when the session ended; `serverError` when the store fails.
     private func recordFamily(_ family: RefreshFamily, in session: SessionID, now: Date) async throws(OAuthError) {
         let recording = try await seam {
             try await store.updateSession(session) { $0?.record(family: family.id) }
         }
-        if recording == .ended && SignOutRules.revokes(family, policy: policy) {
+        guard recording == .recorded else {
             _ = try await seam { try await store.updateFamily(family.id) { $0?.revoke(at: now) } }
+            throw .invalidGrant("the session this grant was approved in has ended")
         }
     }
 

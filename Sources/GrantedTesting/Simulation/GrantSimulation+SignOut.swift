@@ -76,11 +76,12 @@ extension GrantSimulation {
         }
     }
 
-    /// Whether exchanging `code` now starts a family born revoked: its session ended (and the
-    /// record was not purged since), and sign-out revokes families (Back-Channel Logout 1.0 §2.7).
-    func isBornRevoked(_ code: String) -> Bool {
-        guard policy.signOutRevokesRefreshTokens, let id = model.sessions.codeSessions[code] else { return false }
-        return model.sessions.records[id]?.endedAt != nil
+    /// Whether exchanging `code` now is refused because the session it was approved in ended:
+    /// the record says so, or a purge deleted it after it ended (the approval recorded it).
+    /// Whatever the policy: the client was told the session ended (Back-Channel Logout 1.0 §2.7).
+    func sessionEnded(_ code: String) -> Bool {
+        guard let id = model.sessions.codeSessions[code] else { return false }
+        return model.sessions.records[id].map { $0.endedAt != nil } ?? true
     }
 
     /// Ends a session: mostly a current one, now and then one that ended before. Faults armed as

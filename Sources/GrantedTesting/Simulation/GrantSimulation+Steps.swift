@@ -168,9 +168,13 @@ extension GrantSimulation {
         } else if !model.isAlive(code.pair, epoch: code.epoch) {
             check(response.oauthError == "invalid_grant", action, expected: "invalid_grant (revoked authorization)", actual: Self.describe(response))
             model.codes[i].redeemedAt = now
+        } else if sessionEnded(code.value) {
+            // Spent, and its family stored revoked: no family the model tracks as live.
+            check(response.oauthError == "invalid_grant", action, expected: "invalid_grant (session ended)", actual: Self.describe(response))
+            model.codes[i].redeemedAt = now
         } else {
             model.codes[i].redeemedAt = now
-            recordGranted(response, code: i, action: action, familyRevoked: isBornRevoked(code.value))
+            recordGranted(response, code: i, action: action, familyRevoked: false)
         }
     }
 
@@ -212,7 +216,7 @@ extension GrantSimulation {
         let fresh = model.codes.indices.filter { i in
             let code = model.codes[i]
             return code.redeemedAt == nil && !code.purged && now < code.issuedAt + codeLifetime
-                && model.isAlive(code.pair, epoch: code.epoch)
+                && model.isAlive(code.pair, epoch: code.epoch) && !sessionEnded(code.value)
         }
         guard !fresh.isEmpty else { return await exchange() }
         let i = element(fresh)

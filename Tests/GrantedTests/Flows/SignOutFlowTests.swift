@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Granted
+@_spi(Benchmarks) @testable import Granted
 import GrantedTesting
 
 /// Ending a session (Back-Channel Logout 1.0 §2.4-§2.7; RP-Initiated Logout 1.0 §2): the
@@ -123,16 +123,61 @@ struct SignOutFlowTests {
         #expect(introspected?.isActive == !revokes)
     }
 
-    @Test("a code approved before sign-out and exchanged after gives tokens born revoked")
-    func codeInFlight() async throws {
-        let op = try OP()
+    /// How the session a code was approved in looks when the code comes to be exchanged.
+    enum EndedSession: String, Sendable, CaseIterable, CustomTestStringConvertible {
+        case ended, purged
+        var testDescription: String { rawValue }
+    }
+
+    @Test(
+        "a code approved in a session and exchanged after sign-out is refused: invalid_grant, nothing issued, the code spent (Back-Channel Logout 1.0 §2.7; RFC 6749 §5.2)",
+        arguments: EndedSession.allCases, [true, false])
+    func codeInFlight(session state: EndedSession, signOutRevokes: Bool) async throws {
+        var policy = Policy()
+        policy.signOutRevokesRefreshTokens = signOutRevokes
+        let op = try OP(policy: policy)
         let redirect = try await op.server.approvedRedirect(
             RequestBuilder.codeAuthorization(client: OP.rp.clientID, redirectURI: OP.rpRedirect, scope: "openid"),
             session: op.session())
+        let code = try #require(redirect.code)
         _ = try await op.server.signOut("session-1")
+        if state == .purged {
+            op.clock.advance(by: 1)
+            #expect(try await op.store.purge(before: op.clock.now) == 1)  // the ended session's record only
+        }
         let response = await op.server.token(
-            RequestBuilder.authorizationCode(try #require(redirect.code), redirectURI: OP.rpRedirect, as: .basic(OP.rp)))
-        let refresh = try #require(try response.jsonObject()["refresh_token"] as? String)
-        #expect(await op.refresh(refresh).status == 400)
+            RequestBuilder.authorizationCode(code, redirectURI: OP.rpRedirect, as: .basic(OP.rp)))
+        #expect(response.status == 400)
+        #expect(try response.jsonObject()["error"] as? String == "invalid_grant")
+        #expect(try response.jsonObject()["access_token"] == nil)
+        // Nothing was minted: no access token a guard would have to refuse.
+        #expect(op.store.accessTokenCount == 0)
+        // The code is spent, and the family its redemption stored is revoked, whatever the policy.
+        let stored = try #require(try await op.store.updateCode(at: Digest256(hashing: code)) { ($0.state, $0.family) })
+        guard case .redeemed = stored.0 else {
+            Issue.record("the code is \(stored.0), not redeemed")
+            return
+        }
+        let family = try #require(try await op.store.family(stored.1)?.family)
+        #expect(!family.state.isActive)
+    }
+
+    @Test(
+        "a device approved in a session and polled after sign-out is refused: invalid_grant, nothing issued (Back-Channel Logout 1.0 §2.7; RFC 6749 §5.2)",
+        arguments: EndedSession.allCases)
+    func deviceInFlight(session state: EndedSession) async throws {
+        let flow = DeviceFlow()
+        let authorization = try await flow.authorize(scope: "openid")
+        let session = UserSession(subject: DeviceFlow.alice, authTime: flow.clock.now, id: "living-room")
+        #expect(try await flow.server.approveDevice(userCode: authorization.userCode, session: session))
+        _ = try await flow.server.signOut("living-room")
+        if state == .purged {
+            flow.clock.advance(by: 1)
+            #expect(try await flow.store.purge(before: flow.clock.now) == 1)
+        }
+        let poll = await flow.poll(authorization.deviceCode)
+        #expect(poll.status == 400)
+        #expect(try poll.jsonObject()["error"] as? String == "invalid_grant")
+        #expect(flow.store.accessTokenCount == 0)
     }
 }

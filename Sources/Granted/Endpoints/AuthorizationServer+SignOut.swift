@@ -5,8 +5,9 @@ extension AuthorizationServer {
     /// A fresh session identifier for the host's session (`UserSession.id`).
     public func newSessionID() -> SessionID { SessionID(random: random) }
 
-    /// Ends the session: marks its record ended (so it approves nothing more and `prompt=none`
-    /// answers `login_required`), revokes its refresh token families per policy, and answers the
+    /// Ends the session: marks its record ended (so it approves nothing more, `prompt=none`
+    /// answers `login_required`, and a code or device approved in it but not yet exchanged is
+    /// refused with `invalid_grant`), revokes its refresh token families per policy, and answers the
     /// back-channel deliveries to every client it signed in to that registered a
     /// `backchannel_logout_uri`. Ending an unknown session, or one a sign-out finished, does nothing.
     ///

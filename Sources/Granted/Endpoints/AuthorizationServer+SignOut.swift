@@ -57,7 +57,7 @@ extension AuthorizationServer {
             }
         }
         // Best effort: a record left unsettled only means a later call repeats the deliveries.
-        _ = try? await store.updateSession(session) { $0?.settle() }
+        _ = try? await seam { try await store.updateSession(session) { $0?.settle() } }
         return SignOut(session: session, deliveries: deliveries, revokedFamilies: revoked)
     }
 }

@@ -12,7 +12,7 @@ enum ResourceRules {
     ///   not a resource this server knows (§2).
     static func requested(_ parameters: FormParameters, policy: Policy) throws(OAuthError) -> Audience? {
         var audience: Audience = []
-        for pair in parameters.pairs where pair.name == "resource" {
+        for pair in parameters.pairs where FormParameters.sameName(pair.name, "resource") {
             guard let identifier = ResourceIdentifier(rawValue: pair.value) else {
                 throw .invalidTarget("resource must be an absolute URI without a fragment")
             }

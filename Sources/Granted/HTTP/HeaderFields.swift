@@ -1,3 +1,5 @@
+import Foundation
+
 /// Header fields in order, looked up case-insensitively (RFC 9110 §5.1).
 public struct HeaderFields: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
     public struct Field: Sendable, Hashable {
@@ -61,6 +63,8 @@ enum ASCII {
     @inline(__always)
     static func caseInsensitiveEquals(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
         guard lhs.count == rhs.count else { return false }
+        // Most are sent as written: the same bytes answer at memcmp's speed.
+        if let left = lhs.baseAddress, let right = rhs.baseAddress, memcmp(left, right, lhs.count) == 0 { return true }
         for index in 0..<lhs.count where lower(lhs[index]) != lower(rhs[index]) { return false }
         return true
     }

@@ -173,4 +173,54 @@ struct FormParametersTests {
             #expect(try form.single("c") == values[2])
         }
     }
+
+    /// RFC 6749 Appendix B as plainly as it can be written: split at `&`, then at the first `=`,
+    /// `+` to a space, `%XX` to its byte, the bytes as UTF-8; empty names and values omitted.
+    private static func referenceParse(_ body: [UInt8]) -> [(String, String)]? {
+        func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+            var out: [UInt8] = []
+            var index = bytes.startIndex
+            while index < bytes.endIndex {
+                switch bytes[index] {
+                case UInt8(ascii: "+"): out.append(0x20); index += 1
+                case UInt8(ascii: "%"):
+                    guard index + 2 < bytes.endIndex,
+                        let byte = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+                    else { return nil }
+                    out.append(byte); index += 3
+                default: out.append(bytes[index]); index += 1
+                }
+            }
+            return String(validating: out, as: UTF8.self)
+        }
+        var pairs: [(String, String)] = []
+        for piece in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = piece.firstIndex(of: UInt8(ascii: "=")) ?? piece.endIndex
+            guard let name = decode(piece[..<equals]) else { return nil }
+            guard let value = equals < piece.endIndex ? decode(piece[(equals + 1)...]) : "" else { return nil }
+            if !name.isEmpty && !value.isEmpty { pairs.append((name, value)) }
+        }
+        return pairs
+    }
+
+    @Test("any bytes parse as the plain reading of Appendix B does, or are refused where it fails (seeded)", arguments: [11, 12, 13, 14])
+    func matchesReference(seed: UInt64) {
+        var generator = SplitMix64(seed: seed)
+        // Separators, escapes (good and bad), hex digits, ASCII, UTF-8 lead and continuation
+        // bytes, and runs long enough for the vectorized scans.
+        let alphabet: [UInt8] = Array("&&==%%++aZ09fF ~".utf8) + [0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x80, 0xFF, 0x00]
+        for _ in 0..<2_000 {
+            var body: [UInt8] = []
+            for _ in 0..<Int(generator.next() % 90) {
+                if generator.next() % 8 == 0 {
+                    body += Array(repeating: UInt8(ascii: "x"), count: Int(generator.next() % 40))
+                } else {
+                    body.append(alphabet[Int(generator.next() % UInt64(alphabet.count))])
+                }
+            }
+            let expected = Self.referenceParse(body)
+            let parsed = try? FormParameters(parsing: body, limits: InputLimits(maxBytes: 1_000, maxParameters: 1_000))
+            #expect(parsed?.all.map { "\($0.name)=\($0.value)" } == expected?.map { "\($0.0)=\($0.1)" }, "\(body)")
+        }
+    }
 }

@@ -20,6 +20,9 @@ enum Report {
         ("device.redeem", [("prim.random32", 2), ("prim.sha256.token", 3), ("prim.base64url32", 2),
                            ("prim.store.insert", 2), ("prim.store.lookup", 2), ("prim.response", 1)],
          "2 tokens minted, device code + 2 new hashed, 2 inserts, 2 lookups (device, authorization), body"),
+        ("registration", [("prim.random32", 2), ("prim.sha256.token", 1), ("prim.base64url32", 2),
+                          ("prim.store.insert", 1), ("prim.response", 1)],
+         "client ID and registration access token minted, the token hashed, the client inserted, body"),
     ]
 
     static func primitiveRatios(_ bench: Bench) -> String {

@@ -13,7 +13,7 @@ struct Scenario: Sendable {
     /// scenarios (kept by the allocator) would hide.
     static let all: [Scenario] = [
         memory, primitives, clientCredentials, twoCallers, bearer, codeRoundTrip, refreshRotation, introspection,
-        idToken, jwtAccessToken, device,
+        idToken, jwtAccessToken, device, registration,
     ]
 
     func selected(by options: Options) -> Bool {

@@ -103,29 +103,63 @@ enum RedirectURIRules {
     }
 
     /// A loopback IP literal or `localhost` (RFC 8252 §7.3, §8.3), with no user information
-    /// that could make `http://127.0.0.1@evil.example` look like one.
+    /// that could make `http://127.0.0.1@evil.example` look like one. Read over the UTF-8 bytes,
+    /// as RFC 3986 §3.2 delimits the authority: by the bytes `/`, `?` and `#`.
     static func isLoopback(_ uri: String) -> Bool {
-        guard let start = uri.range(of: "://")?.upperBound else { return false }
-        let authority = uri[start...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.contains("@") else { return false }
-        let host: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return false }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            return host == "::1"
+        var uri = uri
+        return uri.withUTF8 { bytes in
+            // After the first "://".
+            var start = 0
+            while start + 2 < bytes.count
+                && !(bytes[start] == UInt8(ascii: ":") && bytes[start + 1] == UInt8(ascii: "/")
+                    && bytes[start + 2] == UInt8(ascii: "/"))
+            {
+                start += 1
+            }
+            guard start + 2 < bytes.count else { return false }
+            start += 3
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "/"), bytes[end] != UInt8(ascii: "?"),
+                bytes[end] != UInt8(ascii: "#")
+            {
+                guard bytes[end] != UInt8(ascii: "@") else { return false }
+                end += 1
+            }
+            let authority = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if authority.first == UInt8(ascii: "[") {
+                guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return false }
+                return authority[1..<close].elementsEqual("::1".utf8)
+            }
+            let host = UnsafeBufferPointer(rebasing: authority[..<(authority.firstIndex(of: UInt8(ascii: ":")) ?? authority.count)])
+            return ASCII.caseInsensitiveEquals(host, "localhost") || isIPv4Loopback(host)
         }
-        host = authority.prefix { $0 != ":" }
-        if host.lowercased() == "localhost" { return true }
-        return isIPv4Loopback(host)
     }
 
-    /// A dotted-quad literal in 127.0.0.0/8 (RFC 8252 §7.3).
     static func isIPv4Loopback(_ host: Substring) -> Bool {
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.first == "127" else { return false }
-        return octets.allSatisfy { octet in
-            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber)
-                && (Int(octet) ?? 256) <= 255
+        var text = String(host)  // a dotted quad fits a small string: no allocation
+        return text.withUTF8 { isIPv4Loopback($0) }
+    }
+
+    /// A dotted-quad literal in 127.0.0.0/8 (RFC 8252 §7.3): four runs of one to three ASCII
+    /// digits, each at most 255, the first 127.
+    static func isIPv4Loopback(_ host: UnsafeBufferPointer<UInt8>) -> Bool {
+        var octets = 0
+        var value = 0
+        var digits = 0
+        for index in 0...host.count {
+            if index == host.count || host[index] == UInt8(ascii: ".") {
+                guard digits > 0, value <= 255, octets < 4 else { return false }
+                if octets == 0 && (value != 127 || digits != 3) { return false }
+                octets += 1
+                value = 0
+                digits = 0
+            } else {
+                let byte = host[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3 else { return false }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            }
         }
+        return octets == 4
     }
 }

@@ -237,7 +237,9 @@ struct JSONMembers {
 
     func isPresent(_ name: String) -> Bool {
         guard let value = values[name] else { return false }
-        return !(value is NSNull)
+        // The dynamic type, not `is NSNull`: that cast bridges a Swift array or dictionary to
+        // its Foundation class to ask, a third of a registration's time.
+        return type(of: value) != NSNull.self
     }
 
     /// - Throws: `invalidClientMetadata` when present but not a string.

@@ -19,6 +19,18 @@ struct ClientMetadataTests {
     }
 
     @Test(
+        "a member sent as null reads as absent, whatever its type (RFC 7591 §2)",
+        arguments: [
+            "client_name", "grant_types", "response_types", "scope", "token_endpoint_auth_method", "contacts",
+            "require_pushed_authorization_requests", "default_max_age", "jwks",
+        ])
+    func nullIsAbsent(member: String) throws {
+        let base = #""redirect_uris":["https://a.example.com/cb"]"#
+        let withNull = try Self.parse(#"{\#(base),"\#(member)":null}"#)
+        #expect(withNull == (try Self.parse(#"{\#(base)}"#)))
+    }
+
+    @Test(
         "redirect URIs RFC 8252 §7.1 allows are accepted",
         arguments: [
             "https://a.example.com/cb", "http://127.0.0.1:8400/cb", "http://[::1]/cb", "http://localhost:3000/cb",

@@ -22,6 +22,15 @@ integrations do, done over the bench's parsed request):
 - bearer_verify: ResourceProtector with a BearerTokenValidator, validate_request(["public"])
   on a JsonRequest, as the Flask ResourceProtector builds it.
 - introspection: IntrospectionEndpoint (RFC 7662), create_endpoint_response("introspection").
+- registration: ClientRegistrationEndpoint (RFC 7591) registered on the same server,
+  create_endpoint_response("client_registration") over a JsonRequest whose payload is the
+  body parsed with json.loads (what the Flask integration's request.get_json() does). Open
+  registration: authenticate_token answers the same token-like object for every request.
+  get_server_metadata lists what the server supports (grant types, response types, token
+  endpoint authentication methods, scopes), which Authlib checks the metadata against, as
+  Granted's policy does. save_client puts a client into the store's dict. Authlib mints no
+  registration access token (RFC 7592 is left to the host): save_client mints one and keeps
+  its SHA-256 on the client, generate_client_registration_info returns it.
 - id_token_hs256: Authlib's OpenID Connect token hook (OpenIDCode.process_token, what the code
   grant runs after creating the token response: claims, at_hash, user info), which signs with
   joserfc in this Authlib version. id_token_hs256.authlib_jose: the same claims signed by
@@ -31,7 +40,8 @@ integrations do, done over the bench's parsed request):
 Access tokens, refresh tokens and codes are 32 random bytes base64url, like Granted's (the
 generator functions given to BearerTokenGenerator and generate_authorization_code);
 --library-tokens uses Authlib's own generate_token (42 characters for tokens as its Flask
-integration configures, 48 for codes, one SystemRandom call each).
+integration configures, 48 for codes, one SystemRandom call each). Registered client IDs are
+16 random bytes base64url, like Granted's; --library-tokens keeps Authlib's generate_token(42).
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 import sys
 import time
 import warnings
@@ -64,6 +75,7 @@ from common import (  # noqa: E402
     ISSUER,
     NONCE,
     REDIRECT_URI,
+    REGISTRATION_BODY,
     SCOPE,
     STATE,
     USER,
@@ -73,6 +85,7 @@ from common import (  # noqa: E402
     device_polls,
     fail,
     form_post,
+    json_post,
     json_string_field,
     measure_redemptions,
     new_credential,
@@ -93,6 +106,7 @@ from authlib.oauth2.rfc6749 import (  # noqa: E402
     AuthorizationCodeMixin,
     AuthorizationServer,
     ClientMixin,
+    JsonPayload,
     JsonRequest,
     OAuth2Payload,
     OAuth2Request,
@@ -101,6 +115,7 @@ from authlib.oauth2.rfc6749 import (  # noqa: E402
     grants,
 )
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator  # noqa: E402
+from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint  # noqa: E402
 from authlib.oauth2.rfc7636 import CodeChallenge  # noqa: E402
 from authlib.oauth2.rfc8628 import DeviceCodeGrant  # noqa: E402
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint  # noqa: E402
@@ -123,6 +138,7 @@ SCENARIOS = [
     "id_token_hs256.joserfc",
     "device.poll",
     "device.redeem",
+    "registration",
 ]
 
 # -- Models ------------------------------------------------------------------------------------
@@ -165,6 +181,23 @@ class Client(ClientMixin):
 
     def check_grant_type(self, grant_type):
         return grant_type in self.grant_types
+
+
+class RegisteredClient(Client):
+    """A client registered through RFC 7591: its metadata as registered, its authentication
+    method, and the SHA-256 of its registration access token (RFC 7592), as Granted keeps them."""
+
+    __slots__ = ("auth_method", "metadata", "issued_at", "registration_token_hash")
+
+    def __init__(self, client_id, grant_types, scopes, redirect_uris, auth_method, metadata, issued_at, registration_token_hash):
+        super().__init__(client_id, None, grant_types, scopes, redirect_uris)
+        self.auth_method = auth_method
+        self.metadata = metadata
+        self.issued_at = issued_at
+        self.registration_token_hash = registration_token_hash
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        return method == self.auth_method
 
 
 class Token(TokenMixin):
@@ -287,6 +320,33 @@ class RawOAuth2Request(OAuth2Request):
         return self._form
 
 
+class RawJsonPayload(JsonPayload):
+    __slots__ = ("_data",)
+
+    def __init__(self, data):
+        self._data = data
+
+    @property
+    def data(self):
+        return self._data
+
+
+class RawJsonRequest(JsonRequest):
+    """The Flask integration's FlaskJsonRequest over the parsed request: the body parsed once
+    with json.loads when it is declared application/json (request.get_json()); anything that is
+    not a JSON object leaves the payload empty, which Authlib refuses as invalid_request."""
+
+    def __init__(self, http):
+        super().__init__(http.method, http.uri, http.headers)
+        data = None
+        if http.body and http.headers.get("Content-Type", "").startswith("application/json"):
+            try:
+                data = json.loads(http.body)
+            except ValueError:
+                data = None
+        self.payload = RawJsonPayload(data if isinstance(data, dict) else None)
+
+
 class Server(AuthorizationServer):
     def __init__(self, store: Store, library_tokens: bool):
         super().__init__()
@@ -323,7 +383,7 @@ class Server(AuthorizationServer):
         return RawOAuth2Request(request)
 
     def create_json_request(self, request):
-        return JsonRequest(request.method, request.uri, request.headers)
+        return RawJsonRequest(request)
 
     def handle_response(self, status_code, payload, headers):
         if isinstance(payload, dict):
@@ -436,6 +496,80 @@ class Introspection(IntrospectionEndpoint):
         return payload
 
 
+# What the server supports, which Authlib checks registered metadata against (scope, response
+# and grant types, token endpoint authentication method), as Granted checks it against its policy.
+SERVER_METADATA = {
+    "issuer": ISSUER,
+    "registration_endpoint": ISSUER + "/register",
+    "scopes_supported": ["public", "openid", "profile"],
+    "response_types_supported": ["code"],
+    "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT],
+    "token_endpoint_auth_methods_supported": ["client_secret_basic", "none"],
+}
+
+# Open registration: the credential Authlib asks for stands for anyone (RFC 7591 §3: an
+# authorization server MAY allow registration without an initial access token).
+ANYONE = Token(None, None, "", 0, None)
+
+
+class Registration(ClientRegistrationEndpoint):
+    """Authlib's RFC 7591 endpoint, open, registering into the bench's store."""
+
+    def authenticate_token(self, request):
+        return ANYONE
+
+    def get_server_metadata(self):
+        return SERVER_METADATA
+
+    def generate_client_id(self, request):
+        if self.server.library_tokens:
+            return super().generate_client_id(request)
+        return new_credential_16()
+
+    def generate_client_secret(self, request):
+        # Authlib mints a secret for every client; Granted mints none for a public client
+        # (token_endpoint_auth_method "none", RFC 7591 §2), and neither does the bench.
+        if request.payload.data.get("token_endpoint_auth_method") == "none":
+            return None
+        return super().generate_client_secret(request)
+
+    def generate_client_info(self, request):
+        info = super().generate_client_info(request)
+        if info["client_secret"] is None:  # a public client: no secret, so no expiry either
+            del info["client_secret"], info["client_secret_expires_at"]
+        return info
+
+    def save_client(self, client_info, client_metadata, request):
+        # Authlib mints no registration access token (RFC 7592 §3 is left to the host): the
+        # bench mints one as Granted does, 32 random bytes base64url, and stores only its
+        # SHA-256 with the client, as the other scenarios store token digests.
+        token = new_credential()
+        request.registration_access_token = token
+        client = RegisteredClient(
+            client_info["client_id"],
+            set(client_metadata.get("grant_types", ("authorization_code",))),
+            set(client_metadata.get("scope", "").split()),
+            set(client_metadata.get("redirect_uris", ())),
+            client_metadata["token_endpoint_auth_method"],
+            client_metadata,
+            client_info["client_id_issued_at"],
+            sha256_hex(token),
+        )
+        self.server.store.clients[client.client_id] = client
+        return client
+
+    def generate_client_registration_info(self, client, request):
+        return {
+            "registration_access_token": request.registration_access_token,
+            "registration_client_uri": ISSUER + "/register/" + client.client_id,
+        }
+
+
+def new_credential_16() -> str:
+    """A client ID as Granted mints one: 16 random bytes from the OS, base64url (22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
 class BearerValidator(BearerTokenValidator):
     def __init__(self, store: Store):
         super().__init__()
@@ -485,8 +619,10 @@ def make_store(options) -> Store:
     )
     now = int(time.time())
     expires = now + ACCESS_TOKEN_LIFETIME
-    # The id_token scenarios touch no store: no prefill when they run alone.
-    count = options.tokens if any(selected(options, s) for s in SCENARIOS if not s.startswith("id_token")) else 0
+    # The id_token scenarios and registration touch no token store: no prefill when they run alone.
+    count = options.tokens if any(
+        selected(options, s) for s in SCENARIOS if not s.startswith("id_token") and s != "registration"
+    ) else 0
     store.prefill(count, lambda i: Token(CLIENT_ID, None, SCOPE, now, expires))
     return store
 
@@ -498,6 +634,7 @@ def make_server(store, options) -> Server:
     server.register_grant(RefreshGrant)
     server.register_endpoint(Introspection)
     server.register_grant(DeviceGrant)
+    server.register_endpoint(Registration)
     store.clients[DEVICE_CLIENT_ID] = DeviceClient(DEVICE_CLIENT_ID, None, {DEVICE_GRANT, "refresh_token"}, {SCOPE}, set())
     return server
 
@@ -640,6 +777,17 @@ def main(argv=None):
                 fail(f"device redemption answered {status}: {body}")
 
         measure_redemptions(bench, store, redeem)
+
+    if selected(options, "registration"):
+        raw = json_post("/register", REGISTRATION_BODY)
+
+        def op():
+            # Each operation registers a new client: the store's clients grow by one.
+            status, body, _headers = server.create_endpoint_response("client_registration", parse_raw(raw))
+            if status != 201 or '"client_id": "' not in body or '"registration_access_token": "' not in body:
+                fail(f"registration answered {status}: {body}")
+
+        bench.measure("registration", op)
 
     if selected(options, "id_token_hs256"):
         openid = OpenIDHS256()

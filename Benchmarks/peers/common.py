@@ -143,6 +143,16 @@ def measure_redemptions(bench, store, redeem: Callable[[bytes], None]) -> None:
     bench.measure("device.redeem", op)
 
 
+# Dynamic client registration (RFC 7591), as granted-bench's `registration` scenario: the
+# metadata an MCP client sends for itself (a public client, PKCE code flow to a loopback
+# redirect), open registration.
+REGISTRATION_BODY = (
+    '{"client_name":"Bench Agent","redirect_uris":["http://127.0.0.1:33418/callback"],'
+    '"grant_types":["authorization_code","refresh_token"],"response_types":["code"],'
+    '"token_endpoint_auth_method":"none","scope":"public"}'
+)
+
+
 def sha256_hex(value: str) -> str:
     """The store key of a credential: the SHA-256 hex digest of its text."""
     return hashlib.sha256(value.encode()).hexdigest()
@@ -184,6 +194,15 @@ def raw_http(method: str, target: str, headers: list[tuple[str, str]], body: str
 
 def form_post(target: str, body: str, authorization: str | None = None) -> bytes:
     headers = [("Content-Type", "application/x-www-form-urlencoded")]
+    if authorization:
+        headers.append(("Authorization", authorization))
+    headers.append(("Accept", "application/json"))
+    return raw_http("POST", target, headers, body)
+
+
+def json_post(target: str, body: str, authorization: str | None = None) -> bytes:
+    """form_post's JSON counterpart (RFC 7591 §3.1: a registration request is a JSON body)."""
+    headers = [("Content-Type", "application/json")]
     if authorization:
         headers.append(("Authorization", authorization))
     headers.append(("Accept", "application/json"))

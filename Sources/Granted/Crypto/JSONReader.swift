@@ -202,6 +202,7 @@ private struct JSONParser {
             index += 1
             return members
         }
+        members.reserveCapacity(8)
         while true {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let name = string() else { return nil }
             skipWhiteSpace()

@@ -47,7 +47,7 @@ extension JWTClaims {
         }
 
         /// Re-serializes a value `JSONSerialization` produced; nil if Foundation cannot write it.
-        init?(name: String, foundationValue value: Any) {
+        private init?(name: String, foundationValue value: Any) {
             guard
                 let data = try? JSONSerialization.data(
                     withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])

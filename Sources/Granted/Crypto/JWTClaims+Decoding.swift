@@ -12,7 +12,9 @@ extension JWTClaims {
 
     /// `init(json:)` on the object `JSONReader.object` made of the payload bytes, for a caller
     /// that reads other members of it too (a DPoP proof's `htm`, `htu`, `ath`; RFC 9449 §4.2).
-    init?(object: JSONObject) {
+    /// Without `readingExtraClaims`, `extraClaims` stays empty, for a caller that reads them from
+    /// `object` itself; what is accepted is the same either way.
+    init?(object: JSONObject, readingExtraClaims: Bool = true) {
         self.init()
         do {
             issuer = try Self.string(object["iss"])
@@ -30,6 +32,7 @@ extension JWTClaims {
         } catch {
             return nil
         }
+        guard readingExtraClaims else { return }
         for member in object.lastMembersByName where !Self.typedClaimNames.contains(member.name) {
             extraClaims.append(Self.extraClaim(member, in: object))
         }

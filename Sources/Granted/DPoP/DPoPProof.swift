@@ -42,7 +42,7 @@ struct DPoPProof: Sendable {
             throw .invalidDPoPProof("the DPoP proof's jwk cannot carry its alg")
         }
         // The payload is parsed once: the typed claims and `htm`, `htu`, `ath` from one object.
-        guard let payload = JSONReader.object(jws.payload), let claims = JWTClaims(object: payload),
+        guard let payload = JSONReader.object(jws.payload), let claims = JWTClaims(object: payload, readingExtraClaims: false),
             let issuedAt = claims.issuedAt, let jwtID = claims.jwtID, !jwtID.isEmpty,
             let method = payload["htm"]?.string, let uri = payload["htu"]?.string
         else { throw .invalidDPoPProof("the DPoP proof lacks htm, htu, iat or jti") }

@@ -13,7 +13,7 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 
 /// Every input surface Granted reads, each with the invariants that must hold for any bytes.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case form, headers, token, authorize, revoke, introspect, jws, jwk, clients, jwtat, cimd, registration, device, assertion, par, logout, dpop
+    case form, headers, token, authorize, revoke, introspect, jws, jwk, json, clients, jwtat, cimd, registration, device, assertion, par, logout, dpop
 
     /// Runs the target on one input. - Throws: `FuzzFailure` when an invariant breaks.
     public func check(_ bytes: [UInt8]) async throws {
@@ -26,6 +26,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .introspect: try await EndpointChecks.introspect(bytes)
         case .jws: try JWSChecks.check(bytes)
         case .jwk: try JWKChecks.check(bytes)
+        case .json: try JSONChecks.check(bytes)
         case .clients: try ClientFileChecks.check(bytes)
         case .jwtat: try JWTAccessTokenChecks.check(bytes)
         case .cimd: try ClientMetadataDocumentChecks.check(bytes)

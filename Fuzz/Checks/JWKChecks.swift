@@ -11,7 +11,10 @@ enum JWKChecks {
     static func check(_ bytes: [UInt8]) throws {
         // One set of rules, whichever parser read the JSON: a parsed object (`json`, DPoP) or
         // `Codable`, given the same members (re-serialized, so no name is repeated).
-        if let object = JSONInput.object(bytes), let normalized = try? JSONSerialization.data(withJSONObject: object) {
+        if let object = JSONReader.object(bytes),
+            let parsed = try? JSONSerialization.jsonObject(with: Data(bytes)),
+            let normalized = try? JSONSerialization.data(withJSONObject: parsed)
+        {
             let fromObject = Result { () throws(JWK.ParseError) in try JWK(object: object) }
             let decoded = Result { () throws(JWK.ParseError) in
                 do { return try JSONDecoder().decode(JWK.self, from: normalized) } catch let error as JWK.ParseError {

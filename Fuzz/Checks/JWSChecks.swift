@@ -65,15 +65,15 @@ enum JWSChecks {
         try require(Base64URL.encode(parsed.payload) == parts[1], "payload does not re-encode to its part")
         try require(Base64URL.encode(parsed.signature) == parts[2], "signature does not re-encode to its part")
         try require(parsed.signingInput == Array((parts[0] + "." + parts[1]).utf8), "signing input is not the first two parts")
-        guard let headerBytes = Base64URL.decode(parts[0]), let object = JSONInput.object(headerBytes) else {
+        guard let headerBytes = Base64URL.decode(parts[0]), let object = JSONReader.object(headerBytes) else {
             throw FuzzFailure("parsed, but the header is not a JSON object")
         }
         try require(Base64URL.encode(headerBytes) == parts[0], "header does not re-encode to its part")
         try require(JWSHeader(json: headerBytes) == parsed.header, "the header re-reads differently")
         try require(object["crit"] == nil, "a crit header was accepted: \(parts[0].prefix(120))")
-        try require(object["alg"] as? String == parsed.header.algorithm.rawValue, "alg differs from the header's")
-        try require((object["kid"] as? String) == parsed.header.keyID, "kid differs from the header's")
-        try require((object["typ"] as? String) == parsed.header.type, "typ differs from the header's")
+        try require(object["alg"]?.string == parsed.header.algorithm.rawValue, "alg differs from the header's")
+        try require(object["kid"]?.string == parsed.header.keyID, "kid differs from the header's")
+        try require(object["typ"]?.string == parsed.header.type, "typ differs from the header's")
         // Signed again with the header's alg, kid and typ over the same payload: parses back the same.
         let again = LabelledMAC(algorithm: parsed.header.algorithm, keyID: parsed.header.keyID)
         do {

@@ -26,7 +26,7 @@ extension JWK {
     /// last value, as in the JWS header a DPoP proof carries it in (RFC 7515 §4; RFC 8259 §4).
     /// - Throws: `ParseError`.
     public init(json: [UInt8]) throws(ParseError) {
-        guard let object = JSONInput.object(json) else { throw .notAJSONObject }
+        guard let object = JSONReader.object(json) else { throw .notAJSONObject }
         try self.init(object: object)
     }
 
@@ -82,9 +82,9 @@ extension JWK: Codable {
         try self.init(members: DecodedMembers(container: members))
     }
 
-    /// A JWK from an object `JSONSerialization` already parsed, such as a DPoP proof's `jwk`
-    /// header (RFC 9449 §4.2), through the same rules as `init(json:)`. - Throws: `ParseError`.
-    init(object: [String: Any]) throws(ParseError) {
+    /// A JWK from an object `JSONReader` already read, such as a DPoP proof's `jwk` header
+    /// (RFC 9449 §4.2), through the same rules as `init(json:)`. - Throws: `ParseError`.
+    init(object: JSONObject) throws(ParseError) {
         try self.init(members: ParsedMembers(object: object))
     }
 
@@ -207,17 +207,18 @@ private struct DecodedMembers: JWKMembers {
     }
 }
 
-/// The members of an object `JSONSerialization` parsed (null is `NSNull`).
+/// The members of an object `JSONReader` read.
 private struct ParsedMembers: JWKMembers {
-    let object: [String: Any]
+    let object: JSONObject
 
     func contains(_ name: String) -> Bool { object[name] != nil }
 
     func string(_ name: String) throws(JWK.ParseError) -> String? {
-        guard let value = object[name], !(value is NSNull) else { return nil }
-        guard let text = value as? String else { throw .invalidMember(name) }
+        guard let value = object[name] else { return nil }
+        if case .null = value.kind { return nil }
+        guard let text = value.string else { throw .invalidMember(name) }
         return text
     }
 
-    func strings(_ name: String) -> [String]? { object[name] as? [String] }
+    func strings(_ name: String) -> [String]? { object[name]?.strings }
 }

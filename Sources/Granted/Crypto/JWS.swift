@@ -92,7 +92,7 @@ public enum JWS {
     /// decoding and parsing the header a second time.
     static func parseKeepingHeader(
         _ compact: String, maximumLength: Int = defaultMaximumLength
-    ) -> (parsed: Parsed, header: [String: Any])? {
+    ) -> (parsed: Parsed, header: JSONObject)? {
         guard compact.utf8.count <= maximumLength else { return nil }
         var compact = compact
         return compact.withUTF8 { parseKeepingHeader(UnsafeRawBufferPointer($0)) }
@@ -103,7 +103,7 @@ public enum JWS {
         parseKeepingHeader(bytes)?.parsed
     }
 
-    private static func parseKeepingHeader(_ bytes: UnsafeRawBufferPointer) -> (parsed: Parsed, header: [String: Any])? {
+    private static func parseKeepingHeader(_ bytes: UnsafeRawBufferPointer) -> (parsed: Parsed, header: JSONObject)? {
         var firstDot = -1
         var secondDot = -1
         for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
@@ -122,7 +122,7 @@ public enum JWS {
         guard let headerBytes = Base64URL.decode(encodedHeader),
             let payload = Base64URL.decode(encodedPayload),
             let signature = Base64URL.decode(encodedSignature),
-            let object = JSONInput.object(headerBytes),
+            let object = JSONReader.object(headerBytes),
             let header = JWSHeader(object: object)
         else { return nil }
         let parsed = Parsed(

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The JOSE Header of a received JWS (RFC 7515 §4), reduced to the parameters Granted reads.
 /// Others are ignored (§4), never acted on: no key is ever fetched from `jku`, `jwk` or `x5u`.
 /// The one `jwk` Granted reads is a DPoP proof's, which `DPoPProof` takes from the header object
@@ -30,40 +28,30 @@ struct JWSHeader: Sendable, Hashable {
     /// `kid`, `typ` and `cty` strings when present, no `crit` we do not understand. Nil otherwise.
     /// A repeated name keeps the last value, as §4 allows.
     init?(json bytes: [UInt8]) {
-        guard let object = JSONInput.object(bytes) else { return nil }
+        guard let object = JSONReader.object(bytes) else { return nil }
         self.init(object: object)
     }
 
-    /// `init(json:)` on the object `JSONInput.object` made of the header bytes.
-    init?(object: [String: Any]) {
-        guard let algorithm = object["alg"] as? String, !algorithm.isEmpty else { return nil }
+    /// `init(json:)` on the object `JSONReader.object` made of the header bytes.
+    init?(object: JSONObject) {
+        guard let algorithm = object["alg"]?.string, !algorithm.isEmpty else { return nil }
         guard let keyID = Self.optionalString(object["kid"]),
             let type = Self.optionalString(object["typ"]),
             let contentType = Self.optionalString(object["cty"])
         else { return nil }
         if let critical = object["crit"] {
             // §4.1.11: a non-empty array of names, each of which we must understand.
-            guard let names = critical as? [String], !names.isEmpty,
+            guard let names = critical.strings, !names.isEmpty,
                 names.allSatisfy({ Self.understoodCriticalParameters.contains($0) && object[$0] != nil })
             else { return nil }
         }
         self.init(algorithm: JWSAlgorithm(rawValue: algorithm), keyID: keyID, type: type, contentType: contentType)
     }
 
-    /// `.some(nil)` when absent, `.some(value)` for a string, nil for any other JSON type.
-    private static func optionalString(_ value: Any?) -> String?? {
+    /// `.some(nil)` when absent, `.some(value)` for a string, nil for any other JSON type (null too).
+    private static func optionalString(_ value: JSONValue?) -> String?? {
         guard let value else { return .some(nil) }
-        guard let text = value as? String else { return nil }
+        guard let text = value.string else { return nil }
         return .some(text)
-    }
-}
-
-/// Untrusted JSON in, Foundation objects out, for the verify side (never the signing path).
-enum JSONInput {
-    /// A JSON object from bytes that must be UTF-8 (RFC 7515 §5.2 step 4; RFC 7519 §7.2 step 10).
-    /// NUL bytes are refused first, so Foundation cannot take UTF-16 or UTF-32 for the encoding.
-    static func object(_ bytes: [UInt8]) -> [String: Any]? {
-        guard !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil else { return nil }
-        return (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
     }
 }

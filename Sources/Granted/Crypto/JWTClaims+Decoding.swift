@@ -6,13 +6,15 @@ extension JWTClaims {
     /// strings; dates finite numbers, not booleans). Nil otherwise. Extra claims come back sorted by
     /// name; a repeated name keeps the last value (§4).
     init?(json bytes: [UInt8]) {
-        guard let object = JSONInput.object(bytes) else { return nil }
+        guard let object = JSONReader.object(bytes) else { return nil }
         self.init(object: object)
     }
 
-    /// `init(json:)` on the object `JSONInput.object` made of the payload bytes, for a caller
+    /// `init(json:)` on the object `JSONReader.object` made of the payload bytes, for a caller
     /// that reads other members of it too (a DPoP proof's `htm`, `htu`, `ath`; RFC 9449 §4.2).
-    init?(object: [String: Any]) {
+    /// Without `readingExtraClaims`, `extraClaims` stays empty, for a caller that reads them from
+    /// `object` itself; what is accepted is the same either way.
+    init?(object: JSONObject, readingExtraClaims: Bool = true) {
         self.init()
         do {
             issuer = try Self.string(object["iss"])
@@ -30,64 +32,49 @@ extension JWTClaims {
         } catch {
             return nil
         }
-        for (name, value) in object.sorted(by: { $0.key < $1.key }) where !Self.typedClaimNames.contains(name) {
-            guard let claim = Self.extraClaim(name, value) else { return nil }
-            extraClaims.append(claim)
+        guard readingExtraClaims else { return }
+        for member in object.lastMembersByName where !Self.typedClaimNames.contains(member.name) {
+            extraClaims.append(Self.extraClaim(member, in: object))
         }
     }
 
     private struct WrongType: Error {}
 
-    private static func string(_ value: Any?) throws(WrongType) -> String? {
+    private static func string(_ value: JSONValue?) throws(WrongType) -> String? {
         guard let value else { return nil }
-        guard let text = value as? String else { throw WrongType() }
+        guard let text = value.string else { throw WrongType() }
         return text
     }
 
     /// RFC 7519 §4.1.3: one string, or an array of strings.
-    private static func audience(_ value: Any?) throws(WrongType) -> [String] {
+    private static func audience(_ value: JSONValue?) throws(WrongType) -> [String] {
         guard let value else { return [] }
-        if let single = value as? String { return [single] }
-        guard let many = value as? [Any] else { throw WrongType() }
-        var audience: [String] = []
-        for element in many {
-            guard let text = element as? String else { throw WrongType() }
-            audience.append(text)
-        }
-        return audience
+        if let single = value.string { return [single] }
+        guard let many = value.strings else { throw WrongType() }
+        return many
     }
 
-    /// RFC 7519 §2: a JSON number of seconds, possibly fractional.
-    private static func numericDate(_ value: Any?) throws(WrongType) -> Date? {
+    /// RFC 7519 §2: a JSON number of seconds, possibly fractional (never a boolean).
+    private static func numericDate(_ value: JSONValue?) throws(WrongType) -> Date? {
         guard let value else { return nil }
-        guard let number = value as? NSNumber, !isBoolean(number), number.doubleValue.isFinite else {
-            throw WrongType()
-        }
-        return Date(timeIntervalSince1970: number.doubleValue)
+        guard let number = value.number else { throw WrongType() }
+        return Date(timeIntervalSince1970: number.double)
     }
 
-    /// Foundation reads `true` and `false` as `NSNumber`s whose type is `char`.
-    private static func isBoolean(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c"
-    }
-
-    /// Strings, booleans, integers and string arrays are written again by `JSONWriter`, so they
-    /// compare equal to the claims that were signed; other values go through Foundation.
-    private static func extraClaim(_ name: String, _ value: Any) -> ExtraClaim? {
-        if let text = value as? String { return ExtraClaim(name: name, string: text) }
-        if let number = value as? NSNumber {
-            if isBoolean(number) { return ExtraClaim(name: name, boolean: number.boolValue) }
-            let type = String(cString: number.objCType)
-            if type != "d" && type != "f", let integer = Int(exactly: number.int64Value),
-                NSNumber(value: integer) == number
-            {
-                return ExtraClaim(name: name, integer: integer)
-            }
+    /// Strings, booleans, integers and non-empty string arrays are written again by `JSONWriter`,
+    /// so they compare equal to the claims that were signed; any other value is kept as it was
+    /// sent, which the strict reader guarantees is exactly one JSON value.
+    private static func extraClaim(_ member: JSONMember, in object: JSONObject) -> ExtraClaim {
+        let name = member.name
+        switch member.value.kind {
+        case .string(let text): return ExtraClaim(name: name, string: text)
+        case .bool(let value): return ExtraClaim(name: name, boolean: value)
+        case .number(let number):
+            if let integer = number.integer { return ExtraClaim(name: name, integer: integer) }
+        case .array(let elements):
+            if !elements.isEmpty, let strings = member.value.strings { return ExtraClaim(name: name, strings: strings) }
+        case .object, .null: break
         }
-        if let array = value as? [Any], !array.isEmpty {
-            let strings = array.compactMap { $0 as? String }
-            if strings.count == array.count { return ExtraClaim(name: name, strings: strings) }
-        }
-        return ExtraClaim(name: name, foundationValue: value)
+        return ExtraClaim(name: name, readJSON: object.bytes(of: member.value))
     }
 }

@@ -47,12 +47,17 @@ extension JWTClaims {
         }
 
         /// Re-serializes a value `JSONSerialization` produced; nil if Foundation cannot write it.
-        init?(name: String, foundationValue value: Any) {
+        private init?(name: String, foundationValue value: Any) {
             guard
                 let data = try? JSONSerialization.data(
                     withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
             else { return nil }
             self.init(name: name, trustedJSON: Array(data))
+        }
+
+        /// A value's text exactly as `JSONReader` read it: one complete, strict JSON value.
+        init(name: String, readJSON json: [UInt8]) {
+            self.init(name: name, trustedJSON: json)
         }
 
         private init(name: String, trustedJSON json: [UInt8]) {
@@ -61,7 +66,10 @@ extension JWTClaims {
         }
 
         /// The value when it is a JSON string.
-        public var stringValue: String? { decoded() as? String }
+        public var stringValue: String? {
+            guard json.first == UInt8(ascii: "\"") else { return nil }
+            return JSONReader.value(json)?.string
+        }
 
         /// The value when it is a JSON `true` or `false` (not a number).
         public var booleanValue: Bool? {
@@ -74,10 +82,6 @@ extension JWTClaims {
             guard let first = json.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
             else { return nil }
             return Int(String(decoding: json, as: UTF8.self))
-        }
-
-        private func decoded() -> Any? {
-            try? JSONSerialization.jsonObject(with: Data(json), options: .fragmentsAllowed)
         }
     }
 }

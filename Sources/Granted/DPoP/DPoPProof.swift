@@ -42,11 +42,11 @@ struct DPoPProof: Sendable {
             throw .invalidDPoPProof("the DPoP proof's jwk cannot carry its alg")
         }
         // The payload is parsed once: the typed claims and `htm`, `htu`, `ath` from one object.
-        guard let payload = JSONInput.object(jws.payload), let claims = JWTClaims(object: payload),
+        guard let payload = JSONReader.object(jws.payload), let claims = JWTClaims(object: payload, readingExtraClaims: false),
             let issuedAt = claims.issuedAt, let jwtID = claims.jwtID, !jwtID.isEmpty,
-            let method = payload["htm"] as? String, let uri = payload["htu"] as? String
+            let method = payload["htm"]?.string, let uri = payload["htu"]?.string
         else { throw .invalidDPoPProof("the DPoP proof lacks htm, htu, iat or jti") }
-        let accessTokenHash = payload["ath"] as? String
+        let accessTokenHash = payload["ath"]?.string
         if payload["ath"] != nil, accessTokenHash == nil {
             throw .invalidDPoPProof("the DPoP proof's ath is not a string")
         }
@@ -63,8 +63,8 @@ struct DPoPProof: Sendable {
     /// The `jwk` member of the protected header (RFC 7515 §4.1.3), from the header object the
     /// JWS parse read, through `JWK`'s own rules: an asymmetric public key (`kty` RSA, EC or
     /// OKP); nil for a symmetric key, a key with a private member (`d`, `p`, …) or anything malformed.
-    private static func headerKey(_ header: [String: Any]) -> JWK? {
-        guard let member = header["jwk"] as? [String: Any], let key = try? JWK(object: member) else { return nil }
+    private static func headerKey(_ header: JSONObject) -> JWK? {
+        guard let member = header.object("jwk"), let key = try? JWK(object: member) else { return nil }
         if case .oct = key.key { return nil }
         return key
     }

@@ -54,8 +54,8 @@ extension LogoutToken {
         let subject = claims.subject.map { Subject($0) }
         guard subject != nil || sessionID != nil else { throw .missingSubjectAndSession }
         guard let events = claims.extraClaims.first(where: { $0.name == "events" }),
-            let object = JSONInput.object(events.json),
-            object[event] is [String: Any]
+            let object = JSONReader.object(events.json),
+            object.object(event) != nil
         else { throw .missingEvent }
         return LogoutToken(
             issuer: issuer, audience: claims.audience, issuedAt: issuedAt, expiresAt: expiresAt, jwtID: jwtID,

@@ -36,7 +36,7 @@ public enum JWTAccessToken {
     /// that is not an object with a string `jkt`.
     static func keyThumbprint(in claims: JWTClaims) throws(Rejection) -> String? {
         guard let confirmation = claims.extraClaims.last(where: { $0.name == "cnf" }) else { return nil }
-        guard let object = JSONInput.object(confirmation.json), let jkt = object["jkt"] as? String, !jkt.isEmpty
+        guard let object = JSONReader.object(confirmation.json), let jkt = object["jkt"]?.string, !jkt.isEmpty
         else { throw .malformedClaims }
         return jkt
     }

@@ -97,7 +97,7 @@ extension CryptoTests {
 
         @Test("a JWK from an already-parsed object (a DPoP proof's jwk) meets the same refusals", arguments: objectRefusals)
         func refusedFromObject(_ json: String, _ error: JWK.ParseError) throws {
-            let object = try #require(JSONInput.object(Array(json.utf8)))
+            let object = try #require(JSONReader.object(Array(json.utf8)))
             #expect(throws: error) { try JWK(object: object) }
             #expect(throws: error) { try JSONDecoder().decode(JWK.self, from: Data(json.utf8)) }
         }
@@ -114,7 +114,7 @@ extension CryptoTests {
             let json = #"{"kty":"OKP","crv":"Ed25519","x":"\#(Self.ed)","kid":null,"use":null,"alg":null}"#
             let expected = JWK(.okp(curve: .ed25519, x: try #require(Base64URL.decode(Self.ed))))
             #expect(try JWK(json: Array(json.utf8)) == expected)
-            #expect(try JWK(object: #require(JSONInput.object(Array(json.utf8)))) == expected)
+            #expect(try JWK(object: #require(JSONReader.object(Array(json.utf8)))) == expected)
         }
 
         @Test("unknown members are ignored (RFC 7517 §4); an oct key parses, and hides its key in description")
@@ -143,7 +143,7 @@ extension CryptoTests {
             let encoded = try JSONEncoder().encode(jwk)
             #expect(try JSONDecoder().decode(JWK.self, from: encoded) == jwk)
             #expect(try JWK(json: Array(encoded)) == jwk)
-            #expect(try JWK(object: #require(JSONInput.object(jwk.json))) == jwk)
+            #expect(try JWK(object: #require(JSONReader.object(jwk.json))) == jwk)
         }
 
         /// A random member value: the right type and the wrong ones, strict base64url and not.
@@ -169,7 +169,7 @@ extension CryptoTests {
             if random.next() % 2 == 0 { object["x"] = object["crv"] as? String == "Ed25519" ? Self.ed : Self.x }
             if random.next() % 2 == 0 { object["y"] = Self.y }
             let json = Array(try JSONSerialization.data(withJSONObject: object, options: .sortedKeys))
-            let parsed = try #require(JSONInput.object(json))
+            let parsed = try #require(JSONReader.object(json))
             let decoded = Result { () throws(JWK.ParseError) in
                 do { return try JSONDecoder().decode(JWK.self, from: Data(json)) } catch let error as JWK.ParseError {
                     throw error

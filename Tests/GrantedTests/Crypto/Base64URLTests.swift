@@ -58,5 +58,44 @@ extension CryptoTests {
                 }
             }
         }
-    }
+    
+        /// RFC 4648 §5 decoding as plainly as it can be written, with the strict rules: no
+        /// padding, only the url-safe alphabet, no 4n+1 length, unused trailing bits zero.
+        private static func referenceDecode(_ text: [UInt8]) -> [UInt8]? {
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+            var bits = 0
+            var count = 0
+            var out: [UInt8] = []
+            for character in text {
+                guard let value = alphabet.firstIndex(of: character) else { return nil }
+                bits = bits << 6 | value
+                count += 6
+                if count >= 8 {
+                    count -= 8
+                    out.append(UInt8(truncatingIfNeeded: bits >> count))
+                    bits &= (1 << count) - 1
+                }
+            }
+            guard text.count % 4 != 1, bits == 0 else { return nil }
+            return out
+        }
+
+        @Test("long texts, valid or with a stray byte anywhere, decode as the plain reading does (seeded)", arguments: [7, 8, 9] as [UInt64])
+        func matchesReference(seed: UInt64) {
+            var random = SplitMix64(state: seed)
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+            // Each neighbour of a range of the alphabet, padding, the standard alphabet's + and /, and non-ASCII.
+            let strays: [UInt8] = Array("@[`{/:=+ .".utf8) + [0x00, 0x2C, 0x7F, 0x80, 0xC3, 0xFF]
+            for _ in 0..<600 {
+                let length = Int.random(in: 0...200, using: &random)
+                var text = (0..<length).map { _ in alphabet[Int.random(in: 0..<64, using: &random)] }
+                if length > 0, Bool.random(using: &random) {
+                    text[Int.random(in: 0..<length, using: &random)] = strays[Int.random(in: 0..<strays.count, using: &random)]
+                }
+                let expected = Self.referenceDecode(text)
+                #expect(text.withUnsafeBytes { Base64URL.decode($0) } == expected, "\(String(decoding: text, as: UTF8.self))")
+                #expect(Base64URL.decode(String(decoding: text, as: UTF8.self)) == expected)
+            }
+        }
+}
 }

@@ -84,6 +84,15 @@ let secret = "vJ1rQ0b9Xk7mW2sT5yH8nC4pL6dF3gA0zE1uR9iO7qM"
 let basic = "Basic " + Data("\(clientID.rawValue):\(secret)".utf8).base64EncodedString()
 let signingInput = Array(String(repeating: "eyJhbGciOiJSUzI1NiJ9", count: 15).utf8)
 
+/// The one client of the client-credentials scenarios, authenticating with `client_secret_basic`.
+func benchClients() -> InMemoryClientStore {
+    InMemoryClientStore([
+        Client(
+            id: clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(secret)),
+            grantTypes: [.clientCredentials])
+    ])
+}
+
 /// Every scenario, nonisolated: closures made here run on the global executor, as a host's
 /// request handlers do. (Made in top-level code they would be main-actor closures, and each
 /// operation of an async path would hop between threads twice.)
@@ -128,11 +137,7 @@ nonisolated func runScenarios() async throws {
             defaults: ["https://api.example.com"])
         let server = AuthorizationServer(
             issuer: issuer, policy: policy,
-            clients: InMemoryClientStore([
-                Client(
-                    id: clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(secret)),
-                    grantTypes: [.clientCredentials])
-            ]),
+            clients: benchClients(),
             signingKeys: try SigningKeys(active: signer))
         let request = OAuthRequest.form(
             "/token", "grant_type=client_credentials&scope=public&resource=https%3A%2F%2Ftools.example.com%2Fmcp",
@@ -202,11 +207,7 @@ nonisolated func runScenarios() async throws {
         policy.dpop.proofLifetime = 600  // the proofs are made before the timed runs
         let server = AuthorizationServer(
             issuer: issuer, policy: policy,
-            clients: InMemoryClientStore([
-                Client(
-                    id: clientID, name: "Bench", authentication: .clientSecret(SHA256SecretHasher().hash(secret)),
-                    grantTypes: [.clientCredentials])
-            ]),
+            clients: benchClients(),
             publicKeyVerification: CryptoKeyVerification())
         let publicJWK = String(decoding: JWK(jwk.key).json, as: UTF8.self)
         func proof(_ method: String, _ uri: String, accessToken: String?, jti: Int) throws -> String {

@@ -19,8 +19,10 @@ import Foundation
 ///   left, no other call may change it: of 100 concurrent redemptions of one code exactly one
 ///   is granted; of 50 concurrent creators of one family or one user authorization exactly one
 ///   sees it absent. The transition may run more than once (a retried transaction), so it must
-///   be pure; only the run whose write is kept counts. [`codeRedeemedOnce`, `familyCreatedOnce`,
-///   `authorizationCreatedOnce`, `flowConcurrentRedemption`, `flowConcurrentRefresh`]
+///   be pure; only the run whose write is kept counts. Concurrent transitions on one record
+///   all take effect, one after another (no lost update). [`codeRedeemedOnce`, `familyCreatedOnce`,
+///   `authorizationCreatedOnce`, `accessTokenUpdatesSerialize`, `familyUpdatesSerialize`,
+///   `flowConcurrentRedemption`, `flowConcurrentRefresh`]
 /// - **What a transition leaves is kept, revoked states included**, and so is every field it did
 ///   not change (an audience, resources); its outcome is answered as it returned it; a
 ///   transition that changes nothing (a read) changes nothing. [`accessTokenUpdate`,

@@ -79,4 +79,27 @@ extension GrantStoreContract {
         record = try require(try await store.accessToken(at: orphan), "token missing")
         try expect(record.family == nil && !record.isActive(at: now), "a family the store lacks counts as revoked")
     }
+
+    /// Concurrent transitions on one token all take effect, one after another: each of 40 adds a
+    /// scope of its own, and the token ends with every one. A store that wrote back what it read
+    /// before another call's write (a lost update) would drop some.
+    public static func accessTokenUpdatesSerialize(_ makeStore: MakeStore) async throws {
+        let store = try await makeStore()
+        let digest = Records.digest("gat_serialized")
+        try await store.insert(Records.token(), at: digest)
+        let added = try await Records.race(40) {
+            let scope = Scope(rawValue: "s-\(UUID().uuidString)")
+            let seen = try await store.updateAccessToken(at: digest) { token in
+                let count = token.scopes.count
+                token = Records.token(scopes: ScopeSet(Array(token.scopes) + [scope]))
+                return count
+            }
+            return (scope, try require(seen, "token missing"))
+        }
+        let token = try require(try await store.accessToken(at: digest), "token missing").token
+        try expectEqual(token.scopes.count, 41, "scopes after 40 concurrent additions")
+        try expect(added.allSatisfy { token.scopes.contains($0.0) }, "every addition kept")
+        try expectEqual(Set(added.map(\.1)), Set(1...40), "each transition kept saw a different count")
+        try expectEqual(token, Records.token(scopes: token.scopes), "the rest of the token kept")
+    }
 }

@@ -121,4 +121,27 @@ extension GrantStoreContract {
         try expectEqual(creations.filter { $0 }.count, 1, "transitions that saw no family")
         try expectEqual(try await store.family(family.id)?.family.state, .revoked(at: now), "final state")
     }
+
+    /// Concurrent transitions on one family all take effect, one after another: each of 40 adds a
+    /// resource of its own, and the family ends with every one (no lost update).
+    public static func familyUpdatesSerialize(_ makeStore: MakeStore) async throws {
+        let store = try await makeStore()
+        let family = Records.family(resources: [])
+        _ = try await store.updateFamily(family.id) { $0 = family }
+        let added = try await Records.race(40) {
+            let resource = try require(
+                ResourceIdentifier(rawValue: "https://api.example.com/\(UUID().uuidString)"), "a resource identifier")
+            let count = try await store.updateFamily(family.id) { current -> Int in
+                guard let stored = current else { return -1 }
+                current = Records.family(
+                    family.id, authorization: family.authorization, resources: stored.resources.union([resource]))
+                return stored.resources.count
+            }
+            return (resource, count)
+        }
+        let stored = try require(try await store.family(family.id)?.family, "family missing")
+        try expectEqual(stored.resources.count, 40, "resources after 40 concurrent additions")
+        try expect(added.allSatisfy { stored.resources.contains($0.0) }, "every addition kept")
+        try expectEqual(Set(added.map(\.1)), Set(0..<40), "each transition kept saw a different count")
+    }
 }

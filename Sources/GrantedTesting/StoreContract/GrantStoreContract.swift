@@ -23,6 +23,7 @@ public enum GrantStoreContract {
         ("accessTokenRoundTrip", { try await accessTokenRoundTrip($0) }),
         ("accessTokenUpdate", { try await accessTokenUpdate($0) }),
         ("accessTokenJoin", { try await accessTokenJoin($0) }),
+        ("accessTokenUpdatesSerialize", { try await accessTokenUpdatesSerialize($0) }),
         // Codes
         ("codeRoundTrip", { try await codeRoundTrip($0) }),
         ("codeTransitions", { try await codeTransitions($0) }),
@@ -32,6 +33,7 @@ public enum GrantStoreContract {
         ("familyUpsert", { try await familyUpsert($0) }),
         ("familyRotation", { try await familyRotation($0) }),
         ("familyCreatedOnce", { try await familyCreatedOnce($0) }),
+        ("familyUpdatesSerialize", { try await familyUpdatesSerialize($0) }),
         // User authorizations
         ("authorizationUpsert", { try await authorizationUpsert($0) }),
         ("authorizationByID", { try await authorizationByID($0) }),

@@ -24,7 +24,7 @@ extension PostgresGrantStore {
         _ id: APIKeyID, _ transition: @Sendable (inout APIKey) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.apiKeyForUpdate, write: sql.updateAPIKey, table: sql.apiKeys, key: { $0.append(id.uuid) },
+            sql.apiKeyUpdate, table: sql.apiKeys, key: { $0.append(id.uuid) },
             decode: APIKeyRow.decode, bind: APIKeyRow.bind, transition)
     }
 

@@ -32,21 +32,22 @@ extension PostgresGrantStore {
         at digest: Digest256, _ transition: @Sendable (inout AccessToken) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.accessTokenForUpdate, write: sql.updateAccessToken, table: sql.accessTokens,
-            key: { $0.append(digest: digest) }, decode: AccessTokenRow.decode, bind: AccessTokenRow.bind, transition)
+            sql.accessTokenUpdate, table: sql.accessTokens, key: { $0.append(digest: digest) },
+            decode: AccessTokenRow.decode, bind: AccessTokenRow.bind, transition)
     }
 
     public func insert(_ code: AuthorizationCode, at digest: Digest256) async throws {
         _ = try await rows(sql.insertCode, Self.binds(key: { $0.append(digest: digest) }, code, AuthorizationCodeRow.bind))
     }
 
-    /// `SELECT … FOR UPDATE`, the redemption, `UPDATE`, `COMMIT`: of any number of concurrent
-    /// redemptions, in any number of processes, one sees the code issued.
+    /// The code and its version, the redemption, and an `UPDATE` of that version only: of any
+    /// number of concurrent redemptions, in any number of processes, one sees the code issued
+    /// (two round trips; see `update`).
     public func updateCode<Outcome: Sendable>(
         at digest: Digest256, _ transition: @Sendable (inout AuthorizationCode) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.codeForUpdate, write: sql.updateCode, table: sql.codes, key: { $0.append(digest: digest) },
+            sql.codeUpdate, table: sql.codes, key: { $0.append(digest: digest) },
             decode: AuthorizationCodeRow.decode, bind: AuthorizationCodeRow.bind, transition)
     }
 }

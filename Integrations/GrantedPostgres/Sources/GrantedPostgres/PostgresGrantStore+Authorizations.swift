@@ -7,6 +7,8 @@ extension PostgresGrantStore {
     /// Locks the pair's active row, or, when there is none, lets the transition create one; a
     /// concurrent approval that created it first is found on the next try, and the transition
     /// runs on it. A revoked row no longer matches, so after a revocation the pair starts afresh.
+    /// (Consent, not a hot path: it keeps the lock in one transaction, which serializes with the
+    /// optimistic updates by id because its write changes the row's version too.)
     public func updateAuthorization<Outcome: Sendable>(
         subject: Subject, client: ClientID, _ transition: @Sendable (inout UserAuthorization?) -> Outcome
     ) async throws -> Outcome {
@@ -23,7 +25,7 @@ extension PostgresGrantStore {
                 let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(current.id.uuid) }
                 if let stored, stored.id == current.id {
                     try await connection.run(
-                        sql.updateAuthorization, Self.binds(key: key, current, UserAuthorizationRow.bind))
+                        sql.authorizationUpdate.write, Self.binds(key: key, current, UserAuthorizationRow.bind))
                     return outcome
                 }
                 let inserted = try await connection.run(
@@ -40,9 +42,8 @@ extension PostgresGrantStore {
         _ id: AuthorizationID, _ transition: @Sendable (inout UserAuthorization) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.authorizationForUpdate, write: sql.updateAuthorization, table: sql.authorizations,
-            key: { $0.append(id.uuid) }, decode: UserAuthorizationRow.decode, bind: UserAuthorizationRow.bind,
-            transition)
+            sql.authorizationUpdate, table: sql.authorizations, key: { $0.append(id.uuid) },
+            decode: UserAuthorizationRow.decode, bind: UserAuthorizationRow.bind, transition)
     }
 
     public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {

@@ -3,7 +3,7 @@ import Granted
 import PostgresNIO
 
 /// Device authorizations (RFC 8628), keyed by the device code's digest and found by the user
-/// code's lookup digest too: both updates lock the one row.
+/// code's lookup digest too: both updates change the one row.
 extension PostgresGrantStore {
     /// `INSERT … ON CONFLICT DO NOTHING RETURNING digest`: false when the device code digest or
     /// the user code lookup digest is taken.
@@ -18,11 +18,13 @@ extension PostgresGrantStore {
         at digest: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.deviceForUpdate, write: sql.updateDevice, table: sql.devices, key: { $0.append(digest: digest) },
+            sql.deviceUpdate, table: sql.devices, key: { $0.append(digest: digest) },
             decode: DeviceAuthorizationRow.decode, bind: DeviceAuthorizationRow.bind, transition)
     }
 
-    /// Locks the row the user code finds, then writes it back by its device code digest.
+    /// Locks the row the user code finds, then writes it back by its device code digest (the user
+    /// at the verification page, not a hot path; its write changes the row's version, so it
+    /// serializes with the optimistic updates by device code).
     public func updateDeviceAuthorization<Outcome: Sendable>(
         userCode lookup: Digest256, _ transition: @Sendable (inout DeviceAuthorization) -> Outcome
     ) async throws -> Outcome? {
@@ -38,7 +40,7 @@ extension PostgresGrantStore {
             let outcome = transition(&device)
             if device != stored {
                 try await connection.run(
-                    sql.updateDevice,
+                    sql.deviceUpdate.write,
                     Self.binds(key: { $0.append(digest: digest) }, device, DeviceAuthorizationRow.bind))
             }
             return outcome

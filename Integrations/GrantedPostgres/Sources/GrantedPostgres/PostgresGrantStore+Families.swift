@@ -13,37 +13,14 @@ extension PostgresGrantStore {
         return try found.first.map { FamilyID(uuid: try $0.decode(UUID.self)) }
     }
 
-    /// Locks the family's row, or, when there is none, lets the transition create it with
-    /// `INSERT … ON CONFLICT DO NOTHING`; when a concurrent transaction created it first, the
-    /// transition runs again on that row. Setting the family to nil deletes it.
+    /// The family's row, or nil for the transition to create it; setting it to nil deletes it
+    /// (see `upsert`).
     public func updateFamily<Outcome: Sendable>(
         _ id: FamilyID, _ transition: @Sendable (inout RefreshFamily?) -> Outcome
     ) async throws -> Outcome {
-        let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(id.uuid) }
-        return try await transaction { connection in
-            for _ in 0..<Self.upsertAttempts {
-                if let row = try await connection.rows(sql.familyForUpdate, Self.binds(key)).first {
-                    let stored = try RefreshFamilyRow.decode(RowReader(row: row.makeRandomAccess(), table: sql.families))
-                    var family: RefreshFamily? = stored
-                    let outcome = transition(&family)
-                    if let family {
-                        if family != stored {
-                            try await connection.run(sql.updateFamily, Self.binds(key: key, family, RefreshFamilyRow.bind))
-                        }
-                    } else {
-                        try await connection.run(sql.deleteFamily, Self.binds(key))
-                    }
-                    return outcome
-                }
-                var family: RefreshFamily?
-                let outcome = transition(&family)
-                guard let family else { return outcome }
-                if try await connection.run(sql.insertFamily, Self.binds(key: key, family, RefreshFamilyRow.bind)) == 1 {
-                    return outcome
-                }
-            }
-            throw PostgresStoreError.unsupportedTransition("family \(id) kept changing while it was created")
-        }
+        try await upsert(
+            sql.familyUpdate, insert: sql.insertFamily, table: sql.families, what: "family \(id)",
+            key: { $0.append(id.uuid) }, decode: RefreshFamilyRow.decode, bind: RefreshFamilyRow.bind, transition)
     }
 
     public func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {

@@ -2,8 +2,8 @@ import Foundation
 import Granted
 import PostgresNIO
 
-/// Pushed authorization requests (RFC 9126), keyed by the request_uri's digest: a use locks the
-/// row, so of concurrent uses exactly one sees it pushed.
+/// Pushed authorization requests (RFC 9126), keyed by the request_uri's digest: of concurrent uses
+/// exactly one sees it pushed (an update of the version read; see `update`).
 extension PostgresGrantStore {
     public func insert(_ request: PushedRequest, at digest: Digest256) async throws {
         _ = try await rows(
@@ -14,8 +14,7 @@ extension PostgresGrantStore {
         at digest: Digest256, _ transition: @Sendable (inout PushedRequest) -> Outcome
     ) async throws -> Outcome? {
         try await update(
-            lock: sql.pushedRequestForUpdate, write: sql.updatePushedRequest, table: sql.pushedRequests,
-            key: { $0.append(digest: digest) }, decode: PushedRequestRow.decode, bind: PushedRequestRow.bind,
-            transition)
+            sql.pushedRequestUpdate, table: sql.pushedRequests, key: { $0.append(digest: digest) },
+            decode: PushedRequestRow.decode, bind: PushedRequestRow.bind, transition)
     }
 }

@@ -5,12 +5,14 @@ import PostgresNIO
 
 /// Granted's grants in PostgreSQL, so that many host processes share one authorization state.
 ///
-/// Every state change is one transaction on one pooled connection: the row is read with
-/// `SELECT … FOR UPDATE`, the engine's pure transition runs on it, and the result is written
-/// back before `COMMIT`; a row that does not exist yet is created with `INSERT … ON CONFLICT DO
-/// NOTHING`, and the transition runs again on the row a concurrent creator won with. Nothing is
-/// held across two calls, and the transitions never call back out. Verification is one indexed
-/// read: the token joined with its family and user authorization.
+/// Every state change is atomic without holding a lock between round trips: the row is read with
+/// its version (`xmin`), the engine's pure transition runs on it, and the result is written with
+/// one `UPDATE … WHERE xmin = …` that finds the row only if nothing changed it meanwhile; when
+/// something did, the transition runs again on the row as it is now, and after a few lost races
+/// the call locks the row (`SELECT … FOR UPDATE`) in one transaction instead. A row that does not
+/// exist yet is created with `INSERT … ON CONFLICT DO NOTHING`, and the transition runs again on
+/// the row a concurrent creator won with. The transitions never call back out. Verification is
+/// one indexed read: the token joined with its family and user authorization.
 ///
 /// The host runs the `PostgresClient` (`client.run()`, or a service group) and calls
 /// `schema.migrate(client)` once at start-up; `PostgresStorage` does both for a URL.
@@ -29,6 +31,9 @@ public struct PostgresGrantStore: GrantStore {
     /// Whether the pool's connections have `search_path` set to `schema` (`PostgresStorage(url:)`),
     /// so that the hot statements run prepared (`PreparedStatements`).
     let prepared: Bool
+    /// How many lost races on one row before an update takes the row's lock
+    /// (`PostgresGrantStore+Records`); 0 always locks.
+    let optimisticAttempts: Int
 
     public init(
         client: PostgresClient, schema: PostgresSchema, timeout: Duration? = .seconds(10),
@@ -37,12 +42,16 @@ public struct PostgresGrantStore: GrantStore {
         self.init(client: client, schema: schema, timeout: timeout, logger: logger, prepared: false)
     }
 
-    init(client: PostgresClient, schema: PostgresSchema, timeout: Duration?, logger: Logger, prepared: Bool) {
+    init(
+        client: PostgresClient, schema: PostgresSchema, timeout: Duration?, logger: Logger, prepared: Bool,
+        optimisticAttempts: Int = 3
+    ) {
         self.client = client
         self.schema = schema
         self.timeout = timeout
         self.logger = logger
         self.prepared = prepared
+        self.optimisticAttempts = optimisticAttempts
         sql = Statements(schema)
     }
 
@@ -133,11 +142,13 @@ public struct PostgresGrantStore: GrantStore {
 
     /// Binds a key, then the record's columns (the `$1`, `$2…` of `Statements`).
     static func binds<Record>(
-        key: (inout PostgresBindings) -> Void, _ record: Record, _ bind: (Record, inout PostgresBindings) -> Void
+        key: (inout PostgresBindings) -> Void, _ record: Record, _ bind: (Record, inout PostgresBindings) -> Void,
+        version: String? = nil
     ) -> PostgresBindings {
-        var binds = PostgresBindings(capacity: 20)
+        var binds = PostgresBindings(capacity: 21)
         key(&binds)
         bind(record, &binds)
+        if let version { binds.append(version) }
         return binds
     }
 }

@@ -1,3 +1,31 @@
+/// The four statements of one table's read-modify-write by key (`PostgresGrantStore.update`):
+/// `$1` is the key, `$2…` the record's columns, and the version read is bound last.
+struct RowUpdate: Sendable {
+    /// The row as it is, unlocked, with its version: `xmin`, the transaction that wrote it.
+    let read: String
+    /// The write, where the row is still the version read; `RETURNING 1` tells whether it was.
+    let writeIfUnchanged: String
+    /// The delete, on the same condition (records a transition may set to nil).
+    let deleteIfUnchanged: String
+    /// The contended path, in one transaction: `SELECT … FOR UPDATE`, then the plain write.
+    let lock: String
+    let write: String
+    let delete: String
+
+    /// - Parameter selectsKey: whether the row's key comes back with its columns (an id the
+    ///   record does not carry itself).
+    init(_ table: String, key: String, _ columns: [String], selectsKey: Bool = false) {
+        let selected = (selectsKey ? "\(key), " : "") + SQL.list(columns)
+        let version = "xmin = $\(columns.count + 2)::xid"
+        read = "SELECT xmin::text AS row_version, \(selected) FROM \(table) WHERE \(key) = $1"
+        write = "UPDATE \(table) SET \(SQL.assignments(columns)) WHERE \(key) = $1"
+        writeIfUnchanged = "\(write) AND \(version) RETURNING 1"
+        delete = "DELETE FROM \(table) WHERE \(key) = $1"
+        deleteIfUnchanged = "\(delete) AND xmin = $2::xid RETURNING 1"
+        lock = "SELECT \(selected) FROM \(table) WHERE \(key) = $1 FOR UPDATE"
+    }
+}
+
 /// The adapter's SQL for one schema, built once from the row types' column lists: `$1` is always
 /// the key (digest or id), `$2…` the record's columns in `bind` order.
 struct Statements: Sendable {
@@ -5,25 +33,33 @@ struct Statements: Sendable {
     let pushedRequests: String
 
     // Access tokens
-    let insertAccessToken, accessTokenJoined, accessTokenForUpdate, updateAccessToken: String
+    let insertAccessToken, accessTokenJoined: String
+    let accessTokenUpdate: RowUpdate
     // Codes
-    let insertCode, codeForUpdate, updateCode: String
+    let insertCode: String
+    let codeUpdate: RowUpdate
     // Refresh tokens and families
     let insertRefreshToken, refreshTokenFamily: String
-    let familyForUpdate, insertFamily, updateFamily, deleteFamily, familyJoined: String
+    let insertFamily, familyJoined: String
+    let familyUpdate: RowUpdate
     // User authorizations
-    let activeAuthorizationForUpdate, authorizationForUpdate, insertAuthorization, updateAuthorization: String
+    let activeAuthorizationForUpdate, insertAuthorization: String
+    let authorizationUpdate: RowUpdate
     let authorization, authorizationsOfSubject: String
     // API keys
-    let insertAPIKey, apiKey, apiKeysOfSubject, apiKeyForUpdate, updateAPIKey: String
+    let insertAPIKey, apiKey, apiKeysOfSubject: String
+    let apiKeyUpdate: RowUpdate
     // Device authorizations
-    let insertDevice, deviceForUpdate, deviceByUserCodeForUpdate, updateDevice: String
+    let insertDevice, deviceByUserCodeForUpdate: String
+    let deviceUpdate: RowUpdate
     // Sessions
-    let sessionForUpdate, insertSession, updateSession, deleteSession: String
+    let insertSession: String
+    let sessionUpdate: RowUpdate
     // One-time uses
     let insertOneTimeUse: String
     // Pushed authorization requests
-    let insertPushedRequest, pushedRequestForUpdate, updatePushedRequest: String
+    let insertPushedRequest: String
+    let pushedRequestUpdate: RowUpdate
     // Housekeeping
     let purge: String
 
@@ -53,9 +89,6 @@ struct Statements: Sendable {
         func insert(_ table: String, key: String, _ columns: [String]) -> String {
             "INSERT INTO \(table) (\(key), \(SQL.list(columns))) VALUES (\(SQL.placeholders(columns.count + 1)))"
         }
-        func update(_ table: String, key: String, _ columns: [String]) -> String {
-            "UPDATE \(table) SET \(SQL.assignments(columns)) WHERE \(key) = $1"
-        }
 
         insertAccessToken = insert(accessTokens, key: "digest", token) + " ON CONFLICT (digest) DO NOTHING"
         // Verification: the token, its family and its authorization in one indexed read.
@@ -68,21 +101,17 @@ struct Statements: Sendable {
             LEFT JOIN \(authorizations) a ON a.id = t.authorization_id
             WHERE t.digest = $1
             """
-        accessTokenForUpdate = "SELECT \(SQL.list(token)) FROM \(accessTokens) WHERE digest = $1 FOR UPDATE"
-        updateAccessToken = update(accessTokens, key: "digest", token)
+        accessTokenUpdate = RowUpdate(accessTokens, key: "digest", token)
 
         insertCode = insert(codes, key: "digest", code) + " ON CONFLICT (digest) DO NOTHING"
-        codeForUpdate = "SELECT \(SQL.list(code)) FROM \(codes) WHERE digest = $1 FOR UPDATE"
-        updateCode = update(codes, key: "digest", code)
+        codeUpdate = RowUpdate(codes, key: "digest", code)
 
         insertRefreshToken = """
             INSERT INTO \(refreshTokens) (digest, family_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING
             """
         refreshTokenFamily = "SELECT family_id FROM \(refreshTokens) WHERE digest = $1"
-        familyForUpdate = "SELECT id, \(SQL.list(family)) FROM \(families) WHERE id = $1 FOR UPDATE"
+        familyUpdate = RowUpdate(families, key: "id", family, selectsKey: true)
         insertFamily = insert(families, key: "id", family) + " ON CONFLICT (id) DO NOTHING RETURNING id"
-        updateFamily = update(families, key: "id", family)
-        deleteFamily = "DELETE FROM \(families) WHERE id = $1"
         familyJoined = """
             SELECT f.id, \(SQL.list(family, table: "f")),
                 a.id AS a_id, \(SQL.list(authorization, table: "a", prefix: "a_"))
@@ -95,10 +124,9 @@ struct Statements: Sendable {
             SELECT id, \(SQL.list(authorization)) FROM \(authorizations)
             WHERE subject = $1 AND client_id = $2 AND state = 'active' FOR UPDATE
             """
-        authorizationForUpdate = "SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE id = $1 FOR UPDATE"
+        authorizationUpdate = RowUpdate(authorizations, key: "id", authorization, selectsKey: true)
         // No target: a conflict on the id or on the active pair's partial unique index.
         insertAuthorization = insert(authorizations, key: "id", authorization) + " ON CONFLICT DO NOTHING RETURNING id"
-        updateAuthorization = update(authorizations, key: "id", authorization)
         self.authorization = "SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE id = $1"
         authorizationsOfSubject = """
             SELECT id, \(SQL.list(authorization)) FROM \(authorizations) WHERE subject = $1 ORDER BY created_at, id
@@ -109,27 +137,22 @@ struct Statements: Sendable {
         insertAPIKey = insert(apiKeys, key: "digest", keyColumns) + " ON CONFLICT DO NOTHING"
         apiKey = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE digest = $1"
         apiKeysOfSubject = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE subject = $1 ORDER BY created_at, id"
-        apiKeyForUpdate = "SELECT \(SQL.list(keyColumns)) FROM \(apiKeys) WHERE id = $1 FOR UPDATE"
-        updateAPIKey = update(apiKeys, key: "id", keyColumns)
+        apiKeyUpdate = RowUpdate(apiKeys, key: "id", keyColumns)
 
         // No target: a conflict on the digest or on the user code's lookup digest stores nothing.
         insertDevice = insert(devices, key: "digest", device) + " ON CONFLICT DO NOTHING RETURNING digest"
-        deviceForUpdate = "SELECT \(SQL.list(device)) FROM \(devices) WHERE digest = $1 FOR UPDATE"
+        deviceUpdate = RowUpdate(devices, key: "digest", device)
         deviceByUserCodeForUpdate =
             "SELECT digest, \(SQL.list(device)) FROM \(devices) WHERE user_code_lookup = $1 FOR UPDATE"
-        updateDevice = update(devices, key: "digest", device)
         insertOneTimeUse =
             "INSERT INTO \(oneTimeUses) (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING digest"
 
         insertPushedRequest = insert(pushedRequests, key: "digest", pushed) + " ON CONFLICT (digest) DO NOTHING"
-        pushedRequestForUpdate = "SELECT \(SQL.list(pushed)) FROM \(pushedRequests) WHERE digest = $1 FOR UPDATE"
-        updatePushedRequest = update(pushedRequests, key: "digest", pushed)
+        pushedRequestUpdate = RowUpdate(pushedRequests, key: "digest", pushed)
 
         let session = SignInSessionRow.columns
-        sessionForUpdate = "SELECT id, \(SQL.list(session)) FROM \(sessions) WHERE id = $1 FOR UPDATE"
+        sessionUpdate = RowUpdate(sessions, key: "id", session, selectsKey: true)
         insertSession = insert(sessions, key: "id", session) + " ON CONFLICT (id) DO NOTHING RETURNING id"
-        updateSession = update(sessions, key: "id", session)
-        deleteSession = "DELETE FROM \(sessions) WHERE id = $1"
 
         // Roots first: whatever hangs from an authorization or family deleted here goes with it,
         // and so do access and refresh tokens whose family is gone. Every sub-statement sees the

@@ -4,8 +4,8 @@ import Foundation
 /// authorizations and pushed authorization requests.
 ///
 /// Every state change is one call that hands the store a pure transition; the store applies it
-/// atomically (under its lock, or in one transaction with the row locked) and never holds a
-/// lock across two calls. Keys are SHA-256 digests of secrets, never the secrets.
+/// atomically (under its lock, in one transaction with the row locked, or by writing only the
+/// version of the row it read) and never holds a lock across two calls. Keys are SHA-256 digests of secrets, never the secrets.
 ///
 /// `GrantedTesting.GrantStoreContract` checks each rule below against a store (one case per
 /// rule, named in brackets), and `GrantedTesting.GrantSimulation` drives the whole engine over

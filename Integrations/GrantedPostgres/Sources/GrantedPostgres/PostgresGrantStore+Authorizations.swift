@@ -4,15 +4,36 @@ import PostgresNIO
 
 /// User authorizations: at most one active per user and client (a partial unique index).
 extension PostgresGrantStore {
-    /// Locks the pair's active row, or, when there is none, lets the transition create one; a
-    /// concurrent approval that created it first is found on the next try, and the transition
-    /// runs on it. A revoked row no longer matches, so after a revocation the pair starts afresh.
-    /// (Consent, not a hot path: it keeps the lock in one transaction, which serializes with the
-    /// optimistic updates by id because its write changes the row's version too.)
+    /// The pair's active row, or nil for the transition to create one (`INSERT … ON CONFLICT DO
+    /// NOTHING`: a concurrent approval that created it first is found on the next try, and the
+    /// transition runs on it). A revoked row no longer matches, so after a revocation the pair
+    /// starts afresh. Optimistic like `update`, then locked after lost races.
     public func updateAuthorization<Outcome: Sendable>(
         subject: Subject, client: ClientID, _ transition: @Sendable (inout UserAuthorization?) -> Outcome
     ) async throws -> Outcome {
         let pair = Self.binds { $0.append(subject.rawValue); $0.append(client.rawValue) }
+        for _ in 0..<optimisticAttempts {
+            let row = try await rows(sql.activeAuthorization, pair).first
+            let reader = row.map { RowReader(row: $0.makeRandomAccess(), table: sql.authorizations) }
+            let version = try reader.map { try $0("row_version", as: String.self) }
+            let stored = try reader.map(UserAuthorizationRow.decode)
+            var current = stored
+            let outcome = transition(&current)
+            guard let current, current != stored else { return outcome }
+            let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(current.id.uuid) }
+            if let stored, stored.id == current.id {
+                let written = try await rows(
+                    sql.authorizationUpdate.writeIfUnchanged,
+                    Self.binds(key: key, current, UserAuthorizationRow.bind, version: version))
+                if !written.isEmpty { return outcome }
+                continue
+            }
+            let inserted = try await rows(sql.insertAuthorization, Self.binds(key: key, current, UserAuthorizationRow.bind))
+            if !inserted.isEmpty { return outcome }
+            // The pair's active row is another's: one created meanwhile (try again), or the one
+            // read, which the transition tried to replace (the locked path refuses that).
+            if stored != nil { break }
+        }
         return try await transaction { connection in
             for _ in 0..<Self.upsertAttempts {
                 let row = try await connection.rows(sql.activeAuthorizationForUpdate, pair).first

@@ -43,7 +43,7 @@ struct Statements: Sendable {
     let insertFamily, familyJoined: String
     let familyUpdate: RowUpdate
     // User authorizations
-    let activeAuthorizationForUpdate, insertAuthorization: String
+    let activeAuthorization, activeAuthorizationForUpdate, insertAuthorization: String
     let authorizationUpdate: RowUpdate
     let authorization, authorizationsOfSubject: String
     // API keys
@@ -120,6 +120,10 @@ struct Statements: Sendable {
             WHERE f.id = $1
             """
 
+        activeAuthorization = """
+            SELECT xmin::text AS row_version, id, \(SQL.list(authorization)) FROM \(authorizations)
+            WHERE subject = $1 AND client_id = $2 AND state = 'active'
+            """
         activeAuthorizationForUpdate = """
             SELECT id, \(SQL.list(authorization)) FROM \(authorizations)
             WHERE subject = $1 AND client_id = $2 AND state = 'active' FOR UPDATE

@@ -13,11 +13,14 @@ import PostgresNIO
 //
 //   swift run -c release --package-path Integrations/GrantedPostgres granted-pg-bench \
 //       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16] \
-//       [--pgbench pgbench] [--pgbench-transactions 20000] [--pgbench-mode prepared] [--baseline]
+//       [--pgbench pgbench] [--pgbench-transactions 20000] [--pgbench-mode prepared] [--baseline] [--flows]
 //
 // --baseline also measures, in the same run, the adapter as it was before issue 20: the client
 // read from the database on every request and every statement unprepared (a store over a
 // client of the bench's own, with no client cache).
+//
+// --flows also measures the code round trip and refresh rotation, with statements per call when
+// the server loads pg_stat_statements (Flows.swift).
 //
 // The URL defaults to $GRANTED_POSTGRES_URL (Scripts/with-postgres sets it). Works in a schema
 // of its own, dropped at the end. `--pgbench none` leaves pgbench out.
@@ -31,14 +34,16 @@ struct Options {
     var pgbenchTransactions = 20_000
     var pgbenchMode = "prepared"
     var baseline = false
+    /// Also the code round trip and refresh rotation (`Flows.swift`).
+    var flows = false
     /// The stores' timeout (`PostgresStorage(url:timeout:)`); nil with `--store-timeout none`.
     var storeTimeout: Duration? = .seconds(10)
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
-            if flag == "--baseline" {
-                baseline = true
+            if flag == "--baseline" || flag == "--flows" {
+                if flag == "--baseline" { baseline = true } else { flows = true }
                 continue
             }
             guard let value = rest.popFirst() else { throw Usage("\(flag) needs a value") }
@@ -224,6 +229,7 @@ do {
             Client(
                 id: service.clientID, authentication: .clientSecret(SHA256SecretHasher().hash(service.secret)),
                 grantTypes: [.clientCredentials], allowedScopes: [.public]))
+        try await storage.clients.register(webClientRecord)
         var settings: [String] = []
         for setting in ["server_version", "fsync", "synchronous_commit", "full_page_writes"] {
             for try await value in try await storage.client.query("SELECT current_setting(\(setting))").decode(String.self) {
@@ -234,6 +240,7 @@ do {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
         print("server: \(settings.joined(separator: " "))")
         let granted = try await measureGranted(storage, options: options, label: "")
+        if options.flows { try await measureFlows(storage, options: options) }
         var before: [Int: (issue: Double, verify: Double)] = [:]
         if options.baseline {
             // The adapter before issue 20: the client read on every request, nothing prepared.
@@ -330,5 +337,6 @@ final class TokenBox: Sendable {
     private let tokens: Mutex<[String]>
     init(count: Int) { tokens = Mutex(Array(repeating: "", count: count)) }
     func set(_ index: Int, _ token: String) { tokens.withLock { $0[index] = token } }
+    func get(_ index: Int) -> String { tokens.withLock { $0[index] } }
     var all: [String] { tokens.withLock { $0 } }
 }

@@ -14,6 +14,7 @@ import Testing
 struct OptimisticUpdateTests {
     static let concurrentCases = [
         "codeRedeemedOnce", "accessTokenUpdatesSerialize", "familyCreatedOnce", "familyUpdatesSerialize",
+        "authorizationUpsert", "authorizationCreatedOnce",
         "deviceRedeemedOnce", "sessionConcurrentSignIns", "sessionEndRacesSignIn", "pushedRequestUsedOnce",
         "flowConcurrentRedemption", "flowConcurrentRefresh",
     ]

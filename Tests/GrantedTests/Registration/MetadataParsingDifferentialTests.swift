@@ -28,7 +28,11 @@ struct MetadataParsingDifferentialTests {
             let new = Result { () throws(OAuthError) in try ClientMetadata(members: read, policy: policy) }
             #expect(old == new, "\(document)")
             #expect(new == Result { () throws(OAuthError) in try ClientMetadata(json: bytes, policy: policy) })
-            if case .success = new { accepted += 1 }
+            if case .success(let metadata) = new {
+                accepted += 1
+                // What a store keeps reads back through the same reader (RFC 7591 §3.2.1).
+                #expect(try ClientMetadata(registered: metadata.json) == metadata, "\(document)")
+            }
 
             // Every accessor on every member the generator writes, as the configuration endpoint
             // reads them (RFC 7592 §2.2).

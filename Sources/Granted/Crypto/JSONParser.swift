@@ -131,15 +131,20 @@ struct JSONParser {
     private mutating func string() -> String? {
         index += 1
         let start = index
+        var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // ASCII is well-formed UTF-8 as it stands: `String(validating:)` runs unspecialized
+                // here, looking up generic metadata on every call (a fifth of `ClientMetadata(json:)`).
+                let text = bits < 0x80 ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
                 index += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
             if byte < 0x20 { return nil }
+            bits |= byte
             index += 1
         }
         return nil

@@ -21,6 +21,9 @@ extension JWK {
 
     /// The members that make an asymmetric JWK private.
     static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth"]
+    /// The private members and `k`, a symmetric key (RFC 7518 §6.4.1): a shared secret by another
+    /// name, which a set of public keys must not hold either.
+    static let secretMembers = privateMembers + ["k"]
 
     /// Parses one JWK from UTF-8 JSON through `init(members:)`. A repeated member name keeps its
     /// last value, as in the JWS header a DPoP proof carries it in (RFC 7515 §4; RFC 8259 §4).

@@ -18,6 +18,24 @@ public struct JWKSet: Sendable, Hashable {
         }
     }
 
+    /// A JWK Set `JSONReader` already read, such as registration's `jwks` member (RFC 7591 §2),
+    /// under the rules `init(json:)` applies. - Throws: `JWK.ParseError`.
+    init(object: JSONObject) throws(JWK.ParseError) {
+        guard let value = object["keys"] else { throw .missingMember("keys") }
+        guard let entries = value.array else { throw .invalidMember("keys") }
+        var keys: [JWK] = []
+        keys.reserveCapacity(entries.count)
+        for entry in entries {
+            guard case .object(let members) = entry.kind else { throw .notAJSONObject }
+            do {
+                keys.append(try JWK(object: JSONObject(source: object.source, members: members)))
+            } catch {
+                guard case .unsupportedKeyType = error else { throw error }
+            }
+        }
+        self.keys = keys
+    }
+
     /// `{"keys":[…]}`, each key as `JWK.json` writes it.
     public var json: [UInt8] {
         var array: [UInt8] = [UInt8(ascii: "[")]

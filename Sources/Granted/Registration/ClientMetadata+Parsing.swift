@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reading a registration request's JSON (RFC 7591 §2, §3.1) into checked `ClientMetadata`.
 extension ClientMetadata {
     /// Parses and validates a client metadata document, filling in the §2 defaults. Members
@@ -10,17 +8,18 @@ extension ClientMetadata {
         try self.init(members: try Self.members(of: bytes), policy: policy)
     }
 
-    /// The top-level object of a request body.
+    /// The top-level object of a request body, read by `JSONReader`: RFC 8259 alone, so a
+    /// trailing comma, a byte order mark or nesting deeper than `JSONReader.maximumDepth` is not
+    /// an object here either.
     /// - Throws: `invalidRequest` for anything but a JSON object.
     static func members(of bytes: [UInt8]) throws(OAuthError) -> JSONMembers {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)), let members = object as? [String: Any]
-        else { throw .invalidRequest("the body must be a JSON object") }
-        return JSONMembers(values: members)
+        guard let object = JSONReader.object(bytes) else { throw .invalidRequest("the body must be a JSON object") }
+        return JSONMembers(object: object)
     }
 
     /// - Parameter support: what the server verifies; `.anything` where no server is at hand (a
     ///   store reading back, a host's tool), which checks the rules alone.
-    init(members: JSONMembers, policy: Policy, support: ServerSupport = .anything) throws(OAuthError) {
+    init(members: some MetadataMembers, policy: Policy, support: ServerSupport = .anything) throws(OAuthError) {
         self.init()
         let limit = policy.inputLimits.maxParameters
 
@@ -78,12 +77,9 @@ extension ClientMetadata {
         let jwksURI = try members.string("jwks_uri")
         if members.isPresent("jwks") {
             guard jwksURI == nil else { throw .invalidClientMetadata("jwks and jwks_uri must not both be present") }
-            // `data(withJSONObject:)` traps on anything but a valid container: check first.
-            guard let value = members.values["jwks"] as? [String: Any], JSONSerialization.isValidJSONObject(value),
-                Self.holdsPublicKeysOnly(value),
-                let data = try? JSONSerialization.data(withJSONObject: value),
-                let keys = try? JWKSet(json: Array(data)), !keys.keys.isEmpty
-            else { throw .invalidClientMetadata("jwks must be a JWK Set of public keys") }
+            guard let keys = members.publicKeySet("jwks"), !keys.keys.isEmpty else {
+                throw .invalidClientMetadata("jwks must be a JWK Set of public keys")
+            }
             publicKeys = .jwks(keys)
         } else if let jwksURI {
             guard RedirectURIRules.kind(of: jwksURI) == .https else {
@@ -146,12 +142,13 @@ extension ClientMetadata {
     /// secret the server would store in clear and echo on every read; a private member (RFC 7518
     /// §6.2.2, §6.3.2; RFC 8037 §2) leaks the client's own key. Either refuses the whole set, in
     /// any key, even one of a `kty` the parser would skip (§5).
-    static func holdsPublicKeysOnly(_ set: [String: Any]) -> Bool {
-        guard let keys = set["keys"] as? [Any] else { return false }
+    static func holdsPublicKeysOnly(_ set: JSONObject) -> Bool {
+        guard let keys = set["keys"]?.array else { return false }
         for key in keys {
-            guard let key = key as? [String: Any] else { return false }
-            if (key["kty"] as? String) == "oct" { return false }
-            if (JWK.privateMembers + ["k"]).contains(where: { key[$0] != nil }) { return false }
+            guard case .object(let members) = key.kind else { return false }
+            let key = JSONObject(source: set.source, members: members)
+            if key["kty"]?.string == "oct" { return false }
+            if JWK.secretMembers.contains(where: { key[$0] != nil }) { return false }
         }
         return true
     }
@@ -231,55 +228,90 @@ extension ClientMetadata {
     }
 }
 
-/// The members of a JSON object, read with type checks; `null` reads as absent.
-struct JSONMembers {
-    let values: [String: Any]
+/// Where `ClientMetadata.init(members:)` reads a registration's members from (RFC 7591 §2): the
+/// JSON types it asks for, `null` reading as absent (RFC 7592 §2.2).
+protocol MetadataMembers {
+    /// Whether `name` is present and not `null`.
+    func isPresent(_ name: StaticString) -> Bool
+    /// - Throws: `invalidClientMetadata` when present but not a string.
+    func string(_ name: StaticString) throws(OAuthError) -> String?
+    /// - Throws: `invalidClientMetadata` when present but not an array of at most `limit` strings.
+    func strings(_ name: StaticString, limit: Int) throws(OAuthError) -> [String]?
+    /// - Throws: `invalidClientMetadata` when present but not a boolean.
+    func bool(_ name: StaticString) throws(OAuthError) -> Bool?
+    /// The JWK Set (RFC 7517 §5) `name` holds, when it is one of public keys only
+    /// (`ClientMetadata.holdsPublicKeysOnly`); nil for anything else, absent included.
+    func publicKeySet(_ name: StaticString) -> JWKSet?
+}
 
-    func isPresent(_ name: String) -> Bool {
-        guard let value = values[name] else { return false }
-        // The dynamic type, not `is NSNull`: that cast bridges a Swift array or dictionary to
-        // its Foundation class to ask, a third of a registration's time.
-        return type(of: value) != NSNull.self
+/// The members of an object `JSONReader` read, with type checks; `null` reads as absent (RFC 7592
+/// §2.2). A repeated name answers its last value, as `JSONObject` and `JSONSerialization` do.
+struct JSONMembers: MetadataMembers {
+    let object: JSONObject
+
+    /// The last member named `name` unless it is `null`. The names asked for are ASCII, so
+    /// comparing UTF-8 bytes is `String` equality, without making a `String` of each.
+    func value(_ name: StaticString) -> JSONValue? {
+        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        for member in object.members.reversed() where member.name.utf8.count == wanted.count {
+            var candidate = member.name
+            guard candidate.withUTF8({ $0.elementsEqual(wanted) }) else { continue }
+            if case .null = member.value.kind { return nil }
+            return member.value
+        }
+        return nil
     }
 
-    /// - Throws: `invalidClientMetadata` when present but not a string.
+    func isPresent(_ name: StaticString) -> Bool { value(name) != nil }
+
     func string(_ name: StaticString) throws(OAuthError) -> String? {
-        let key = name.description
-        guard isPresent(key) else { return nil }
-        guard let text = values[key] as? String else { throw .invalidClientMetadata("\(key) must be a string") }
+        guard let value = value(name) else { return nil }
+        guard case .string(let text) = value.kind else { throw .invalidClientMetadata("\(name) must be a string") }
         return text
     }
 
-    /// - Throws: `invalidClientMetadata` when present but not an array of at most `limit` strings.
     func strings(_ name: StaticString, limit: Int) throws(OAuthError) -> [String]? {
-        let key = name.description
-        guard isPresent(key) else { return nil }
-        guard let array = values[key] as? [Any], array.count <= limit else {
-            throw .invalidClientMetadata("\(key) must be an array of strings")
-        }
-        var strings: [String] = []
-        for element in array {
-            guard let text = element as? String else { throw .invalidClientMetadata("\(key) must be an array of strings") }
-            strings.append(text)
+        guard let value = value(name) else { return nil }
+        guard let elements = value.array, elements.count <= limit, let strings = value.strings else {
+            throw .invalidClientMetadata("\(name) must be an array of strings")
         }
         return strings
     }
 
-    /// - Throws: `invalidClientMetadata` when present but not a boolean.
+    /// Also 0 and 1 (any spelling: `1.0`, `1e0`): `JSONSerialization`'s numbers bridged to
+    /// `Bool` for those two, and what it accepted is not refused now.
     func bool(_ name: StaticString) throws(OAuthError) -> Bool? {
-        let key = name.description
-        guard isPresent(key) else { return nil }
-        guard let flag = values[key] as? Bool else { throw .invalidClientMetadata("\(key) must be a boolean") }
-        return flag
+        guard let value = value(name) else { return nil }
+        switch value.kind {
+        case .bool(let flag): return flag
+        case .number(let number) where number.double == 0 || number.double == 1: return number.double == 1
+        default: throw .invalidClientMetadata("\(name) must be a boolean")
+        }
+    }
+
+    /// The set is read from the member's own parsed value, not written out and read again.
+    func publicKeySet(_ name: StaticString) -> JWKSet? {
+        guard case .object(let members)? = value(name)?.kind else { return nil }
+        let set = JSONObject(source: object.source, members: members)
+        guard ClientMetadata.holdsPublicKeysOnly(set) else { return nil }
+        return try? JWKSet(object: set)
     }
 }
 
 extension JSONMembers {
-    /// - Throws: `invalidClientMetadata` when present but not an integer.
+    /// An integral number that fits an `Int`, however spelled (`5`, `5.0`, `5e0`), and `true` and
+    /// `false` as 1 and 0, as `JSONSerialization`'s bridging read them. A number beyond a
+    /// `Double`'s precision is rounded to one first, where Foundation kept some as decimals.
+    /// - Throws: `invalidClientMetadata` when present but not such a number.
     func integer(_ name: StaticString) throws(OAuthError) -> Int? {
-        let key = name.description
-        guard isPresent(key) else { return nil }
-        guard let number = values[key] as? Int else { throw .invalidClientMetadata("\(key) must be a number") }
-        return number
+        guard let value = value(name) else { return nil }
+        switch value.kind {
+        case .number(let number):
+            guard let integer = number.integer ?? Int(exactly: number.double) else { break }
+            return integer
+        case .bool(let flag): return flag ? 1 : 0
+        default: break
+        }
+        throw .invalidClientMetadata("\(name) must be a number")
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A client's own description of itself, served at its `client_id` (draft-ietf-oauth-client-id-metadata-document
 /// §4): RFC 7591 §2 metadata, read strictly. Granted accepts public clients only: a document
 /// cannot carry a shared secret (§4.1), and the engine does not verify `private_key_jwt`
@@ -55,13 +53,13 @@ public struct ClientMetadataDocument: Sendable, Hashable {
         try self.init(json: fetched.body, from: url)
     }
 
-    /// Validates a document's JSON.
+    /// Validates a document's JSON, read by `JSONReader` (RFC 8259 alone). Here `null` is not
+    /// absent: a `client_secret` sent as null is still a secret member, a string member sent as
+    /// null is malformed. A repeated member name answers its last value.
     /// - Throws: `Problem`.
     public init(json: [UInt8], from url: ClientIdentifierURL) throws(Problem) {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any] else {
-            throw .notAJSONObject
-        }
-        guard let clientID = object["client_id"] as? String, clientID == url.rawValue else {
+        guard let object = JSONReader.object(json) else { throw .notAJSONObject }
+        guard let clientID = object["client_id"]?.string, clientID == url.rawValue else {
             throw .clientIDMismatch
         }
         guard object["client_secret"] == nil, object["client_secret_expires_at"] == nil else {
@@ -73,14 +71,13 @@ public struct ClientMetadataDocument: Sendable, Hashable {
         case "client_secret_basic", "client_secret_post", "client_secret_jwt": throw .sharedSecretMethod
         default: throw .unsupportedAuthenticationMethod
         }
-        if let jwks = object["jwks"] {
-            guard let set = jwks as? [String: Any], let keys = set["keys"] as? [Any] else {
-                throw .malformedMember("jwks")
-            }
+        if object["jwks"] != nil {
+            guard let set = object.object("jwks"), let keys = set["keys"]?.array else { throw .malformedMember("jwks") }
             for key in keys {
-                guard let key = key as? [String: Any] else { throw .malformedMember("jwks") }
+                guard case .object(let members) = key.kind else { throw .malformedMember("jwks") }
+                let key = JSONObject(source: object.source, members: members)
                 // `k` is a symmetric key, a shared secret by another name.
-                if (JWK.privateMembers + ["k"]).contains(where: { key[$0] != nil }) { throw .privateKeyMaterial }
+                if JWK.secretMembers.contains(where: { key[$0] != nil }) { throw .privateKeyMaterial }
             }
         }
         guard let redirectURIs = try Self.strings("redirect_uris", in: object), !redirectURIs.isEmpty,
@@ -112,20 +109,15 @@ public struct ClientMetadataDocument: Sendable, Hashable {
             redirectURIs: redirectURIs, grantTypes: grantTypes, allowedScopes: scope, requiresPKCE: true)
     }
 
-    private static func string(_ name: String, in object: [String: Any]) throws(Problem) -> String? {
+    private static func string(_ name: String, in object: JSONObject) throws(Problem) -> String? {
         guard let value = object[name] else { return nil }
-        guard let text = value as? String else { throw .malformedMember(name) }
+        guard let text = value.string else { throw .malformedMember(name) }
         return text
     }
 
-    private static func strings(_ name: String, in object: [String: Any]) throws(Problem) -> [String]? {
+    private static func strings(_ name: String, in object: JSONObject) throws(Problem) -> [String]? {
         guard let value = object[name] else { return nil }
-        guard let array = value as? [Any] else { throw .malformedMember(name) }
-        var texts: [String] = []
-        for element in array {
-            guard let text = element as? String else { throw .malformedMember(name) }
-            texts.append(text)
-        }
+        guard let texts = value.strings else { throw .malformedMember(name) }
         return texts
     }
 }

@@ -278,15 +278,11 @@ struct JSONMembers: MetadataMembers {
         return strings
     }
 
-    /// Also 0 and 1 (any spelling: `1.0`, `1e0`): `JSONSerialization`'s numbers bridged to
-    /// `Bool` for those two, and what it accepted is not refused now.
+    /// A JSON `true` or `false` only (RFC 8259 §3): a number is no boolean, whatever it is.
     func bool(_ name: StaticString) throws(OAuthError) -> Bool? {
         guard let value = value(name) else { return nil }
-        switch value.kind {
-        case .bool(let flag): return flag
-        case .number(let number) where number.double == 0 || number.double == 1: return number.double == 1
-        default: throw .invalidClientMetadata("\(name) must be a boolean")
-        }
+        guard case .bool(let flag) = value.kind else { throw .invalidClientMetadata("\(name) must be a boolean") }
+        return flag
     }
 
     /// The set is read from the member's own parsed value, not written out and read again.
@@ -299,18 +295,14 @@ struct JSONMembers: MetadataMembers {
 }
 
 extension JSONMembers {
-    /// An integral number that fits an `Int`, however spelled (`5`, `5.0`, `5e0`), and `true` and
-    /// `false` as 1 and 0, as `JSONSerialization`'s bridging read them. A number beyond a
-    /// `Double`'s precision is rounded to one first, where Foundation kept some as decimals.
+    /// A JSON number with an integral value that fits an `Int`, however spelled (`5`, `5.0`,
+    /// `5e0`); a boolean is no number (RFC 8259 §3). A number beyond a `Double`'s precision is
+    /// rounded to one first.
     /// - Throws: `invalidClientMetadata` when present but not such a number.
     func integer(_ name: StaticString) throws(OAuthError) -> Int? {
         guard let value = value(name) else { return nil }
-        switch value.kind {
-        case .number(let number):
-            guard let integer = number.integer ?? Int(exactly: number.double) else { break }
+        if case .number(let number) = value.kind, let integer = number.integer ?? Int(exactly: number.double) {
             return integer
-        case .bool(let flag): return flag ? 1 : 0
-        default: break
         }
         throw .invalidClientMetadata("\(name) must be a number")
     }

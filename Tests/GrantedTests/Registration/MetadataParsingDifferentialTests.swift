@@ -88,8 +88,8 @@ enum MetadataGenerator {
     static let okpKey = #"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"ed"}"#
 
     /// Values for each member, as JSON texts: `safe` ones a client could send alone and pass with,
-    /// then `odd` ones that are refused or conflict, or that JSONSerialization's bridging read
-    /// loosely (numbers as booleans).
+    /// then `odd` ones that are refused or conflict (numbers where booleans go, which
+    /// JSONSerialization's bridging would read as booleans, the reference refuses as `JSONMembers` does).
     static let members: [(name: StaticString, safe: [String], odd: [String])] = [
         ("redirect_uris", [
             #"["https://a.example.com/cb"]"#, #"["https://a.example.com/cb","com.example.app:/oauth"]"#,
@@ -118,7 +118,7 @@ enum MetadataGenerator {
         ]),
         ("jwks_uri", ["https://k.example.com/jwks"].map(quoted), ["http://k.example.com/jwks"].map(quoted)),
         ("token_endpoint_auth_signing_alg", [], ["HS256", "RS256", "ES256", "EdDSA", "none", "HS512"].map(quoted)),
-        ("dpop_bound_access_tokens", ["true", "false", "0", "1"], ["1.0", "2"]),
+        ("dpop_bound_access_tokens", ["true", "false"], ["0", "1", "1.0", "2"]),
         ("backchannel_logout_session_required", ["true", "false"], ["1e0", "-0"]),
         ("require_pushed_authorization_requests", ["true", "false"], ["0.0", "10e-1"]),
         ("post_logout_redirect_uris", [#"["https://a.example.com/bye"]"#, "[]"], [#"["http://evil.example.com/"]"#]),
@@ -260,15 +260,26 @@ struct FoundationMembers: MetadataMembers {
     func bool(_ name: StaticString) throws(OAuthError) -> Bool? {
         let key = name.description
         guard isPresent(name) else { return nil }
-        guard let flag = values[key] as? Bool else { throw .invalidClientMetadata("\(key) must be a boolean") }
+        // Strict, as `JSONMembers`: only a JSON boolean (Foundation's boolean NSNumber), not 0 or 1.
+        guard let flag = values[key] as? Bool, Self.isBoolean(values[key]) else {
+            throw .invalidClientMetadata("\(key) must be a boolean")
+        }
         return flag
     }
 
     func integer(_ name: StaticString) throws(OAuthError) -> Int? {
         let key = name.description
         guard isPresent(name) else { return nil }
-        guard let number = values[key] as? Int else { throw .invalidClientMetadata("\(key) must be a number") }
+        guard let number = values[key] as? Int, !Self.isBoolean(values[key]) else {
+            throw .invalidClientMetadata("\(key) must be a number")
+        }
         return number
+    }
+
+    /// Whether Foundation read `value` from `true` or `false`: its boolean NSNumber, type code "c".
+    static func isBoolean(_ value: Any?) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
     }
 
     /// The set written out again by `JSONSerialization` and read as a JWK Set.

@@ -84,18 +84,8 @@ struct JSONParser {
             skipWhiteSpace()
             guard let value = value(depth: depth) else { return nil }
             members.append(JSONMember(name: name, value: value))
-            skipWhiteSpace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhiteSpace()
-            case UInt8(ascii: "}"):
-                index += 1
-                return members
-            default:
-                return nil
-            }
+            guard let more = afterElement(closing: UInt8(ascii: "}")) else { return nil }
+            if !more { return members }
         }
     }
 
@@ -111,18 +101,26 @@ struct JSONParser {
         while true {
             guard let element = value(depth: depth) else { return nil }
             elements.append(element)
+            guard let more = afterElement(closing: UInt8(ascii: "]")) else { return nil }
+            if !more { return elements }
+        }
+    }
+
+    /// After a member or element (RFC 8259 §4, §5): `,` and another follows (true), `closing`
+    /// ends the container (false); anything else is malformed (nil).
+    private mutating func afterElement(closing: UInt8) -> Bool? {
+        skipWhiteSpace()
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
             skipWhiteSpace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","):
-                index += 1
-                skipWhiteSpace()
-            case UInt8(ascii: "]"):
-                index += 1
-                return elements
-            default:
-                return nil
-            }
+            return true
+        case closing:
+            index += 1
+            return false
+        default:
+            return nil
         }
     }
 

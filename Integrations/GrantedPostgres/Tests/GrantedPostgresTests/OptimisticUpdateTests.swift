@@ -22,21 +22,11 @@ struct OptimisticUpdateTests {
     @Test("the contract's concurrent cases hold on either path", arguments: [0, 1], concurrentCases)
     func fallback(optimisticAttempts: Int, name: String) async throws {
         try await TestDatabase.withClient { client in
-            var schemas: [PostgresSchema] = []
-            do {
-                try await GrantStoreContract.run(name) {
-                    let schema = try TestDatabase.freshSchema()
-                    try await schema.migrate(client)
-                    schemas.append(schema)
-                    return PostgresGrantStore(
-                        client: client, schema: schema, timeout: .seconds(10), logger: Logger(label: "test"),
-                        prepared: false, optimisticAttempts: optimisticAttempts)
-                }
-            } catch {
-                for schema in schemas { try? await schema.drop(client) }
-                throw error
+            try await TestDatabase.runContract(name, on: client) { client, schema in
+                PostgresGrantStore(
+                    client: client, schema: schema, timeout: .seconds(10), logger: Logger(label: "test"),
+                    prepared: false, optimisticAttempts: optimisticAttempts)
             }
-            for schema in schemas { try await schema.drop(client) }
         }
     }
 

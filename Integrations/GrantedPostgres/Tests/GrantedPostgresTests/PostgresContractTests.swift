@@ -10,20 +10,6 @@ import Testing
 struct PostgresContractTests {
     @Test("the PostgreSQL store keeps the contract", arguments: GrantStoreContract.all.map(\.name))
     func postgres(_ name: String) async throws {
-        try await TestDatabase.withClient { client in
-            var schemas: [PostgresSchema] = []
-            do {
-                try await GrantStoreContract.run(name) {
-                    let schema = try TestDatabase.freshSchema()
-                    try await schema.migrate(client)
-                    schemas.append(schema)
-                    return PostgresGrantStore(client: client, schema: schema)
-                }
-            } catch {
-                for schema in schemas { try? await schema.drop(client) }
-                throw error
-            }
-            for schema in schemas { try await schema.drop(client) }
-        }
+        try await TestDatabase.withClient { client in try await TestDatabase.runContract(name, on: client) }
     }
 }

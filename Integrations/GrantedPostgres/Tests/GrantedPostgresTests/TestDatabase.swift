@@ -1,6 +1,7 @@
 import Foundation
 import Granted
 import GrantedPostgres
+import GrantedTesting
 import Logging
 import PostgresNIO
 
@@ -59,5 +60,28 @@ enum TestDatabase {
             try? await schema.drop(client)
             throw error
         }
+    }
+
+    /// Runs the store contract case `name`, each store it asks for over `client` on a fresh
+    /// migrated schema, made by `makeStore`; drops the schemas whatever the case did.
+    static func runContract(
+        _ name: String, on client: PostgresClient,
+        _ makeStore: @escaping @Sendable (PostgresClient, PostgresSchema) -> PostgresGrantStore = {
+            PostgresGrantStore(client: $0, schema: $1)
+        }
+    ) async throws {
+        var schemas: [PostgresSchema] = []
+        do {
+            try await GrantStoreContract.run(name) {
+                let schema = try freshSchema()
+                try await schema.migrate(client)
+                schemas.append(schema)
+                return makeStore(client, schema)
+            }
+        } catch {
+            for schema in schemas { try? await schema.drop(client) }
+            throw error
+        }
+        for schema in schemas { try await schema.drop(client) }
     }
 }

@@ -5,21 +5,18 @@ public struct JWKSet: Sendable, Hashable {
     public var keys: [JWK]
     public init(keys: [JWK]) { self.keys = keys }
 
-    /// Parses a JWK Set, skipping keys of a `kty` Granted does not know (§5).
+    /// Parses a JWK Set, skipping keys of a `kty` Granted does not know (§5). Read by
+    /// `JSONReader` (RFC 8259 alone; a repeated member name keeps its last value), under the
+    /// same rules as the `Codable` conformance.
     /// - Throws: `JWK.ParseError` for a set that is not an object with a `keys` array, or a
     ///   known key that is malformed or private.
     public init(json: [UInt8]) throws(JWK.ParseError) {
-        do {
-            self = try JSONDecoder().decode(JWKSet.self, from: Data(json))
-        } catch let error as JWK.ParseError {
-            throw error
-        } catch {
-            throw .notAJSONObject
-        }
+        guard let object = JSONReader.object(json) else { throw .notAJSONObject }
+        try self.init(object: object)
     }
 
-    /// A JWK Set `JSONReader` already read, such as registration's `jwks` member (RFC 7591 §2),
-    /// under the rules `init(json:)` applies. - Throws: `JWK.ParseError`.
+    /// A JWK Set `JSONReader` already read: a whole document (`init(json:)`), or registration's
+    /// `jwks` member (RFC 7591 §2). - Throws: `JWK.ParseError`.
     init(object: JSONObject) throws(JWK.ParseError) {
         guard let value = object["keys"] else { throw .missingMember("keys") }
         guard let entries = value.array else { throw .invalidMember("keys") }
@@ -50,6 +47,9 @@ public struct JWKSet: Sendable, Hashable {
     }
 }
 
+/// For a set inside a host's own `Codable` types. On a repeated member name Foundation's
+/// `JSONDecoder` keeps the first value, where RFC 7517 §4 and §5 ask for the last or a refusal:
+/// parse a set received from elsewhere with `init(json:)`.
 extension JWKSet: Codable {
     private enum Member: String, CodingKey { case keys }
 

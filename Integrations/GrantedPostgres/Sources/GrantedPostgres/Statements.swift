@@ -1,4 +1,4 @@
-/// The four statements of one table's read-modify-write by key (`PostgresGrantStore.update`):
+/// The statements of one table's read-modify-write by key (`PostgresGrantStore.update`):
 /// `$1` is the key, `$2…` the record's columns, and the version read is bound last.
 struct RowUpdate: Sendable {
     /// The row as it is, unlocked, with its version: `xmin`, the transaction that wrote it.

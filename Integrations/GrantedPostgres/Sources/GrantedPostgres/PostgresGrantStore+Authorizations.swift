@@ -12,50 +12,53 @@ extension PostgresGrantStore {
         subject: Subject, client: ClientID, _ transition: @Sendable (inout UserAuthorization?) -> Outcome
     ) async throws -> Outcome {
         let pair = Self.binds { $0.append(subject.rawValue); $0.append(client.rawValue) }
-        for _ in 0..<optimisticAttempts {
-            let row = try await rows(sql.activeAuthorization, pair).first
-            let reader = row.map { RowReader(row: $0.makeRandomAccess(), table: sql.authorizations) }
-            let version = try reader.map { try $0("row_version", as: String.self) }
-            let stored = try reader.map(UserAuthorizationRow.decode)
-            var current = stored
-            let outcome = transition(&current)
-            guard let current, current != stored else { return outcome }
-            let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(current.id.uuid) }
-            if let stored, stored.id == current.id {
-                let written = try await rows(
-                    sql.authorizationUpdate.writeIfUnchanged,
-                    Self.binds(key: key, current, UserAuthorizationRow.bind, version: version))
-                if !written.isEmpty { return outcome }
-                continue
-            }
-            let inserted = try await rows(sql.insertAuthorization, Self.binds(key: key, current, UserAuthorizationRow.bind))
-            if !inserted.isEmpty { return outcome }
-            // The pair's active row is another's: one created meanwhile (try again), or the one
-            // read, which the transition tried to replace (the locked path refuses that).
-            if stored != nil { break }
-        }
-        return try await transaction { connection in
-            for _ in 0..<Self.upsertAttempts {
-                let row = try await connection.rows(sql.activeAuthorizationForUpdate, pair).first
-                let stored = try row.map {
-                    try UserAuthorizationRow.decode(RowReader(row: $0.makeRandomAccess(), table: sql.authorizations))
-                }
+        return try await withTimeout {
+            for _ in 0..<optimisticAttempts {
+                let row = try await unboundedRows(sql.activeAuthorization, pair).first
+                let reader = row.map { RowReader(row: $0.makeRandomAccess(), table: sql.authorizations) }
+                let version = try reader.map { try $0("row_version", as: String.self) }
+                let stored = try reader.map(UserAuthorizationRow.decode)
                 var current = stored
                 let outcome = transition(&current)
                 guard let current, current != stored else { return outcome }
                 let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(current.id.uuid) }
                 if let stored, stored.id == current.id {
-                    try await connection.run(
-                        sql.authorizationUpdate.write, Self.binds(key: key, current, UserAuthorizationRow.bind))
-                    return outcome
+                    let written = try await unboundedRows(
+                        sql.authorizationUpdate.writeIfUnchanged,
+                        Self.binds(key: key, current, UserAuthorizationRow.bind, version: version))
+                    if !written.isEmpty { return outcome }
+                    continue
                 }
-                let inserted = try await connection.run(
+                let inserted = try await unboundedRows(
                     sql.insertAuthorization, Self.binds(key: key, current, UserAuthorizationRow.bind))
-                if inserted == 1 { return outcome }
-                guard stored == nil else { break }
+                if !inserted.isEmpty { return outcome }
+                // The pair's active row is another's: one created meanwhile (try again), or the
+                // one read, which the transition tried to replace (the locked path refuses that).
+                if stored != nil { break }
             }
-            throw PostgresStoreError.unsupportedTransition(
-                "the active authorization of \(subject) for \(client) was replaced while active")
+            return try await unboundedTransaction { connection in
+                for _ in 0..<Self.upsertAttempts {
+                    let row = try await connection.rows(sql.activeAuthorizationForUpdate, pair).first
+                    let stored = try row.map {
+                        try UserAuthorizationRow.decode(RowReader(row: $0.makeRandomAccess(), table: sql.authorizations))
+                    }
+                    var current = stored
+                    let outcome = transition(&current)
+                    guard let current, current != stored else { return outcome }
+                    let key: @Sendable (inout PostgresBindings) -> Void = { $0.append(current.id.uuid) }
+                    if let stored, stored.id == current.id {
+                        try await connection.run(
+                            sql.authorizationUpdate.write, Self.binds(key: key, current, UserAuthorizationRow.bind))
+                        return outcome
+                    }
+                    let inserted = try await connection.run(
+                        sql.insertAuthorization, Self.binds(key: key, current, UserAuthorizationRow.bind))
+                    if inserted == 1 { return outcome }
+                    guard stored == nil else { break }
+                }
+                throw PostgresStoreError.unsupportedTransition(
+                    "the active authorization of \(subject) for \(client) was replaced while active")
+            }
         }
     }
 

@@ -16,7 +16,8 @@ import PostgresNIO
 ///
 /// After `optimisticAttempts` lost races on one row, the call takes the row's lock instead
 /// (`BEGIN`, `SELECT … FOR UPDATE`, the write, `COMMIT`), so a hot row cannot starve a caller.
-/// Both paths serialize against each other: the locked write changes `xmin` too.
+/// Both paths serialize against each other: the locked write changes `xmin` too. The store's
+/// `timeout` bounds the whole call, every attempt together.
 extension PostgresGrantStore {
     /// How often an upsert runs its transition again after a concurrent creator won the key.
     static let upsertAttempts = 3
@@ -28,19 +29,29 @@ extension PostgresGrantStore {
         decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout PostgresBindings) -> Void,
         _ transition: @Sendable (inout Record) -> Outcome
     ) async throws -> Outcome? {
+        try await withTimeout {
+            try await unboundedUpdate(statements, table: table, key: key, decode: decode, bind: bind, transition)
+        }
+    }
+
+    private func unboundedUpdate<Record: Equatable & Sendable, Outcome: Sendable>(
+        _ statements: RowUpdate, table: String, key: @escaping @Sendable (inout PostgresBindings) -> Void,
+        decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout PostgresBindings) -> Void,
+        _ transition: @Sendable (inout Record) -> Outcome
+    ) async throws -> Outcome? {
         for _ in 0..<optimisticAttempts {
-            guard let row = try await rows(statements.read, Self.binds(key)).first else { return nil }
+            guard let row = try await unboundedRows(statements.read, Self.binds(key)).first else { return nil }
             let reader = RowReader(row: row.makeRandomAccess(), table: table)
             let version = try reader("row_version", as: String.self)
             let stored = try decode(reader)
             var record = stored
             let outcome = transition(&record)
             if record == stored { return outcome }
-            if try await !rows(statements.writeIfUnchanged, Self.binds(key: key, record, bind, version: version)).isEmpty {
+            if try await !unboundedRows(statements.writeIfUnchanged, Self.binds(key: key, record, bind, version: version)).isEmpty {
                 return outcome
             }
         }
-        return try await transaction { connection in
+        return try await unboundedTransaction { connection in
             guard let row = try await connection.rows(statements.lock, Self.binds(key)).first else { return nil }
             let stored = try decode(RowReader(row: row.makeRandomAccess(), table: table))
             var record = stored
@@ -63,12 +74,24 @@ extension PostgresGrantStore {
         decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout PostgresBindings) -> Void,
         _ transition: @Sendable (inout Record?) -> Outcome
     ) async throws -> Outcome {
+        try await withTimeout {
+            try await unboundedUpsert(
+                statements, insert: insert, table: table, what: what, key: key, decode: decode, bind: bind, transition)
+        }
+    }
+
+    private func unboundedUpsert<Record: Equatable & Sendable, Outcome: Sendable>(
+        _ statements: RowUpdate, insert: String, table: String, what: String,
+        key: @escaping @Sendable (inout PostgresBindings) -> Void,
+        decode: @Sendable (RowReader) throws -> Record, bind: @Sendable (Record, inout PostgresBindings) -> Void,
+        _ transition: @Sendable (inout Record?) -> Outcome
+    ) async throws -> Outcome {
         for _ in 0..<optimisticAttempts {
-            guard let row = try await rows(statements.read, Self.binds(key)).first else {
+            guard let row = try await unboundedRows(statements.read, Self.binds(key)).first else {
                 var record: Record?
                 let outcome = transition(&record)
                 guard let record else { return outcome }
-                if try await !rows(insert, Self.binds(key: key, record, bind)).isEmpty { return outcome }
+                if try await !unboundedRows(insert, Self.binds(key: key, record, bind)).isEmpty { return outcome }
                 continue
             }
             let reader = RowReader(row: row.makeRandomAccess(), table: table)
@@ -79,13 +102,13 @@ extension PostgresGrantStore {
             if record == stored { return outcome }
             let written =
                 if let record {
-                    try await rows(statements.writeIfUnchanged, Self.binds(key: key, record, bind, version: version))
+                    try await unboundedRows(statements.writeIfUnchanged, Self.binds(key: key, record, bind, version: version))
                 } else {
-                    try await rows(statements.deleteIfUnchanged, Self.binds { key(&$0); $0.append(version) })
+                    try await unboundedRows(statements.deleteIfUnchanged, Self.binds { key(&$0); $0.append(version) })
                 }
             if !written.isEmpty { return outcome }
         }
-        return try await transaction { connection in
+        return try await unboundedTransaction { connection in
             for _ in 0..<Self.upsertAttempts {
                 if let row = try await connection.rows(statements.lock, Self.binds(key)).first {
                     let stored = try decode(RowReader(row: row.makeRandomAccess(), table: table))

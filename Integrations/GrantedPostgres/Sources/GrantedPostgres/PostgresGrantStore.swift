@@ -59,10 +59,13 @@ public struct PostgresGrantStore: GrantStore {
 
     /// Every row of one statement outside a transaction.
     func rows(_ sql: String, _ binds: PostgresBindings) async throws -> [PostgresRow] {
-        let (client, logger) = (client, logger)
-        return try await withTimeout {
-            try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
-        }
+        try await withTimeout { try await unboundedRows(sql, binds) }
+    }
+
+    /// `rows(_:_:)` without a deadline of its own: one step of a call that `withTimeout` bounds
+    /// as a whole (`update`), so that `timeout` is what the whole call may wait.
+    func unboundedRows(_ sql: String, _ binds: PostgresBindings) async throws -> [PostgresRow] {
+        try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
     }
 
     /// Every row of `statement`, prepared on the connection.
@@ -99,11 +102,16 @@ public struct PostgresGrantStore: GrantStore {
     func transaction<Result: Sendable>(
         _ body: @Sendable (Connection) async throws -> Result
     ) async throws -> Result {
-        let (client, logger) = (client, logger)
-        return try await withTimeout {
-            try await client.transaction(logger: logger) { connection in
-                try await body(Connection(connection: connection, logger: logger))
-            }
+        try await withTimeout { try await unboundedTransaction(body) }
+    }
+
+    /// `transaction(_:)` without a deadline of its own, like `unboundedRows(_:_:)`.
+    func unboundedTransaction<Result: Sendable>(
+        _ body: @Sendable (Connection) async throws -> Result
+    ) async throws -> Result {
+        let logger = logger
+        return try await client.transaction(logger: logger) { connection in
+            try await body(Connection(connection: connection, logger: logger))
         }
     }
 

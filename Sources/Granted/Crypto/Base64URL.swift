@@ -1,5 +1,6 @@
 /// Base64url without padding (RFC 4648 §5; RFC 7515 §2), as JWS, PKCE and Granted's tokens
-/// use it. Branch-free per character, so encoding or decoding a secret leaks nothing through timing.
+/// use it. Branch-free per character, so encoding or decoding a secret leaks nothing through
+/// timing; decoding works on eight characters at once (`Base64Lanes`).
 public enum Base64URL {
     /// The unpadded base64url text of `bytes`.
     public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -41,37 +42,28 @@ public enum Base64URL {
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
         let remainder = bytes.count % 4
         guard remainder != 1 else { return nil }
-        let wholeQuads = bytes.count / 4
-        let count = wholeQuads &* 3 &+ (remainder == 0 ? 0 : remainder &- 1)
+        let whole = bytes.count &- remainder
+        let count = whole / 4 &* 3 &+ (remainder == 0 ? 0 : remainder &- 1)
         // Every rejection is folded into `invalid` and checked once at the end.
-        var invalid: Int32 = 0
+        var invalid: UInt64 = 0
         let decoded = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
-            var input = 0
-            var written = 0
-            for _ in 0..<wholeQuads {
-                let v0 = sextet(bytes[input], &invalid), v1 = sextet(bytes[input &+ 1], &invalid)
-                let v2 = sextet(bytes[input &+ 2], &invalid), v3 = sextet(bytes[input &+ 3], &invalid)
-                output[written] = UInt8(truncatingIfNeeded: v0 &<< 2 | v1 &>> 4)
-                output[written &+ 1] = UInt8(truncatingIfNeeded: v1 &<< 4 | v2 &>> 2)
-                output[written &+ 2] = UInt8(truncatingIfNeeded: v2 &<< 6 | v3)
-                input &+= 4
-                written &+= 3
-            }
+            invalid = Base64Lanes.decodeQuads(bytes, count: whole, into: output, dash, underscore)
             if remainder >= 2 {
-                let v0 = sextet(bytes[input], &invalid), v1 = sextet(bytes[input &+ 1], &invalid)
-                output[written] = UInt8(truncatingIfNeeded: v0 &<< 2 | v1 &>> 4)
-                if remainder == 3 {
-                    let v2 = sextet(bytes[input &+ 2], &invalid)
-                    output[written &+ 1] = UInt8(truncatingIfNeeded: v1 &<< 4 | v2 &>> 2)
-                    invalid |= v2 & 0x03  // the last character carries 2 unused bits
-                } else {
-                    invalid |= v1 & 0x0F  // the last character carries 4 unused bits
-                }
+                let tail = Base64Lanes.sextets(
+                    ofTail: UnsafeRawBufferPointer(rebasing: bytes[whole...]), dash, underscore, invalid: &invalid)
+                Base64Lanes.store(Base64Lanes.pack(tail), count: remainder &- 1, into: output, at: whole / 4 &* 3)
+                // The last character carries 4 (of 2) or 2 (of 3) unused bits, which must be zero.
+                let last = tail &>> ((remainder &- 1) &* 8) & 0xFF
+                invalid |= last & (remainder == 2 ? 0x0F : 0x03)
             }
             initialized = count
         }
         return invalid == 0 ? decoded : nil
     }
+
+    /// The characters of values 62 and 63 in the url-safe alphabet (RFC 4648 Table 2).
+    private static var dash: UInt8 { 0x2D }
+    private static var underscore: UInt8 { 0x5F }
 
     /// 4 characters per 3 bytes, and 2 or 3 for a final 1 or 2 bytes.
     static func encodedCount(_ byteCount: Int) -> Int {
@@ -123,21 +115,5 @@ public enum Base64URL {
         ascii &+= ((61 &- value) &>> 31) & -13  // 62 → '-'
         ascii &+= ((62 &- value) &>> 31) & 49  // 63 → '_'
         return UInt8(truncatingIfNeeded: ascii)
-    }
-
-    /// The 6-bit value of one character; anything outside the alphabet sets bits in `invalid`.
-    @inline(__always)
-    private static func sextet(_ character: UInt8, _ invalid: inout Int32) -> Int32 {
-        let c = Int32(character)
-        let upper = mask(c, in: 65, 90), lower = mask(c, in: 97, 122), digit = mask(c, in: 48, 57)
-        let dash = mask(c, in: 45, 45), underscore = mask(c, in: 95, 95)
-        invalid |= ~(upper | lower | digit | dash | underscore)
-        return (upper & (c &- 65)) | (lower & (c &- 71)) | (digit & (c &+ 4)) | (dash & 62) | (underscore & 63)
-    }
-
-    /// All ones when `low ≤ c ≤ high`, else zero, without a branch.
-    @inline(__always)
-    private static func mask(_ c: Int32, in low: Int32, _ high: Int32) -> Int32 {
-        ((low &- 1 &- c) & (c &- high &- 1)) &>> 31
     }
 }

@@ -97,5 +97,21 @@ extension CryptoTests {
                 #expect(Base64URL.decode(String(decoding: text, as: UTF8.self)) == expected)
             }
         }
+
+        /// Eight characters are decoded at once, one per byte lane: each of the 256 byte values
+        /// in each lane of a whole group, of the half group after it, and of a final partial
+        /// group must be read as the plain reading reads it, alone among valid neighbours.
+        @Test("every byte value in every position of a group decodes as the plain reading does", arguments: [8, 12, 14, 15, 16])
+        func everyByteInEveryLane(length: Int) {
+            let base = Array("QUJDREVGR0hJSktMTU5PUFFS".utf8.prefix(length))
+            for position in 0..<length {
+                for value in 0...255 {
+                    var text = base
+                    text[position] = UInt8(value)
+                    let expected = Self.referenceDecode(text)
+                    #expect(text.withUnsafeBytes { Base64URL.decode($0) } == expected, "byte \(value) at \(position) of \(length)")
+                }
+            }
+        }
 }
 }

@@ -1,3 +1,4 @@
+import GrantedTesting
 import Testing
 
 @testable import Granted
@@ -86,5 +87,66 @@ struct BasicCredentialsTests {
     func base64Vectors(text: String, encoded: String) {
         #expect(Base64Standard.encode(Array(text.utf8)) == encoded)
         #expect(Base64Standard.decode(Array(encoded.utf8)) == Array(text.utf8))
+    }
+
+    /// RFC 4648 §4 with padding, as plainly as it can be written: a length of 4n, '=' only in
+    /// the last one or two places, unused bits before it not checked (as `Base64Standard`).
+    private static func referenceDecode(_ text: [UInt8]) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        guard text.count % 4 == 0 else { return nil }
+        var body = text[...]
+        var padding = 0
+        while padding < 2, body.last == UInt8(ascii: "=") {
+            body = body.dropLast()
+            padding += 1
+        }
+        var bits = 0
+        var count = 0
+        var out: [UInt8] = []
+        for character in body {
+            guard let value = alphabet.firstIndex(of: character) else { return nil }
+            bits = bits << 6 | value
+            count += 6
+            if count >= 8 {
+                count -= 8
+                out.append(UInt8(truncatingIfNeeded: bits >> count))
+                bits &= (1 << count) - 1
+            }
+        }
+        // Two or three characters before the padding: a 4n+1 body has no reading.
+        guard body.count % 4 != 1 else { return nil }
+        return out
+    }
+
+    @Test("standard base64 of any length, valid or with a stray byte or padding anywhere, decodes as the plain reading does (seeded)", arguments: [1, 2, 3] as [UInt64])
+    func standardMatchesReference(seed: UInt64) {
+        var random = SplitMix64(state: seed)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let strays: [UInt8] = Array("=@[`{-_:. ".utf8) + [0x00, 0x2A, 0x2C, 0x7F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<800 {
+            let length = Int.random(in: 0...40, using: &random) * 4
+            var text = (0..<length).map { _ in alphabet[Int.random(in: 0..<64, using: &random)] }
+            if length > 0 {
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: text[length - 1] = UInt8(ascii: "=")
+                case 1: text.replaceSubrange((length - 2)..., with: Array("==".utf8))
+                case 2: text[Int.random(in: 0..<length, using: &random)] = strays[Int.random(in: 0..<strays.count, using: &random)]
+                default: break
+                }
+            }
+            #expect(Base64Standard.decode(text) == Self.referenceDecode(text), "\(String(decoding: text, as: UTF8.self))")
+        }
+    }
+
+    @Test("every byte value in every position of a Basic value decodes as the plain reading does", arguments: [4, 8, 12, 16])
+    func standardEveryByteInEveryLane(length: Int) {
+        let base = Array("QUJDREVGR0hJSktM".utf8.prefix(length))
+        for position in 0..<length {
+            for value in 0...255 {
+                var text = base
+                text[position] = UInt8(value)
+                #expect(Base64Standard.decode(text) == Self.referenceDecode(text), "byte \(value) at \(position) of \(length)")
+            }
+        }
     }
 }

@@ -23,6 +23,12 @@ enum Report {
         ("registration", [("prim.random32", 2), ("prim.sha256.token", 1), ("prim.base64url32", 2),
                           ("prim.store.insert", 1), ("prim.response", 1)],
          "client ID and registration access token minted, the token hashed, the client inserted, body"),
+        ("jwtat.cc", [("prim.random32", 1), ("prim.sha256.token", 2), ("prim.base64url32", 1), ("prim.store.insert", 1),
+                      ("prim.response", 1), ("prim.hs256.jwtat", 1)],
+         "what cc needs, and the HS256 signature over the JWT access token's signing input"),
+        ("jwtat.verify", [("prim.hs256.verify.jwtat", 1)], "the HS256 signature over the token's signing input, checked"),
+        ("idtoken", [("prim.hs256.idtoken", 1), ("prim.sha256.token", 1)],
+         "the HS256 signature over the ID token's signing input, and at_hash (one SHA-256)"),
     ]
 
     static func primitiveRatios(_ bench: Bench) -> String {

@@ -15,24 +15,7 @@ extension Scenario {
     ) { bench in
         let options = bench.options
         let ops = options.ops(200_000)
-        guard let signer = try? HS256Signer(key: FlowFixture.signingKey, keyID: "bench") else { fail("key") }
-        var policy = Policy()
-        policy.allowsSymmetricIDTokenSignatures = true
-        policy.resources = ResourceRegistry(
-            [ProtectedResource("https://api.example.com"), ProtectedResource(tools, tokenFormat: .jwt)],
-            defaults: ["https://api.example.com"])
-        let raw = RawRequest.http(
-            "POST", "/token",
-            headers: [
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", Fixture.basicAuthorization),
-                ("Accept", "application/json"),
-            ],
-            body: "grant_type=client_credentials&scope=public&resource=https%3A%2F%2Ftools.example.com%2Fmcp")
-        let fixture = Fixture(
-            prefill: options.prefill, willIssue: bench.totalOps(ops) + 1, policy: policy,
-            signingKeys: try? SigningKeys(active: signer))
-        let server = fixture.server
+        let (server, raw, signer) = jwtAccessTokenServer(prefill: options.prefill, willIssue: bench.totalOps(ops) + 1)
         var bodyBytes = 0
         if options.selects("jwtat.cc") {
             await bench.measure(name: "jwtat.cc", ops: ops) { _ in
@@ -54,5 +37,36 @@ extension Scenario {
             }
         }
         blackHole(bodyBytes)
+    }
+
+    /// A server whose `tools` resource wants JWT access tokens signed with HS256, the client
+    /// credentials request for one, and the signer.
+    static func jwtAccessTokenServer(prefill: Int, willIssue: Int) -> (AuthorizationServer, RawRequest, HS256Signer) {
+        guard let signer = try? HS256Signer(key: FlowFixture.signingKey, keyID: "bench") else { fail("key") }
+        var policy = Policy()
+        policy.allowsSymmetricIDTokenSignatures = true
+        policy.resources = ResourceRegistry(
+            [ProtectedResource("https://api.example.com"), ProtectedResource(tools, tokenFormat: .jwt)],
+            defaults: ["https://api.example.com"])
+        let raw = RawRequest.http(
+            "POST", "/token",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Authorization", Fixture.basicAuthorization),
+                ("Accept", "application/json"),
+            ],
+            body: "grant_type=client_credentials&scope=public&resource=https%3A%2F%2Ftools.example.com%2Fmcp")
+        let fixture = Fixture(prefill: prefill, willIssue: willIssue, policy: policy, signingKeys: try? SigningKeys(active: signer))
+        return (fixture.server, raw, signer)
+    }
+
+    /// One JWT access token as the scenario's server issues it: what the HS256 primitives sign.
+    static func sampleJWTAccessToken() async -> String {
+        let (server, raw, _) = jwtAccessTokenServer(prefill: 0, willIssue: 1)
+        let response = await server.token(raw.makeRequest())
+        guard let token = Fixture.accessToken(fromBody: response.body), token.hasPrefix("eyJ") else {
+            fail("no JWT access token: \(response.bodyText)")
+        }
+        return token
     }
 }

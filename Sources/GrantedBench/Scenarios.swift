@@ -135,9 +135,9 @@ extension Scenario {
         name: "prim",
         measures: [
             "prim.random32", "prim.sha256.token", "prim.base64url32", "prim.response",
-            "prim.store.insert", "prim.store.lookup",
+            "prim.store.insert", "prim.store.lookup", "prim.hs256.jwtat", "prim.hs256.verify.jwtat", "prim.hs256.idtoken",
         ],
-        summary: "32 random bytes, SHA-256 of a token, base64url of 32 bytes, the token response body, store insert and lookup"
+        summary: "32 random bytes, SHA-256 of a token, base64url of 32 bytes, the token response body, store insert and lookup, HS256 over a JWT's signing input"
     ) { bench in
         let options = bench.options
         let ops = options.ops(1_000_000)
@@ -205,6 +205,43 @@ extension Scenario {
                 }
             }
         }
+        if options.selects("prim.hs256.jwtat") || options.selects("prim.hs256.verify.jwtat") {
+            // The HS256 signature (HMAC-SHA256, RFC 7518 §3.2) over the signing input of a JWT
+            // access token as the `jwtat` scenario's server issues it, and its check.
+            guard let signer = try? HS256Signer(key: FlowFixture.signingKey, keyID: "bench") else { fail("key") }
+            let input = Self.signingInput(await Self.sampleJWTAccessToken())
+            let signature = signer.sign(input)
+            if options.selects("prim.hs256.jwtat") {
+                await bench.measure(name: "prim.hs256.jwtat", ops: ops / 4) { i in
+                    sink &+= UInt64(signer.sign(input)[i & 31])
+                }
+            }
+            if options.selects("prim.hs256.verify.jwtat") {
+                await bench.measure(name: "prim.hs256.verify.jwtat", ops: ops / 4) { _ in
+                    guard signer.verify(signature, for: input) else { fail("HS256 refused its own signature") }
+                    sink &+= 1
+                }
+            }
+        }
+        if options.selects("prim.hs256.idtoken") {
+            // The same over the `idtoken` scenario's ID token.
+            guard let signer = try? HS256Signer(key: FlowFixture.signingKey, keyID: "bench") else { fail("key") }
+            let claims = Self.sampleIDTokenClaims(now: Date(), accessToken: "gat_" + String(repeating: "x", count: 43))
+            guard let token = try? JWT.sign(claims, signer: signer) else { fail("signing failed") }
+            let input = Self.signingInput(token)
+            await bench.measure(name: "prim.hs256.idtoken", ops: ops / 4) { i in
+                sink &+= UInt64(signer.sign(input)[i & 31])
+            }
+        }
         blackHole(sink)
+    }
+}
+
+extension Scenario {
+    /// A compact JWS's signing input: the bytes before its last '.' (RFC 7515 §5.1).
+    static func signingInput(_ token: String) -> [UInt8] {
+        let bytes = Array(token.utf8)
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { fail("not a JWS: \(token)") }
+        return Array(bytes[..<dot])
     }
 }

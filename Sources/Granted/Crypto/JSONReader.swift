@@ -108,19 +108,4 @@ struct JSONObject: Sendable {
     func bytes(of value: JSONValue) -> [UInt8] {
         Array(source[value.range])
     }
-
-    /// One member per name, the last of each (RFC 7519 §4), sorted by name.
-    var lastMembersByName: [JSONMember] {
-        let order = members.indices.sorted { left, right in
-            let (a, b) = (members[left].name, members[right].name)
-            return a == b ? left < right : a < b
-        }
-        var unique: [JSONMember] = []
-        unique.reserveCapacity(order.count)
-        for (position, index) in order.enumerated() {
-            if position + 1 < order.count, members[order[position + 1]].name == members[index].name { continue }
-            unique.append(members[index])
-        }
-        return unique
-    }
 }

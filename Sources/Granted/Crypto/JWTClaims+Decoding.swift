@@ -16,47 +16,65 @@ extension JWTClaims {
     /// `object` itself; what is accepted is the same either way.
     init?(object: JSONObject, readingExtraClaims: Bool = true) {
         self.init()
+        // One pass from the last member back, so the first of a name met is its last value
+        // (RFC 7519 §4); a typed claim's earlier values are not looked at, as before.
+        var seen: UInt16 = 0
+        var extras: [JSONMember] = []
+        func first(_ bit: UInt16) -> Bool {
+            defer { seen |= bit }
+            return seen & bit == 0
+        }
         do {
-            issuer = try Self.string(object["iss"])
-            subject = try Self.string(object["sub"])
-            audience = try Self.audience(object["aud"])
-            expiresAt = try Self.numericDate(object["exp"])
-            notBefore = try Self.numericDate(object["nbf"])
-            issuedAt = try Self.numericDate(object["iat"])
-            jwtID = try Self.string(object["jti"])
-            authTime = try Self.numericDate(object["auth_time"])
-            nonce = try Self.string(object["nonce"])
-            authorizedParty = try Self.string(object["azp"])
-            accessTokenHash = try Self.string(object["at_hash"])
-            codeHash = try Self.string(object["c_hash"])
+            for member in object.members.reversed() {
+                let value = member.value
+                switch member.name {
+                case "iss": if first(1 << 0) { issuer = try Self.string(value) }
+                case "sub": if first(1 << 1) { subject = try Self.string(value) }
+                case "aud": if first(1 << 2) { audience = try Self.audience(value) }
+                case "exp": if first(1 << 3) { expiresAt = try Self.numericDate(value) }
+                case "nbf": if first(1 << 4) { notBefore = try Self.numericDate(value) }
+                case "iat": if first(1 << 5) { issuedAt = try Self.numericDate(value) }
+                case "jti": if first(1 << 6) { jwtID = try Self.string(value) }
+                case "auth_time": if first(1 << 7) { authTime = try Self.numericDate(value) }
+                case "nonce": if first(1 << 8) { nonce = try Self.string(value) }
+                case "azp": if first(1 << 9) { authorizedParty = try Self.string(value) }
+                case "at_hash": if first(1 << 10) { accessTokenHash = try Self.string(value) }
+                case "c_hash": if first(1 << 11) { codeHash = try Self.string(value) }
+                default: if readingExtraClaims { extras.append(member) }
+                }
+            }
         } catch {
             return nil
         }
-        guard readingExtraClaims else { return }
-        for member in object.lastMembersByName where !Self.typedClaimNames.contains(member.name) {
-            extraClaims.append(Self.extraClaim(member, in: object))
+        guard !extras.isEmpty else { return }
+        // Sorted by name; of a repeated name the first here, which is the last sent.
+        let order = extras.indices.sorted { left, right in
+            let (a, b) = (extras[left].name, extras[right].name)
+            return a == b ? left < right : a < b
+        }
+        extraClaims.reserveCapacity(order.count)
+        for (position, index) in order.enumerated() {
+            if position > 0, extras[order[position - 1]].name == extras[index].name { continue }
+            extraClaims.append(Self.extraClaim(extras[index], in: object))
         }
     }
 
     private struct WrongType: Error {}
 
-    private static func string(_ value: JSONValue?) throws(WrongType) -> String? {
-        guard let value else { return nil }
+    private static func string(_ value: JSONValue) throws(WrongType) -> String? {
         guard let text = value.string else { throw WrongType() }
         return text
     }
 
     /// RFC 7519 §4.1.3: one string, or an array of strings.
-    private static func audience(_ value: JSONValue?) throws(WrongType) -> [String] {
-        guard let value else { return [] }
+    private static func audience(_ value: JSONValue) throws(WrongType) -> [String] {
         if let single = value.string { return [single] }
         guard let many = value.strings else { throw WrongType() }
         return many
     }
 
     /// RFC 7519 §2: a JSON number of seconds, possibly fractional (never a boolean).
-    private static func numericDate(_ value: JSONValue?) throws(WrongType) -> Date? {
-        guard let value else { return nil }
+    private static func numericDate(_ value: JSONValue) throws(WrongType) -> Date? {
         guard let number = value.number else { throw WrongType() }
         return Date(timeIntervalSince1970: number.double)
     }

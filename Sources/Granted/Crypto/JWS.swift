@@ -1,3 +1,5 @@
+import Foundation
+
 /// JSON Web Signature in the compact serialization (RFC 7515 §3.1, §7.1): signing straight into
 /// bytes, and strict parsing and verification that never trusts the header to pick an algorithm.
 public enum JWS {
@@ -103,19 +105,22 @@ public enum JWS {
         parseKeepingHeader(bytes)?.parsed
     }
 
+    /// Where the first '.' in `base[from..<to]` is, nil when there is none.
+    @inline(__always)
+    private static func dot(in base: UnsafeRawPointer, from: Int, to: Int) -> Int? {
+        guard from < to, let found = memchr(base + from, Int32(UInt8(ascii: ".")), to - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
     private static func parseKeepingHeader(_ bytes: UnsafeRawBufferPointer) -> (parsed: Parsed, header: JSONObject)? {
-        var firstDot = -1
-        var secondDot = -1
-        for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-            if firstDot < 0 {
-                firstDot = index
-            } else if secondDot < 0 {
-                secondDot = index
-            } else {
-                return nil  // a fourth part: a JWE (RFC 7516 §7.1) or garbage
-            }
-        }
-        guard firstDot > 0, firstDot <= maximumHeaderLength, secondDot > firstDot else { return nil }
+        // Three parts: a fourth is a JWE (RFC 7516 §7.1) or garbage. memchr finds the dots a
+        // vector at a time.
+        guard let base = bytes.baseAddress,
+            let firstDot = dot(in: base, from: 0, to: bytes.count),
+            let secondDot = dot(in: base, from: firstDot + 1, to: bytes.count),
+            dot(in: base, from: secondDot + 1, to: bytes.count) == nil
+        else { return nil }
+        guard firstDot > 0, firstDot <= maximumHeaderLength else { return nil }
         let encodedHeader = UnsafeRawBufferPointer(rebasing: bytes[0..<firstDot])
         let encodedPayload = UnsafeRawBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
         let encodedSignature = UnsafeRawBufferPointer(rebasing: bytes[(secondDot + 1)...])

@@ -95,20 +95,25 @@ public enum JWTAccessToken {
             else { throw .wrongType }
             let algorithm = parsed.header.algorithm
             guard !algorithm.isUnsecured, !parsed.signature.isEmpty else { throw .unverified }
-            var candidates = verifiers.filter { $0.algorithm == algorithm }
+            // The keys for the header's algorithm; with a `kid`, those of that ID, or when no key
+            // at all has it, those without an ID (a JWKS may leave `kid` out, RFC 7517 §4.5).
+            var wantedKeyID: String?? = .none
             if let keyID = parsed.header.keyID {
-                let withID = candidates.filter { $0.keyID == keyID }
-                if withID.isEmpty && !verifiers.contains(where: { $0.keyID == keyID }) {
-                    let anonymous = candidates.filter { $0.keyID == nil }
-                    guard !anonymous.isEmpty else { throw .unknownKey(keyID) }
-                    candidates = anonymous
+                if verifiers.contains(where: { $0.keyID == keyID }) {
+                    wantedKeyID = .some(keyID)
                 } else {
-                    candidates = withID
+                    guard verifiers.contains(where: { $0.algorithm == algorithm && $0.keyID == nil }) else {
+                        throw .unknownKey(keyID)
+                    }
+                    wantedKeyID = .some(nil)
                 }
             }
-            guard candidates.contains(where: { $0.verify(parsed.signature, for: parsed.signingInput) }) else {
-                throw .unverified
-            }
+            guard
+                verifiers.contains(where: { verifier in
+                    verifier.algorithm == algorithm && (wantedKeyID.map { verifier.keyID == $0 } ?? true)
+                        && verifier.verify(parsed.signature, for: parsed.signingInput)
+                })
+            else { throw .unverified }
             guard let claims = JWTClaims(json: parsed.payload) else { throw .malformedClaims }
             return try check(claims, now: now)
         }

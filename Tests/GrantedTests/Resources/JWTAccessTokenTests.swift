@@ -219,6 +219,42 @@ struct JWTAccessTokenTests {
         }
     }
 
+    /// A key that accepts every signature: whichever token it is tried on passes, so a test
+    /// that expects a refusal fails if the verifier ever tries it.
+    struct AcceptingKey: SignatureVerifier {
+        let algorithm: JWSAlgorithm
+        let keyID: String?
+        func verify(_ signature: [UInt8], for signingInput: [UInt8]) -> Bool { true }
+    }
+
+    @Test(
+        "RFC 8725 §3.1, RFC 7515 §4.1.4: only keys of the header's algorithm and kid are tried; keys without an ID when none has the kid",
+        arguments: [
+            // (header kid, the keys beside the real HS256 key "\(ResourceFlow.keyID)", expected)
+            (nil, [AcceptingKey(algorithm: .rs256, keyID: nil)], .unverified),
+            (nil, [AcceptingKey(algorithm: .hs256, keyID: "k9")], nil),
+            ("k2", [AcceptingKey(algorithm: .hs256, keyID: "k2")], nil),
+            ("k2", [AcceptingKey(algorithm: .rs256, keyID: "k2")], .unverified),
+            ("k2", [AcceptingKey(algorithm: .hs256, keyID: nil)], nil),
+            ("k2", [AcceptingKey(algorithm: .rs256, keyID: nil)], .unknownKey("k2")),
+            ("k2", [AcceptingKey(algorithm: .hs256, keyID: "k3")], .unknownKey("k2")),
+            ("k2", [AcceptingKey(algorithm: .hs256, keyID: nil), AcceptingKey(algorithm: .rs256, keyID: "k2")], .unverified),
+        ] as [(String?, [AcceptingKey], JWTAccessToken.Rejection?)])
+    func keySelection(kid: String?, others: [AcceptingKey], expected: JWTAccessToken.Rejection?) throws {
+        // Signed by a key the verifier does not have: only an accepting key can pass it.
+        let stranger = try HS256Signer(key: Array("a-key-no-verifier-holds-a-key-no!".utf8))
+        let header = kid.map { #"{"alg":"HS256","typ":"at+jwt","kid":"\#($0)"}"# } ?? #"{"alg":"HS256","typ":"at+jwt"}"#
+        let token = Self.forge(header: header, claims: Self.claims(), signer: stranger)
+        let verifier = JWTAccessToken.Verifier(
+            issuer: TestServer.issuer, resource: ResourceFlow.tools, verifiers: [ResourceFlow.signer] + others)
+        do {
+            _ = try verifier.verify(token, now: TestServer.start)
+            #expect(expected == nil)
+        } catch {
+            #expect(error == expected)
+        }
+    }
+
     // MARK: protected resource metadata (RFC 9728)
 
     @Test(

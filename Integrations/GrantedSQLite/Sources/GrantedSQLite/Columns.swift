@@ -174,6 +174,20 @@ struct Binds {
     /// concrete type maps it with a key path, which the runtime instantiates at every call.
     var arguments: StatementArguments { StatementArguments(values.lazy.map { $0 as (any DatabaseValueConvertible)? }) }
 
+    /// Binds the values to `?1…` of a statement of SQLite's own, as GRDB binds them (strings
+    /// and blobs copied); a count that does not match the statement's is an error, not NULLs.
+    func bind(to statement: SQLiteStatement) throws {
+        guard sqlite3_bind_parameter_count(statement) == Int32(values.count) else {
+            throw DatabaseError(
+                resultCode: .SQLITE_RANGE, message: "\(values.count) arguments",
+                sql: sqlite3_sql(statement).map { String(cString: $0) })
+        }
+        for (offset, value) in values.enumerated() {
+            let code = value.bind(to: statement, at: Int32(offset + 1))
+            guard code == SQLITE_OK else { throw SQLiteStep.error(sqlite3_db_handle(statement), code: code, sql: nil) }
+        }
+    }
+
     mutating func append(text: String?) { values.append(text.map { .init(storage: .string($0)) } ?? .null) }
     mutating func append(integer: Int?) { values.append(integer.map { .init(storage: .int64(Int64($0))) } ?? .null) }
     mutating func append(double: Double?) { values.append(double.map { .init(storage: .double($0)) } ?? .null) }

@@ -28,10 +28,8 @@ public struct SQLiteClientStore: ClientStore {
 
     public func client(_ id: ClientID) async throws -> Client? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.readOne { db in
-            try db.withRow(Self.clientByID, arguments: key.arguments) {
-                try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
-            }
+        return try await database.readRow(Self.clientByID, key) {
+            try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
         }
     }
 

@@ -12,10 +12,8 @@ extension SQLiteGrantStore {
     /// One indexed read: the token LEFT JOINed with its family and its user authorization.
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
         let key = Self.key { $0.append(digest: digest) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.accessTokenJoined, arguments: key.arguments) { row in
-                try Self.accessTokenRecord(row)
-            }
+        return try await database.readRow(Statements.accessTokenJoined, key) { row in
+            try Self.accessTokenRecord(row)
         }
     }
 

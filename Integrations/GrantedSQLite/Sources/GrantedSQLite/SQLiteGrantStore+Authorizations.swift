@@ -47,19 +47,15 @@ extension SQLiteGrantStore {
 
     public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {
         let key = Self.key { $0.append(uuid: id.uuid) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.authorizationByID, arguments: key.arguments) {
-                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
-            }
+        return try await database.readRow(Statements.authorizationByID, key) {
+            try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }
 
     public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.readOne { db in
-            try db.withRows(Statements.authorizationsOfSubject, arguments: key.arguments) {
-                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
-            }
+        return try await database.readRows(Statements.authorizationsOfSubject, key) {
+            try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }
 }

@@ -56,7 +56,7 @@ final class ReadConnections: Sendable {
     /// nil when there is none, or when no connection is free.
     func withRow<Record>(_ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record) throws -> Record?? {
         try withConnection { connection in
-            try connection.withStatement(select.sql, binds) { statement in
+            try connection.withStatement(select, binds) { statement in
                 guard try SQLiteStep.step(statement) else { return nil }
                 return try decode(StatementRow(statement: statement, layout: select.layout))
             }
@@ -66,7 +66,7 @@ final class ReadConnections: Sendable {
     /// `decode` of every row of `select`, in order; nil when no connection is free.
     func withRows<Record>(_ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record) throws -> [Record]? {
         try withConnection { connection in
-            try connection.withStatement(select.sql, binds) { statement in
+            try connection.withStatement(select, binds) { statement in
                 let row = StatementRow(statement: statement, layout: select.layout)
                 var records: [Record] = []
                 while try SQLiteStep.step(statement) { records.append(try decode(row)) }
@@ -84,7 +84,8 @@ final class ReadConnections: Sendable {
 /// SQLite's own mutex (`SQLITE_OPEN_NOMUTEX`), which that one-at-a-time use makes safe.
 final class ReadConnection: @unchecked Sendable {
     private let handle: OpaquePointer
-    private var statements: [String: SQLiteStatement] = [:]
+    /// By `Select.id`.
+    private var statements: [SQLiteStatement?] = []
 
     init(path: String, busyTimeout: Int32) throws {
         var handle: OpaquePointer?
@@ -101,16 +102,16 @@ final class ReadConnection: @unchecked Sendable {
     }
 
     deinit {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in statements { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
     }
 
-    /// Runs `body` with the statement of `sql` (prepared on first use), `?1…` bound from `binds`;
-    /// the statement is reset and its bindings cleared however `body` ends.
+    /// Runs `body` with the statement of `select` (prepared on first use), `?1…` bound from
+    /// `binds`; the statement is reset and its bindings cleared however `body` ends.
     func withStatement<Result>(
-        _ sql: String, _ binds: Binds, _ body: (SQLiteStatement) throws -> Result
+        _ select: Select, _ binds: Binds, _ body: (SQLiteStatement) throws -> Result
     ) throws -> Result {
-        let statement = try statement(sql)
+        let statement = try statement(select)
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
@@ -119,15 +120,16 @@ final class ReadConnection: @unchecked Sendable {
         return try body(statement)
     }
 
-    private func statement(_ sql: String) throws -> SQLiteStatement {
-        if let statement = statements[sql] { return statement }
+    private func statement(_ select: Select) throws -> SQLiteStatement {
+        if select.id < statements.count, let statement = statements[select.id] { return statement }
         var statement: SQLiteStatement?
-        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let code = sqlite3_prepare_v3(handle, select.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else {
             sqlite3_finalize(statement)
-            throw SQLiteStep.error(handle, code: code, sql: sql)
+            throw SQLiteStep.error(handle, code: code, sql: select.sql)
         }
-        statements[sql] = statement
+        if select.id >= statements.count { statements += repeatElement(nil, count: select.id + 1 - statements.count) }
+        statements[select.id] = statement
         return statement
     }
 }

@@ -36,7 +36,7 @@ struct ReadConnectionsTests {
         _ = try await TemporaryDatabase.with { database in
             #expect(throws: DatabaseError.self) {
                 _ = try database.readers.withConnection { connection in
-                    try connection.withStatement("DELETE FROM access_tokens", Binds()) { try SQLiteStep.step($0) }
+                    try connection.withStatement(Select(sql: "DELETE FROM access_tokens"), Binds()) { try SQLiteStep.step($0) }
                 }
             }
         }
@@ -48,7 +48,7 @@ struct ReadConnectionsTests {
             let readers = ReadConnections(path: database.path, busyTimeout: 5000, limit: limit)
             func nest(_ depth: Int) throws -> [Int?] {
                 let inner: [Int?]? = try readers.withConnection { connection in
-                    let value = try connection.withStatement(Self.one.sql, Binds()) { statement in
+                    let value = try connection.withStatement(Self.one, Binds()) { statement in
                         _ = try SQLiteStep.step(statement)
                         return try RowReader(row: StatementRow(statement: statement, layout: Self.one.layout), table: "t")
                             .integer("n")

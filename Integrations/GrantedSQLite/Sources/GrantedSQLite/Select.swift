@@ -50,9 +50,17 @@ struct ColumnLayout: Sendable {
     }
 
     private var indices: [Name: Int32] = [:]
+    /// Each record's first column, by prefix: a few short strings, compared without hashing.
+    private var bases: [(prefix: String, index: Int32)] = []
 
     mutating func add(_ column: String, prefix: String, at index: Int32) {
         indices[Name(prefix: prefix, column: column)] = index
+        if !bases.contains(where: { $0.prefix == prefix }) { bases.append((prefix, index)) }
+    }
+
+    /// Where the record with `prefix` starts.
+    func base(prefix: String) -> Int32? {
+        bases.first { $0.prefix == prefix }?.index
     }
 
     func index(of column: String, prefix: String) -> Int32? {

@@ -266,6 +266,40 @@ struct Binds {
     }
 }
 
+/// The arguments of a read: a digest, the key of most, bound from its own bytes (no `Data`, no
+/// array), or any `Binds`.
+enum ReadKey {
+    case digest(Digest256)
+    case binds(Binds)
+
+    /// Binds `?1…` of a statement of SQLite's own (SQLite copies the bytes).
+    func bind(to statement: SQLiteStatement) throws {
+        switch self {
+        case .binds(let binds): try binds.bind(to: statement)
+        case .digest(let digest):
+            guard sqlite3_bind_parameter_count(statement) == 1 else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_RANGE, message: "1 argument", sql: sqlite3_sql(statement).map { String(cString: $0) })
+            }
+            let code = digest.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(statement, 1, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            }
+            guard code == SQLITE_OK else { throw SQLiteStep.error(sqlite3_db_handle(statement), code: code, sql: nil) }
+        }
+    }
+
+    /// The same arguments for GRDB.
+    var arguments: StatementArguments {
+        switch self {
+        case .binds(let binds): binds.arguments
+        case .digest(let digest): SQLiteGrantStore.key { $0.append(digest: digest) }.arguments
+        }
+    }
+
+    /// `SQLITE_TRANSIENT`: SQLite copies the value before the call returns.
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+}
+
 extension DatabaseValue {
     init(storage: Storage) {
         switch storage {

@@ -52,11 +52,11 @@ final class ReadConnections: Sendable {
         return try body(connection)
     }
 
-    /// `select`'s first row, `?1…` bound from `binds`, handed to `decode` where the step left it;
+    /// `select`'s first row, `?1…` bound from `key`, handed to `decode` where the step left it;
     /// nil when there is none, or when no connection is free.
-    func withRow<Record>(_ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record) throws -> Record?? {
+    func withRow<Record>(_ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record) throws -> Record?? {
         try withConnection { connection in
-            try connection.withStatement(select, binds) { statement in
+            try connection.withStatement(select, key) { statement in
                 guard try SQLiteStep.step(statement) else { return nil }
                 return try decode(StatementRow(statement: statement, layout: select.layout))
             }
@@ -64,9 +64,9 @@ final class ReadConnections: Sendable {
     }
 
     /// `decode` of every row of `select`, in order; nil when no connection is free.
-    func withRows<Record>(_ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record) throws -> [Record]? {
+    func withRows<Record>(_ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record) throws -> [Record]? {
         try withConnection { connection in
-            try connection.withStatement(select, binds) { statement in
+            try connection.withStatement(select, key) { statement in
                 let row = StatementRow(statement: statement, layout: select.layout)
                 var records: [Record] = []
                 while try SQLiteStep.step(statement) { records.append(try decode(row)) }
@@ -107,16 +107,16 @@ final class ReadConnection: @unchecked Sendable {
     }
 
     /// Runs `body` with the statement of `select` (prepared on first use), `?1…` bound from
-    /// `binds`; the statement is reset and its bindings cleared however `body` ends.
+    /// `key`; the statement is reset and its bindings cleared however `body` ends.
     func withStatement<Result>(
-        _ select: Select, _ binds: Binds, _ body: (SQLiteStatement) throws -> Result
+        _ select: Select, _ key: ReadKey, _ body: (SQLiteStatement) throws -> Result
     ) throws -> Result {
         let statement = try statement(select)
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        try binds.bind(to: statement)
+        try key.bind(to: statement)
         return try body(statement)
     }
 

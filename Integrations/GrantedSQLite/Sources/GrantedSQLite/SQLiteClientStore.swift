@@ -28,7 +28,7 @@ public struct SQLiteClientStore: ClientStore {
 
     public func client(_ id: ClientID) async throws -> Client? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.readRow(Self.clientByID, key) {
+        return try await database.readRow(Self.clientByID, .binds(key)) {
             try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
         }
     }

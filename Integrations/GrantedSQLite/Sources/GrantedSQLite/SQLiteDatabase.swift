@@ -139,7 +139,7 @@ public struct SQLiteDatabase: Sendable {
         try pool.read(body)
     }
 
-    /// `select`'s first row (`?1…` bound from `binds`), handed to `decode` where the step left
+    /// `select`'s first row (`?1…` bound from `key`), handed to `decode` where the step left
     /// it; nil when there is none. Outside an explicit transaction, on the calling thread as
     /// `read` runs: on one of `readers`, or GRDB's pool (`unsafeRead`) when every reader is busy.
     ///
@@ -150,21 +150,21 @@ public struct SQLiteDatabase: Sendable {
     /// one-row read itself. Two statements could see two different snapshots: a body that reads
     /// twice uses `read`.
     func readRow<Record: Sendable>(
-        _ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record
+        _ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record
     ) async throws -> Record? {
         try await retryingBusy {
-            if let found = try readers.withRow(select, binds, decode) { return found }
-            return try pool.unsafeRead { db in try db.withRow(select, arguments: binds.arguments, decode) }
+            if let found = try readers.withRow(select, key, decode) { return found }
+            return try pool.unsafeRead { db in try db.withRow(select, arguments: key.arguments, decode) }
         }
     }
 
     /// Every row of `select`, in order, as `readRow` reads one.
     func readRows<Record: Sendable>(
-        _ select: Select, _ binds: Binds, _ decode: (StatementRow) throws -> Record
+        _ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record
     ) async throws -> [Record] {
         try await retryingBusy {
-            if let found = try readers.withRows(select, binds, decode) { return found }
-            return try pool.unsafeRead { db in try db.withRows(select, arguments: binds.arguments, decode) }
+            if let found = try readers.withRows(select, key, decode) { return found }
+            return try pool.unsafeRead { db in try db.withRows(select, arguments: key.arguments, decode) }
         }
     }
 

@@ -11,15 +11,14 @@ extension SQLiteGrantStore {
     }
 
     public func apiKey(at digest: Digest256) async throws -> APIKey? {
-        let key = Self.key { $0.append(digest: digest) }
-        return try await database.readRow(Statements.apiKey, key) {
+        try await database.readRow(Statements.apiKey, .digest(digest)) {
             try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
         }
     }
 
     public func apiKeys(of subject: Subject) async throws -> [APIKey] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.readRows(Statements.apiKeysOfSubject, key) {
+        return try await database.readRows(Statements.apiKeysOfSubject, .binds(key)) {
             try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
         }
     }

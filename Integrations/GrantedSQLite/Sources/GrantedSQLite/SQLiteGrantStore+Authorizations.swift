@@ -47,14 +47,14 @@ extension SQLiteGrantStore {
 
     public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {
         let key = Self.key { $0.append(uuid: id.uuid) }
-        return try await database.readRow(Statements.authorizationByID, key) {
+        return try await database.readRow(Statements.authorizationByID, .binds(key)) {
             try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }
 
     public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.readRows(Statements.authorizationsOfSubject, key) {
+        return try await database.readRows(Statements.authorizationsOfSubject, .binds(key)) {
             try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }

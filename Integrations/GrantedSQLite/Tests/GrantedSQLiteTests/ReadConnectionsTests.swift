@@ -36,7 +36,9 @@ struct ReadConnectionsTests {
         _ = try await TemporaryDatabase.with { database in
             #expect(throws: DatabaseError.self) {
                 _ = try database.readers.withConnection { connection in
-                    try connection.withStatement(Select(sql: "DELETE FROM access_tokens"), Binds()) { try SQLiteStep.step($0) }
+                    try connection.withStatement(Select(sql: "DELETE FROM access_tokens"), .binds(Binds())) {
+                        try SQLiteStep.step($0)
+                    }
                 }
             }
         }
@@ -48,7 +50,7 @@ struct ReadConnectionsTests {
             let readers = ReadConnections(path: database.path, busyTimeout: 5000, limit: limit)
             func nest(_ depth: Int) throws -> [Int?] {
                 let inner: [Int?]? = try readers.withConnection { connection in
-                    let value = try connection.withStatement(Self.one, Binds()) { statement in
+                    let value = try connection.withStatement(Self.one, .binds(Binds())) { statement in
                         _ = try SQLiteStep.step(statement)
                         return try RowReader(row: StatementRow(statement: statement, layout: Self.one.layout), table: "t")
                             .integer("n")
@@ -81,12 +83,16 @@ struct ReadConnectionsTests {
             var binds = Binds()
             for _ in 0..<count { binds.append(digest: Digest256(hashing: "x")) }
             #expect(throws: DatabaseError.self) {
-                _ = try database.readers.withRow(Statements.accessToken, binds) { _ in 1 }
+                _ = try database.readers.withRow(Statements.accessToken, .binds(binds)) { _ in 1 }
             }
             // The connection is not left with the statement half bound.
             let key = SQLiteGrantStore.key { $0.append(digest: Digest256(hashing: "x")) }
-            let found = try database.readers.withRow(Statements.accessToken, key) { _ in 1 }
+            let found = try database.readers.withRow(Statements.accessToken, .binds(key)) { _ in 1 }
             #expect(found == .some(nil))
+            // A digest alone, for a statement that takes two arguments.
+            #expect(throws: DatabaseError.self) {
+                _ = try database.readers.withRow(Statements.activeAuthorization, .digest(Digest256(hashing: "x"))) { _ in 1 }
+            }
         }
     }
 
@@ -153,7 +159,7 @@ struct ReadConnectionsTests {
             let readers = ReadConnections(path: path, busyTimeout: 50, limit: 1)
             let select = Select(["n"], "FROM t")
             func read() throws -> Int?? {
-                try readers.withRow(select, Binds()) { try RowReader(row: $0, table: "t").integer("n") }
+                try readers.withRow(select, .binds(Binds())) { try RowReader(row: $0, table: "t").integer("n") }
             }
             do {
                 _ = try read()

@@ -13,6 +13,8 @@ enum RefreshFamilyRow {
 
     /// The key, then `columns`: what every SELECT of a family lists, in this order.
     static let selected = ["id"] + columns
+    /// The key by its place: NULL when a LEFT JOIN found no family.
+    static let key = Column("id", in: selected)
 
     static func bind(_ family: RefreshFamily, into binds: inout Binds) {
         binds.append(text: family.client.rawValue)

@@ -10,6 +10,8 @@ enum UserAuthorizationRow {
 
     /// The key, then `columns`: what every SELECT of an authorization lists, in this order.
     static let selected = ["id"] + columns
+    /// The key by its place: NULL when a LEFT JOIN found no authorization.
+    static let key = Column("id", in: selected)
 
     static func bind(_ authorization: UserAuthorization, into binds: inout Binds) {
         binds.append(text: authorization.subject.rawValue)

@@ -123,7 +123,7 @@ public struct SQLiteClientStore: ClientStore {
         let upsert = Self.insertClient + " ON CONFLICT (client_id) DO UPDATE SET "
             + Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         try await database.write { db in
-            try db.run(upsert, arguments: binds.arguments)
+            try db.run(upsert, binds: binds)
             try db.run("DELETE FROM \(Self.registrations) WHERE client_id = ?1", arguments: [registered.id.rawValue])
         }
     }

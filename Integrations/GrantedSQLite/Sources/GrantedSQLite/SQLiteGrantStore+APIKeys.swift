@@ -38,7 +38,7 @@ extension SQLiteGrantStore {
         return try await database.write { db in
             var deleted = 0
             for statement in Statements.purge {
-                try db.run(statement, arguments: key.arguments)
+                try db.run(statement, binds: key)
                 deleted += db.changesCount
             }
             return deleted

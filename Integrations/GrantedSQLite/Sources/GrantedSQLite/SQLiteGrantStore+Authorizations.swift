@@ -23,11 +23,11 @@ extension SQLiteGrantStore {
             guard let current, current != stored else { return outcome }
             let binds = Self.binds(key: Self.key { $0.append(uuid: current.id.uuid) }, current, UserAuthorizationRow.bind)
             if let stored, stored.id == current.id {
-                try db.run(Statements.updateAuthorization, arguments: binds.arguments)
+                try db.run(Statements.updateAuthorization, binds: binds)
                 return outcome
             }
             do {
-                try db.run(Statements.insertAuthorization, arguments: binds.arguments)
+                try db.run(Statements.insertAuthorization, binds: binds)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw SQLiteStoreError.unsupportedTransition(
                     "the active authorization of \(subject) for \(client) was replaced while active")

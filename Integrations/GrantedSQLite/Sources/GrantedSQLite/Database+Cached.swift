@@ -12,8 +12,9 @@ extension Database {
 
     /// Runs one statement for its effect, `?1…` bound straight from `binds` on the cached
     /// statement's SQLite handle and stepped there: no `StatementArguments` (which cost as much as
-    /// the rest of GRDB's execution of an INSERT). GRDB binds a statement again before each run of
-    /// its own, so the bindings this clears are never missed.
+    /// the rest of GRDB's execution of an INSERT). GRDB binds again whenever it runs a statement
+    /// with arguments, and the adapter never runs one of these without, so the bindings this
+    /// clears are never missed.
     func run(_ sql: String, binds: Binds) throws {
         let statement = try cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(statement)

@@ -50,9 +50,9 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         readers = ReadConnections(
-            path: path, busyTimeout: Int32(clamping: busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000),
-            limit: configuration.maximumReaderCount)
+            path: path, busyTimeout: Int32(clamping: milliseconds), limit: configuration.maximumReaderCount)
         // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
         // on its writer as it does: set the durability asked for again, on the connection
         // that commits (readers never write, so theirs does not matter).

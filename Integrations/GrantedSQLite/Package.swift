@@ -24,7 +24,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Granted", package: "Granted"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, to read columns where a step left them (`RowReader`).
+                // SQLite's C API: the read connections, binding and stepping, columns where a step left them.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: settings),

@@ -32,9 +32,7 @@ extension SQLiteClientStore: ClientRegistry {
 
     public func registration(_ id: ClientID) async throws -> RegisteredClient? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.readOne { db in
-            try db.withRow(Self.registrationByID, arguments: key.arguments) { row in try Self.registration(id, row) }
-        }
+        return try await database.readRow(Self.registrationByID, .binds(key)) { row in try Self.registration(id, row) }
     }
 
     private static func registration(_ id: ClientID, _ row: StatementRow) throws -> RegisteredClient {

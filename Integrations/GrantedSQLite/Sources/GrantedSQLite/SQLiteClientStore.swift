@@ -28,10 +28,8 @@ public struct SQLiteClientStore: ClientStore {
 
     public func client(_ id: ClientID) async throws -> Client? {
         let key = SQLiteGrantStore.key { $0.append(text: id.rawValue) }
-        return try await database.readOne { db in
-            try db.withRow(Self.clientByID, arguments: key.arguments) {
-                try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
-            }
+        return try await database.readRow(Self.clientByID, .binds(key)) {
+            try Self.decodeClient(id, RowReader(row: $0, table: Self.table))
         }
     }
 
@@ -125,7 +123,7 @@ public struct SQLiteClientStore: ClientStore {
         let upsert = Self.insertClient + " ON CONFLICT (client_id) DO UPDATE SET "
             + Self.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         try await database.write { db in
-            try db.run(upsert, arguments: binds.arguments)
+            try db.run(upsert, binds: binds)
             try db.run("DELETE FROM \(Self.registrations) WHERE client_id = ?1", arguments: [registered.id.rawValue])
         }
     }

@@ -50,7 +50,9 @@ public struct SQLiteDatabase: Sendable {
         self.busyTimeout = busyTimeout
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
-        readers = ReadConnections(path: path, configuration: configuration, limit: configuration.maximumReaderCount)
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        readers = ReadConnections(
+            path: path, busyTimeout: Int32(clamping: milliseconds), limit: configuration.maximumReaderCount)
         // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
         // on its writer as it does: set the durability asked for again, on the connection
         // that commits (readers never write, so theirs does not matter).
@@ -137,18 +139,33 @@ public struct SQLiteDatabase: Sendable {
         try pool.read(body)
     }
 
-    /// Runs `body`, which runs ONE statement, outside an explicit transaction, on the calling
-    /// thread as `read` does: on one of `readers`, or GRDB's pool (`unsafeRead`) when every
-    /// reader is busy.
+    /// `select`'s first row (`?1…` bound from `key`), handed to `decode` where the step left
+    /// it; nil when there is none. Outside an explicit transaction, on the calling thread as
+    /// `read` runs: on one of `readers`, or GRDB's pool (`unsafeRead`) when every reader is busy.
     ///
     /// Safe for one statement: SQLite runs a statement outside a transaction in its own implicit
     /// read transaction, which in WAL mode sees one snapshot of the file, the last commit when
     /// the statement started, from its first row to its last (joins included). An explicit
     /// transaction adds nothing to that but its `BEGIN` and `COMMIT`, which cost more than the
-    /// one-row read itself. Two statements here could see two different snapshots: a body that
-    /// reads twice uses `read`.
-    func readOne<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
-        try await retryingBusy { try readers.withConnection(body) ?? pool.unsafeRead(body) }
+    /// one-row read itself. Two statements could see two different snapshots: a body that reads
+    /// twice uses `read`.
+    func readRow<Record: Sendable>(
+        _ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record
+    ) async throws -> Record? {
+        try await retryingBusy {
+            if let found = try readers.withRow(select, key, decode) { return found }
+            return try pool.unsafeRead { db in try db.withRow(select, arguments: key.arguments, decode) }
+        }
+    }
+
+    /// Every row of `select`, in order, as `readRow` reads one.
+    func readRows<Record: Sendable>(
+        _ select: Select, _ key: ReadKey, _ decode: (StatementRow) throws -> Record
+    ) async throws -> [Record] {
+        try await retryingBusy {
+            if let found = try readers.withRows(select, key, decode) { return found }
+            return try pool.unsafeRead { db in try db.withRows(select, arguments: key.arguments, decode) }
+        }
     }
 
     private func retryingBusy<Result: Sendable>(_ attempt: () async throws -> Result) async throws -> Result {

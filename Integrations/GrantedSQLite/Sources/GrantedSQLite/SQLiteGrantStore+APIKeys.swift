@@ -11,20 +11,15 @@ extension SQLiteGrantStore {
     }
 
     public func apiKey(at digest: Digest256) async throws -> APIKey? {
-        let key = Self.key { $0.append(digest: digest) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.apiKey, arguments: key.arguments) {
-                try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
-            }
+        try await database.readRow(Statements.apiKey, .digest(digest)) {
+            try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
         }
     }
 
     public func apiKeys(of subject: Subject) async throws -> [APIKey] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.readOne { db in
-            try db.withRows(Statements.apiKeysOfSubject, arguments: key.arguments) {
-                try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
-            }
+        return try await database.readRows(Statements.apiKeysOfSubject, .binds(key)) {
+            try APIKeyRow.decode(RowReader(row: $0, table: Statements.apiKeys))
         }
     }
 
@@ -43,7 +38,7 @@ extension SQLiteGrantStore {
         return try await database.write { db in
             var deleted = 0
             for statement in Statements.purge {
-                try db.run(statement, arguments: key.arguments)
+                try db.run(statement, binds: key)
                 deleted += db.changesCount
             }
             return deleted

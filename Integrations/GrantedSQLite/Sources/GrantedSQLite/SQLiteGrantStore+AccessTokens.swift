@@ -11,11 +11,8 @@ extension SQLiteGrantStore {
 
     /// One indexed read: the token LEFT JOINed with its family and its user authorization.
     public func accessToken(at digest: Digest256) async throws -> AccessTokenRecord? {
-        let key = Self.key { $0.append(digest: digest) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.accessTokenJoined, arguments: key.arguments) { row in
-                try Self.accessTokenRecord(row)
-            }
+        try await database.readRow(Statements.accessTokenJoined, .digest(digest)) { row in
+            try Self.accessTokenRecord(row)
         }
     }
 
@@ -26,8 +23,9 @@ extension SQLiteGrantStore {
         let authorization = RowReader(row: row, table: Statements.authorizations, prefix: "a_")
         return AccessTokenRecord(
             token: token,
-            family: family.isPresent(key: "id") ? try RefreshFamilyRow.decode(family) : nil,
-            authorization: authorization.isPresent(key: "id") ? try UserAuthorizationRow.decode(authorization) : nil)
+            family: family.isPresent(key: RefreshFamilyRow.key) ? try RefreshFamilyRow.decode(family) : nil,
+            authorization: authorization.isPresent(key: UserAuthorizationRow.key)
+                ? try UserAuthorizationRow.decode(authorization) : nil)
     }
 
     public func updateAccessToken<Outcome: Sendable>(

@@ -23,11 +23,11 @@ extension SQLiteGrantStore {
             guard let current, current != stored else { return outcome }
             let binds = Self.binds(key: Self.key { $0.append(uuid: current.id.uuid) }, current, UserAuthorizationRow.bind)
             if let stored, stored.id == current.id {
-                try db.run(Statements.updateAuthorization, arguments: binds.arguments)
+                try db.run(Statements.updateAuthorization, binds: binds)
                 return outcome
             }
             do {
-                try db.run(Statements.insertAuthorization, arguments: binds.arguments)
+                try db.run(Statements.insertAuthorization, binds: binds)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw SQLiteStoreError.unsupportedTransition(
                     "the active authorization of \(subject) for \(client) was replaced while active")
@@ -47,19 +47,15 @@ extension SQLiteGrantStore {
 
     public func authorization(_ id: AuthorizationID) async throws -> UserAuthorization? {
         let key = Self.key { $0.append(uuid: id.uuid) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.authorizationByID, arguments: key.arguments) {
-                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
-            }
+        return try await database.readRow(Statements.authorizationByID, .binds(key)) {
+            try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }
 
     public func authorizations(of subject: Subject) async throws -> [UserAuthorization] {
         let key = Self.key { $0.append(text: subject.rawValue) }
-        return try await database.readOne { db in
-            try db.withRows(Statements.authorizationsOfSubject, arguments: key.arguments) {
-                try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
-            }
+        return try await database.readRows(Statements.authorizationsOfSubject, .binds(key)) {
+            try UserAuthorizationRow.decode(RowReader(row: $0, table: Statements.authorizations))
         }
     }
 }

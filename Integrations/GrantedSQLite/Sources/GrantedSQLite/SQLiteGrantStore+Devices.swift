@@ -39,7 +39,7 @@ extension SQLiteGrantStore {
             let outcome = transition(&device)
             if device != stored {
                 let binds = Self.binds(key: Self.key { $0.append(digest: digest) }, device, DeviceAuthorizationRow.bind)
-                try db.run(Statements.updateDevice, arguments: binds.arguments)
+                try db.run(Statements.updateDevice, binds: binds)
             }
             return outcome
         }

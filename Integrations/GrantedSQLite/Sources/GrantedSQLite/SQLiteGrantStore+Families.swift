@@ -12,11 +12,8 @@ extension SQLiteGrantStore {
     }
 
     public func familyID(forRefreshToken digest: Digest256) async throws -> FamilyID? {
-        let key = Self.key { $0.append(digest: digest) }
-        return try await database.readOne { db in
-            try db.withRow(Statements.refreshTokenFamily, arguments: key.arguments) { row in
-                FamilyID(uuid: try RowReader(row: row, table: Statements.refreshTokens).uuid("family_id"))
-            }
+        try await database.readRow(Statements.refreshTokenFamily, .digest(digest)) { row in
+            FamilyID(uuid: try RowReader(row: row, table: Statements.refreshTokens).uuid("family_id"))
         }
     }
 
@@ -34,14 +31,13 @@ extension SQLiteGrantStore {
 
     public func family(_ id: FamilyID) async throws -> (family: RefreshFamily, authorization: UserAuthorization?)? {
         let key = Self.key { $0.append(uuid: id.uuid) }
-        let found: FamilyWithAuthorization? = try await database.readOne { db in
-            try db.withRow(Statements.familyJoined, arguments: key.arguments) { row in
-                let family = try RefreshFamilyRow.decode(RowReader(row: row, table: Statements.families))
-                let authorization = RowReader(row: row, table: Statements.authorizations, prefix: "a_")
-                return FamilyWithAuthorization(
-                    family: family,
-                    authorization: authorization.isPresent(key: "id") ? try UserAuthorizationRow.decode(authorization) : nil)
-            }
+        let found: FamilyWithAuthorization? = try await database.readRow(Statements.familyJoined, .binds(key)) { row in
+            let family = try RefreshFamilyRow.decode(RowReader(row: row, table: Statements.families))
+            let authorization = RowReader(row: row, table: Statements.authorizations, prefix: "a_")
+            return FamilyWithAuthorization(
+                family: family,
+                authorization: authorization.isPresent(key: UserAuthorizationRow.key)
+                    ? try UserAuthorizationRow.decode(authorization) : nil)
         }
         return found.map { ($0.family, $0.authorization) }
     }

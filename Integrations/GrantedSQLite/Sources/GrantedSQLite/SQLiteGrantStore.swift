@@ -33,7 +33,7 @@ public struct SQLiteGrantStore: GrantStore {
             if record != stored {
                 var binds = key
                 bind(record, &binds)
-                try db.run(write, arguments: binds.arguments)
+                try db.run(write, binds: binds)
             }
             return outcome
         }
@@ -54,11 +54,11 @@ public struct SQLiteGrantStore: GrantStore {
             let outcome = transition(&record)
             switch (stored, record) {
             case (_?, nil):
-                try db.run(delete, arguments: key.arguments)
+                try db.run(delete, binds: key)
             case (nil, let record?):
-                try db.run(insert, arguments: Self.binds(key: key, record, bind).arguments)
+                try db.run(insert, binds: Self.binds(key: key, record, bind))
             case (let stored?, let record?) where stored != record:
-                try db.run(update, arguments: Self.binds(key: key, record, bind).arguments)
+                try db.run(update, binds: Self.binds(key: key, record, bind))
             default: break
             }
             return outcome
@@ -68,7 +68,7 @@ public struct SQLiteGrantStore: GrantStore {
     /// Runs one statement for its effect; answers how many rows it changed.
     func execute(_ sql: String, _ binds: Binds) async throws -> Int {
         try await database.write { db in
-            try db.run(sql, arguments: binds.arguments)
+            try db.run(sql, binds: binds)
             return db.changesCount
         }
     }

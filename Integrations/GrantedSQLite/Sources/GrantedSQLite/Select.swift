@@ -1,9 +1,17 @@
+import Synchronization
+
 /// A SELECT and where each of its columns lands: the layout is built with the SQL, from the same
 /// column lists, so a read resolves a column name to its index without asking SQLite for the
 /// names or copying the row into a dictionary.
+///
+/// Every `Select` is a `static let`: its `id`, unique in the process, keys a read connection's
+/// prepared statements without hashing the SQL.
 struct Select: Sendable {
     let sql: String
     let layout: ColumnLayout
+    let id: Int
+
+    private static let count = Atomic(0)
 
     /// `SELECT` the records' columns (each one's table alias and result-name prefix), then `rest`
     /// (`FROM … WHERE …`).
@@ -17,8 +25,14 @@ struct Select: Sendable {
                 list.append(record.prefix.isEmpty ? qualified : "\(qualified) AS \(record.prefix)\(column)")
             }
         }
-        sql = "SELECT \(list.joined(separator: ", ")) \(rest)"
+        self.init(sql: "SELECT \(list.joined(separator: ", ")) \(rest)", layout: layout)
+    }
+
+    /// A statement as written; `layout` names its result columns.
+    init(sql: String, layout: ColumnLayout = ColumnLayout()) {
+        self.sql = sql
         self.layout = layout
+        id = Self.count.add(1, ordering: .relaxed).oldValue
     }
 
     /// `SELECT columns rest`, one table.
@@ -36,9 +50,17 @@ struct ColumnLayout: Sendable {
     }
 
     private var indices: [Name: Int32] = [:]
+    /// Each record's first column, by prefix: a few short strings, compared without hashing.
+    private var bases: [(prefix: String, index: Int32)] = []
 
     mutating func add(_ column: String, prefix: String, at index: Int32) {
         indices[Name(prefix: prefix, column: column)] = index
+        if !bases.contains(where: { $0.prefix == prefix }) { bases.append((prefix, index)) }
+    }
+
+    /// Where the record with `prefix` starts.
+    func base(prefix: String) -> Int32? {
+        bases.first { $0.prefix == prefix }?.index
     }
 
     func index(of column: String, prefix: String) -> Int32? {

@@ -8,8 +8,9 @@ enum Statements {
 
     private static let token = AccessTokenRow.columns
     private static let code = AuthorizationCodeRow.columns
-    private static let family = RefreshFamilyRow.columns
+    private static let family = RefreshFamilyRow.columns, familySelected = RefreshFamilyRow.selected
     private static let authorization = UserAuthorizationRow.columns
+    private static let authorizationSelected = UserAuthorizationRow.selected
     private static let keyColumns = APIKeyRow.columns
     private static let device = DeviceAuthorizationRow.columns
     private static let session = SignInSessionRow.columns
@@ -26,7 +27,7 @@ enum Statements {
     static let insertAccessToken = insert(accessTokens, key: "digest", token) + " ON CONFLICT DO NOTHING"
     /// Verification: the token, its family and its authorization in one indexed read.
     static let accessTokenJoined = Select(
-        [(token, "t", ""), (["id"] + family, "f", "f_"), (["id"] + authorization, "a", "a_")],
+        [(token, "t", ""), (familySelected, "f", "f_"), (authorizationSelected, "a", "a_")],
         """
         FROM \(accessTokens) t
         LEFT JOIN \(families) f ON f.id = t.family_id
@@ -45,12 +46,12 @@ enum Statements {
     static let insertRefreshToken =
         "INSERT INTO \(refreshTokens) (digest, family_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
     static let refreshTokenFamily = Select(["family_id"], "FROM \(refreshTokens) WHERE digest = ?1")
-    static let familyByID = Select(["id"] + family, "FROM \(families) WHERE id = ?1")
+    static let familyByID = Select(familySelected, "FROM \(families) WHERE id = ?1")
     static let insertFamily = insert(families, key: "id", family)
     static let updateFamily = update(families, key: "id", family)
     static let deleteFamily = "DELETE FROM \(families) WHERE id = ?1"
     static let familyJoined = Select(
-        [(["id"] + family, "f", ""), (["id"] + authorization, "a", "a_")],
+        [(familySelected, "f", ""), (authorizationSelected, "a", "a_")],
         """
         FROM \(families) f
         LEFT JOIN \(authorizations) a ON a.id = f.authorization_id
@@ -59,12 +60,12 @@ enum Statements {
 
     // User authorizations
     static let activeAuthorization = Select(
-        ["id"] + authorization, "FROM \(authorizations) WHERE subject = ?1 AND client_id = ?2 AND state = 'active'")
-    static let authorizationByID = Select(["id"] + authorization, "FROM \(authorizations) WHERE id = ?1")
+        authorizationSelected, "FROM \(authorizations) WHERE subject = ?1 AND client_id = ?2 AND state = 'active'")
+    static let authorizationByID = Select(authorizationSelected, "FROM \(authorizations) WHERE id = ?1")
     static let insertAuthorization = insert(authorizations, key: "id", authorization)
     static let updateAuthorization = update(authorizations, key: "id", authorization)
     static let authorizationsOfSubject = Select(
-        ["id"] + authorization, "FROM \(authorizations) WHERE subject = ?1 ORDER BY created_at, id")
+        authorizationSelected, "FROM \(authorizations) WHERE subject = ?1 ORDER BY created_at, id")
 
     // API keys. No conflict target: a conflict on the digest or on the id keeps the stored key
     // (re-importing a fixture's key at every start never revives one that was revoked).

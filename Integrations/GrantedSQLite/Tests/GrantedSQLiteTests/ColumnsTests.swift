@@ -113,3 +113,40 @@ struct RowReaderTests {
         #expect(read == Array(stride(from: 1, through: count, by: 1)))
     }
 }
+
+/// The rows a verification reads are decoded by column position, not name: each SELECT that
+/// decodes one must list its columns where the positions say.
+@Suite("SQLite: columns read by position")
+struct ColumnPositionTests {
+    static let selects: [(String, Select, prefix: String, columns: [String])] = [
+        ("accessToken", Statements.accessToken, "", AccessTokenRow.columns),
+        ("accessTokenJoined", Statements.accessTokenJoined, "", AccessTokenRow.columns),
+        ("accessTokenJoined", Statements.accessTokenJoined, "f_", RefreshFamilyRow.selected),
+        ("accessTokenJoined", Statements.accessTokenJoined, "a_", UserAuthorizationRow.selected),
+        ("familyByID", Statements.familyByID, "", RefreshFamilyRow.selected),
+        ("familyJoined", Statements.familyJoined, "", RefreshFamilyRow.selected),
+        ("familyJoined", Statements.familyJoined, "a_", UserAuthorizationRow.selected),
+        ("activeAuthorization", Statements.activeAuthorization, "", UserAuthorizationRow.selected),
+        ("authorizationByID", Statements.authorizationByID, "", UserAuthorizationRow.selected),
+        ("authorizationsOfSubject", Statements.authorizationsOfSubject, "", UserAuthorizationRow.selected),
+    ]
+
+    @Test("every column's position, from where its record starts, is the column the SELECT names", arguments: 0..<10)
+    func positions(_ index: Int) throws {
+        let (name, select, prefix, columns) = Self.selects[index]
+        let base = try #require(select.layout.base(prefix: prefix), "\(name) \(prefix)")
+        for column in columns {
+            let position = try #require(Column(column, in: columns).position)
+            #expect(select.layout.index(of: column, prefix: prefix) == base + position, "\(name) \(prefix)\(column)")
+        }
+    }
+
+    @Test("a record's base is its first column; a prefix the SELECT lacks has none")
+    func bases() {
+        let layout = Statements.accessTokenJoined.layout
+        #expect(layout.base(prefix: "") == 0)
+        #expect(layout.base(prefix: "f_") == Int32(AccessTokenRow.columns.count))
+        #expect(layout.base(prefix: "a_") == Int32(AccessTokenRow.columns.count + RefreshFamilyRow.selected.count))
+        #expect(layout.base(prefix: "x_") == nil)
+    }
+}

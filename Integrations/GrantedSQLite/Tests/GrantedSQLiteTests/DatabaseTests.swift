@@ -176,4 +176,37 @@ struct DatabaseTests {
             }
         }
     }
+
+    @Test("a write bound without StatementArguments: a constraint or a count mismatch is GRDB's error, rolled back")
+    func writeBinds() async throws {
+        try await TemporaryDatabase.with { database in
+            try await database.pool.write { db in
+                try db.execute(sql: "CREATE TABLE t (k BLOB PRIMARY KEY, n INTEGER NOT NULL)")
+            }
+            let insert = "INSERT INTO t (k, n) VALUES (?1, ?2)"
+            @Sendable func binds(_ key: String, _ n: Int?) -> Binds {
+                var binds = Binds()
+                binds.append(digest: Digest256(hashing: key))
+                binds.append(integer: n)
+                return binds
+            }
+            try await database.write { db in try db.run(insert, binds: binds("a", 1)) }
+            for (wrong, code) in [(binds("a", 2), ResultCode.SQLITE_CONSTRAINT), (binds("b", nil), .SQLITE_CONSTRAINT)] {
+                do {
+                    try await database.write { db in
+                        try db.run(insert, binds: binds("z", 9))
+                        try db.run(insert, binds: wrong)
+                    }
+                    Issue.record("a constraint was not refused")
+                } catch let error as DatabaseError {
+                    #expect(error.resultCode == code)
+                }
+            }
+            await #expect(throws: DatabaseError.self) { try await database.write { db in try db.run(insert, binds: Binds()) } }
+            try await database.write { db in try db.run(insert, binds: binds("c", 3)) }
+            let keys = try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") }
+            // "z" went with each refused transaction.
+            #expect(keys == 2)
+        }
+    }
 }

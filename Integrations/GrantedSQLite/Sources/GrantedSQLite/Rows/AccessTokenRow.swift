@@ -23,18 +23,33 @@ enum AccessTokenRow {
         binds.append(text: token.keyThumbprint)
     }
 
+    /// `decode`'s columns by their place in `columns`, as every SELECT of a token lists them (no name lookup).
+    private enum C {
+        static let state = Column("state", in: columns)
+        static let revokedAt = Column("revoked_at", in: columns)
+        static let clientID = Column("client_id", in: columns)
+        static let subject = Column("subject", in: columns)
+        static let scopes = Column("scopes", in: columns)
+        static let issuedAt = Column("issued_at", in: columns)
+        static let expiresAt = Column("expires_at", in: columns)
+        static let familyID = Column("family_id", in: columns)
+        static let authorizationID = Column("authorization_id", in: columns)
+        static let audience = Column("audience", in: columns)
+        static let keyThumbprint = Column("key_thumbprint", in: columns)
+    }
+
     static func decode(_ read: RowReader) throws -> AccessToken {
-        let revokedAt = try read.revocable(state: "state", at: "revoked_at")
+        let revokedAt = try read.revocable(state: C.state, at: C.revokedAt)
         return AccessToken(
-            client: ClientID(try read.text("client_id")),
-            subject: try read.optionalText("subject").map(Subject.init(rawValue:)),
-            scopes: try read.scopes("scopes"),
-            issuedAt: try read.date("issued_at"),
-            expiresAt: try read.optionalDate("expires_at"),
-            family: try read.optionalUUID("family_id").map(FamilyID.init(uuid:)),
-            authorization: try read.optionalUUID("authorization_id").map(AuthorizationID.init(uuid:)),
-            audience: try read.audience("audience"),
-            keyThumbprint: try read.optionalText("key_thumbprint"),
+            client: ClientID(try read.text(C.clientID)),
+            subject: try read.optionalText(C.subject).map(Subject.init(rawValue:)),
+            scopes: try read.scopes(C.scopes),
+            issuedAt: try read.date(C.issuedAt),
+            expiresAt: try read.optionalDate(C.expiresAt),
+            family: try read.optionalUUID(C.familyID).map(FamilyID.init(uuid:)),
+            authorization: try read.optionalUUID(C.authorizationID).map(AuthorizationID.init(uuid:)),
+            audience: try read.audience(C.audience),
+            keyThumbprint: try read.optionalText(C.keyThumbprint),
             state: revokedAt.map { .revoked(at: $0) } ?? .active)
     }
 }

@@ -11,6 +11,11 @@ enum RefreshFamilyRow {
         "access_tokens_expire_by", "state", "revoked_at", "dead_since", "session_id", "key_thumbprint",
     ]
 
+    /// The key, then `columns`: what every SELECT of a family lists, in this order.
+    static let selected = ["id"] + columns
+    /// The key by its place: NULL when a LEFT JOIN found no family.
+    static let key = Column("id", in: selected)
+
     static func bind(_ family: RefreshFamily, into binds: inout Binds) {
         binds.append(text: family.client.rawValue)
         binds.append(text: family.subject.rawValue)
@@ -32,29 +37,52 @@ enum RefreshFamilyRow {
         binds.append(text: family.keyThumbprint)
     }
 
+    /// `decode`'s columns by their place in `selected`.
+    private enum C {
+        static let state = Column("state", in: selected)
+        static let revokedAt = Column("revoked_at", in: selected)
+        static let previousDigest = Column("previous_digest", in: selected)
+        static let previousRotatedAt = Column("previous_rotated_at", in: selected)
+        static let previousRetried = Column("previous_retried", in: selected)
+        static let id = Column("id", in: selected)
+        static let clientID = Column("client_id", in: selected)
+        static let subject = Column("subject", in: selected)
+        static let scopes = Column("scopes", in: selected)
+        static let authorizationID = Column("authorization_id", in: selected)
+        static let authTime = Column("auth_time", in: selected)
+        static let createdAt = Column("created_at", in: selected)
+        static let expiresAt = Column("expires_at", in: selected)
+        static let currentDigest = Column("current_digest", in: selected)
+        static let accessTokensExpireBy = Column("access_tokens_expire_by", in: selected)
+        static let lastUsedAt = Column("last_used_at", in: selected)
+        static let resources = Column("resources", in: selected)
+        static let sessionID = Column("session_id", in: selected)
+        static let keyThumbprint = Column("key_thumbprint", in: selected)
+    }
+
     static func decode(_ read: RowReader) throws -> RefreshFamily {
-        let revokedAt = try read.revocable(state: "state", at: "revoked_at")
+        let revokedAt = try read.revocable(state: C.state, at: C.revokedAt)
         var previous: RefreshFamily.Previous?
-        if let digest = try read.optionalDigest("previous_digest") {
+        if let digest = try read.optionalDigest(C.previousDigest) {
             previous = RefreshFamily.Previous(
-                digest: digest, rotatedAt: try read.date("previous_rotated_at"), retried: try read.bool("previous_retried"))
+                digest: digest, rotatedAt: try read.date(C.previousRotatedAt), retried: try read.bool(C.previousRetried))
         }
         return RefreshFamily(
-            id: FamilyID(uuid: try read.uuid("id")),
-            client: ClientID(try read.text("client_id")),
-            subject: Subject(try read.text("subject")),
-            scopes: try read.scopes("scopes"),
-            authorization: AuthorizationID(uuid: try read.uuid("authorization_id")),
-            authTime: try read.date("auth_time"),
-            createdAt: try read.date("created_at"),
-            expiresAt: try read.optionalDate("expires_at"),
-            current: try read.optionalDigest("current_digest"),
-            accessTokensExpireBy: try read.optionalDate("access_tokens_expire_by"),
+            id: FamilyID(uuid: try read.uuid(C.id)),
+            client: ClientID(try read.text(C.clientID)),
+            subject: Subject(try read.text(C.subject)),
+            scopes: try read.scopes(C.scopes),
+            authorization: AuthorizationID(uuid: try read.uuid(C.authorizationID)),
+            authTime: try read.date(C.authTime),
+            createdAt: try read.date(C.createdAt),
+            expiresAt: try read.optionalDate(C.expiresAt),
+            current: try read.optionalDigest(C.currentDigest),
+            accessTokensExpireBy: try read.optionalDate(C.accessTokensExpireBy),
             state: revokedAt.map { .revoked(at: $0) } ?? .active,
             previous: previous,
-            lastUsedAt: try read.date("last_used_at"),
-            resources: try read.audience("resources"),
-            sessionID: try read.optionalText("session_id").map(SessionID.init(rawValue:)),
-            keyThumbprint: try read.optionalText("key_thumbprint"))
+            lastUsedAt: try read.date(C.lastUsedAt),
+            resources: try read.audience(C.resources),
+            sessionID: try read.optionalText(C.sessionID).map(SessionID.init(rawValue:)),
+            keyThumbprint: try read.optionalText(C.keyThumbprint))
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 
 /// One SQLite database file holding Granted's grants and clients; `grantStore` and
 /// `clientStore` share its connections.
@@ -22,6 +24,13 @@ import GRDB
 /// error is then thrown (the engine answers `server_error`). Running a transaction again is safe:
 /// transitions are pure and nothing was written. The file must be on a local disk: SQLite's
 /// locks do not hold over most network file systems.
+///
+/// **Where a write runs.** With `synchronous = NORMAL` a commit does not wait for the disk, so a
+/// write that finds no other write of this process under way and the file's write lock free
+/// runs on the calling thread: handing it to GRDB's writer queue and back cost more than the
+/// write (thread wake-ups on both sides, about half of an issuance's CPU). Any other write, and
+/// every write with `FULL`, goes through GRDB's writer queue and never blocks the caller's
+/// thread on a lock or the disk.
 public struct SQLiteDatabase: Sendable {
     /// The file's path.
     public let path: String
@@ -29,6 +38,11 @@ public struct SQLiteDatabase: Sendable {
     public let busyRetries: Int
     let pool: DatabasePool
     let readers: ReadConnections
+    /// Whether a write may run on the calling thread (`synchronous = NORMAL`), and who writes.
+    let directWrites: Bool
+    let writes = WriteGate()
+    /// `busyTimeout` in milliseconds, as SQLite's busy handler takes it.
+    let busyMilliseconds: Int32
 
     /// How hard a commit waits for the disk: `full` syncs the log at every commit (survives a
     /// power loss); `normal` syncs at checkpoints (a process crash loses nothing committed, a
@@ -51,8 +65,9 @@ public struct SQLiteDatabase: Sendable {
         self.busyRetries = busyRetries
         pool = try DatabasePool(path: path, configuration: configuration)
         let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
-        readers = ReadConnections(
-            path: path, busyTimeout: Int32(clamping: milliseconds), limit: configuration.maximumReaderCount)
+        busyMilliseconds = Int32(clamping: milliseconds)
+        directWrites = synchronous == .normal
+        readers = ReadConnections(path: path, busyTimeout: busyMilliseconds, limit: configuration.maximumReaderCount)
         // GRDB's pool turns WAL on after `prepareDatabase` ran and sets `synchronous = NORMAL`
         // on its writer as it does: set the durability asked for again, on the connection
         // that commits (readers never write, so theirs does not matter).
@@ -108,20 +123,60 @@ public struct SQLiteDatabase: Sendable {
     /// `inTransaction` prepares both again at every transaction, which cost as much as the
     /// INSERT it wraps.
     func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
-        try await retryingBusy {
-            try await pool.writeWithoutTransaction { db in
-                try db.run("BEGIN IMMEDIATE TRANSACTION")
-                do {
-                    let result = try body(db)
-                    try db.run("COMMIT TRANSACTION")
-                    return result
-                } catch {
-                    // A failed statement, or a COMMIT that failed (busy, or the disk), leaves
-                    // the transaction open: nothing of it is kept.
-                    if db.isInsideTransaction { try? db.run("ROLLBACK TRANSACTION") }
-                    throw error
-                }
+        if directWrites, writes.enterDirect() {
+            let done: Result?
+            do { done = try writeDirect(body) } catch {
+                writes.leaveDirect()
+                throw error
             }
+            writes.leaveDirect()
+            if let done { return done }
+        }
+        await writes.enterQueued()
+        defer { writes.leaveQueued() }
+        return try await retryingBusy {
+            try await pool.writeWithoutTransaction { db in try Self.transaction(db, body) }
+        }
+    }
+
+    /// `body`'s transaction on the calling thread, when `WriteGate` let this call write directly:
+    /// GRDB's writer queue is idle, so its `sync` runs here at once. Nil when another process
+    /// holds the file's write lock; then nothing ran, and the caller queues instead of waiting
+    /// here (the busy handler is off for this one `BEGIN`).
+    private func writeDirect<Result>(_ body: (Database) throws -> Result) throws -> Result? {
+        try pool.writeWithoutTransaction { db -> Result? in
+            let connection = db.sqliteConnection
+            sqlite3_busy_timeout(connection, 0)
+            do {
+                try db.run("BEGIN IMMEDIATE TRANSACTION")
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                sqlite3_busy_timeout(connection, busyMilliseconds)
+                return nil
+            } catch {
+                sqlite3_busy_timeout(connection, busyMilliseconds)
+                throw error
+            }
+            sqlite3_busy_timeout(connection, busyMilliseconds)
+            return try Self.committed(db, body)
+        }
+    }
+
+    /// `BEGIN IMMEDIATE`, then `committed`.
+    private static func transaction<Result>(_ db: Database, _ body: (Database) throws -> Result) throws -> Result {
+        try db.run("BEGIN IMMEDIATE TRANSACTION")
+        return try committed(db, body)
+    }
+
+    /// `body` in the transaction just begun, then `COMMIT`; a failed statement, or a COMMIT that
+    /// failed (busy, or the disk), leaves the transaction open: it is rolled back, nothing of it kept.
+    private static func committed<Result>(_ db: Database, _ body: (Database) throws -> Result) throws -> Result {
+        do {
+            let result = try body(db)
+            try db.run("COMMIT TRANSACTION")
+            return result
+        } catch {
+            if db.isInsideTransaction { try? db.run("ROLLBACK TRANSACTION") }
+            throw error
         }
     }
 
@@ -178,5 +233,51 @@ public struct SQLiteDatabase: Sendable {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 20...100)))
             }
         }
+    }
+}
+
+/// Who is writing through one `SQLiteDatabase`: a write runs on its caller's thread only when no
+/// other write of this process is queued on GRDB's writer or running directly, so GRDB's
+/// `sync` never waits behind a queued write (which may be waiting seconds on another process's
+/// lock); a queued write waits, without holding a thread, while a direct one finishes.
+final class WriteGate: Sendable {
+    private struct State {
+        var direct = false
+        var queued = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// True when the caller may write directly; it must call `leaveDirect` after.
+    func enterDirect() -> Bool {
+        state.withLock { state in
+            guard !state.direct, state.queued == 0 else { return false }
+            state.direct = true
+            return true
+        }
+    }
+
+    func leaveDirect() {
+        state.withLock { $0.direct = false }
+    }
+
+    /// Counts the caller as queued once no direct write runs; it must call `leaveQueued` after.
+    func enterQueued() async {
+        while !state.withLock({ state in
+            guard !state.direct else { return false }
+            state.queued += 1
+            return true
+        }) {
+            await Task.yield()
+        }
+    }
+
+    func leaveQueued() {
+        state.withLock { $0.queued -= 1 }
+    }
+
+    /// Whether a direct write runs, and how many are queued (for tests).
+    var current: (direct: Bool, queued: Int) {
+        state.withLock { ($0.direct, $0.queued) }
     }
 }

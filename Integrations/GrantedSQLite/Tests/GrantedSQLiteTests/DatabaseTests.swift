@@ -209,4 +209,35 @@ struct DatabaseTests {
             #expect(keys == 2)
         }
     }
+
+    /// With `NORMAL` a write runs on the caller's thread only when it gets the write lock at
+    /// once; one that finds it held must not wait there (a thread of the caller's pool, for up
+    /// to the busy timeout), but queue on GRDB's writer and wait off-thread.
+    @Test("a write that finds another connection holding the write lock queues, waits for it, and then commits")
+    func writeQueuesBehindLock() async throws {
+        try await TemporaryDatabase.with(synchronous: .normal) { database in
+            let store = database.grantStore
+            let now = Date(timeIntervalSince1970: 1_700_000_000)
+            let token = AccessToken(client: "c", subject: nil, scopes: [.public], issuedAt: now, expiresAt: now + 3600)
+            try await store.insert(token, at: Digest256(hashing: "gat_direct"))
+            #expect(database.writes.current == (false, 0))
+
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true  // its transaction spans two accesses
+            let holder = try DatabaseQueue(path: database.path, configuration: configuration)
+            try await holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+            let digest = Digest256(hashing: "gat_locked")
+            let write = Task { try await store.insert(token, at: digest) }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(database.writes.current == (false, 1), "the write queued, not waiting on the caller's thread")
+            #expect(try await store.accessToken(at: digest) == nil)
+            try await holder.writeWithoutTransaction { try $0.execute(sql: "COMMIT") }
+            try await write.value
+            #expect(try await store.accessToken(at: digest) != nil)
+            #expect(database.writes.current == (false, 0))
+            // The direct attempt turned SQLite's busy handler off for its BEGIN only.
+            #expect(try await database.pool.write { try Int.fetchOne($0, sql: "PRAGMA busy_timeout") } == 5000)
+            try holder.close()
+        }
+    }
 }

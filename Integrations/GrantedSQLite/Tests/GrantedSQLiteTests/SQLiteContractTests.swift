@@ -8,14 +8,18 @@ import Testing
 /// fresh files of its own.
 @Suite("Grant store contract: SQLite")
 struct SQLiteContractTests {
-    @Test("the SQLite store keeps the contract", arguments: GrantStoreContract.all.map(\.name))
-    func sqlite(_ name: String) async throws {
+    /// Both durabilities: with `NORMAL` a write runs on its caller's thread when nothing else
+    /// writes, with `FULL` every write goes through GRDB's writer queue.
+    @Test(
+        "the SQLite store keeps the contract", arguments: GrantStoreContract.all.map(\.name),
+        [SQLiteDatabase.Synchronous.normal, .full])
+    func sqlite(_ name: String, synchronous: SQLiteDatabase.Synchronous) async throws {
         try await TemporaryDatabase.withDirectory { directory in
             var opened = 0
             try await GrantStoreContract.run(name) {
                 opened += 1
                 let path = directory.appendingPathComponent("granted-\(opened).sqlite").path
-                return try SQLiteDatabase(path: path, synchronous: .normal).grantStore
+                return try SQLiteDatabase(path: path, synchronous: synchronous).grantStore
             }
         }
     }

@@ -35,9 +35,9 @@ enum AssertionChecks {
             issuer: issuer, policy: policy, clients: clients, clock: FixedClock(now: start), serverKey: serverKey)
     }
 
-    /// How many inputs were accepted, so a test can see the accepting branch is reached.
-    private static let accepted = Locked(0)
-    static var acceptedCount: Int { accepted.withLock { $0 } }
+    /// Counts the inputs this task's checks accept, so a test can see the accepting branch is
+    /// reached (a counter of the task's own: other tests run the same target at the same time).
+    @TaskLocal static var acceptances: Locked<Int>?
 
     static func check(_ bytes: [UInt8]) async throws {
         guard let mode = bytes.first else { return }
@@ -68,7 +68,7 @@ enum AssertionChecks {
             try requireWellFormedError(response)
             return
         }
-        accepted.withLock { $0 += 1 }
+        acceptances?.withLock { $0 += 1 }
         try requireAcceptable(assertion, audience: audience)
         let again = await server.token(request)
         try require(again.status == 401, "an accepted assertion worked twice: \(assertion.prefix(200))")

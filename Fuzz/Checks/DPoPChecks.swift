@@ -22,8 +22,9 @@ enum DPoPChecks {
         #"{"typ":"dpop+jwt","alg":"ES256","jwk":"# + String(decoding: key.json, as: UTF8.self) + "}"
     }
 
-    private static let accepted = Locked(0)
-    static var acceptedCount: Int { accepted.withLock { $0 } }
+    /// Counts the inputs this task's checks accept, so a test can see the accepting branch is
+    /// reached (a counter of the task's own: other tests run the same target at the same time).
+    @TaskLocal static var acceptances: Locked<Int>?
 
     static func check(_ bytes: [UInt8]) async throws {
         guard let mode = bytes.first else { return }
@@ -50,7 +51,7 @@ enum DPoPChecks {
             default: throw FuzzFailure("unexpected error \(error.code) for \(proof.prefix(200))")
             }
         }
-        accepted.withLock { $0 += 1 }
+        acceptances?.withLock { $0 += 1 }
         try requireAcceptable(proof, thumbprint: thumbprint)
         do {
             _ = try await verifier.verify(request, uri: uri, accessToken: nil, now: start)

@@ -13,13 +13,14 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 
 /// Every input surface Granted reads, each with the invariants that must hold for any bytes.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case form, headers, token, authorize, revoke, introspect, jws, jwk, json, clients, jwtat, cimd, registration, device, assertion, par, logout, dpop
+    case form, headers, base64, token, authorize, revoke, introspect, jws, jwk, json, clients, jwtat, cimd, registration, device, assertion, par, logout, dpop
 
     /// Runs the target on one input. - Throws: `FuzzFailure` when an invariant breaks.
     public func check(_ bytes: [UInt8]) async throws {
         switch self {
         case .form: try FormChecks.check(bytes)
         case .headers: try await HeaderChecks.check(bytes)
+        case .base64: try Base64Checks.check(bytes)
         case .token: try await EndpointChecks.token(bytes)
         case .authorize: try await EndpointChecks.authorize(bytes)
         case .revoke: try await EndpointChecks.revoke(bytes)

@@ -159,6 +159,19 @@ struct RawRequest {
         return RawRequest(text)
     }
 
+    /// `POST /token` from the confidential bench client (`client_secret_basic`), asking for JSON,
+    /// with the form `body` (RFC 6749 §4.4.2).
+    static func token(body: String) -> RawRequest {
+        http(
+            "POST", "/token",
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Authorization", Fixture.basicAuthorization),
+                ("Accept", "application/json"),
+            ],
+            body: body)
+    }
+
     /// The host's mapping to Granted's request value.
     @inline(__always)
     func makeRequest() -> OAuthRequest {

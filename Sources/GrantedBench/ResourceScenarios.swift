@@ -48,14 +48,7 @@ extension Scenario {
         policy.resources = ResourceRegistry(
             [ProtectedResource("https://api.example.com"), ProtectedResource(tools, tokenFormat: .jwt)],
             defaults: ["https://api.example.com"])
-        let raw = RawRequest.http(
-            "POST", "/token",
-            headers: [
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", Fixture.basicAuthorization),
-                ("Accept", "application/json"),
-            ],
-            body: "grant_type=client_credentials&scope=public&resource=https%3A%2F%2Ftools.example.com%2Fmcp")
+        let raw = RawRequest.token(body: "grant_type=client_credentials&scope=public&resource=https%3A%2F%2Ftools.example.com%2Fmcp")
         let fixture = Fixture(prefill: prefill, willIssue: willIssue, policy: policy, signingKeys: try? SigningKeys(active: signer))
         return (fixture.server, raw, signer)
     }

@@ -42,14 +42,7 @@ extension Scenario {
     ) { bench in
         let options = bench.options
         let ops = options.ops(200_000)
-        let raw = RawRequest.http(
-            "POST", "/token",
-            headers: [
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Authorization", Fixture.basicAuthorization),
-                ("Accept", "application/json"),
-            ],
-            body: "grant_type=client_credentials&scope=public")
+        let raw = RawRequest.token(body: "grant_type=client_credentials&scope=public")
         var bodyBytes = 0
 
         // Each measurement gets its own store, holding `--tokens` when it starts (every

@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(name: "Granted", path: "../.."),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -28,7 +29,10 @@ let package = Package(
             swiftSettings: settings),
         .executableTarget(
             name: "GrantedPostgresBench",
-            dependencies: ["GrantedPostgres", .product(name: "Granted", package: "Granted")],
+            dependencies: [
+                "GrantedPostgres", .product(name: "Granted", package: "Granted"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: settings),
         .testTarget(
             name: "GrantedPostgresTests",

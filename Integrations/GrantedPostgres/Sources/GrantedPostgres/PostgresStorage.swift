@@ -54,6 +54,10 @@ public struct PostgresStorage: Sendable {
     ///   - timeout: how long one store call may wait; also the connections' `lock_timeout`
     ///     (`boundServerWaits`), so a statement waiting on a lock ends by then too.
     ///   - clientCacheLifetime: see `init(client:schema:timeout:clientCacheLifetime:logger:)`.
+    ///   - configure: the host's changes to the pool's configuration, made after the URL's and
+    ///     `maximumConnections`, before the adapter's own startup parameters (below), which
+    ///     come later and so win. `PostgresClient.Configuration.warmPool()` is one: every
+    ///     connection opened up front and none pinged, so the pool arms no timer per call.
     ///
     /// The pool's connections start with `search_path` set to the schema (then `public`, for
     /// the host's own statements on `client`), so the statements every request runs are prepared
@@ -62,11 +66,13 @@ public struct PostgresStorage: Sendable {
     /// - Throws: `PostgresStoreError` for a URL or schema name it cannot use.
     public init(
         url: String, schema: String = "granted", maximumConnections: Int = 20, timeout: Duration? = .seconds(10),
-        clientCacheLifetime: Duration? = .seconds(2), logger: Logger = Logger(label: "granted.postgres")
+        clientCacheLifetime: Duration? = .seconds(2), logger: Logger = Logger(label: "granted.postgres"),
+        configure: (inout PostgresClient.Configuration) -> Void = { _ in }
     ) throws(PostgresStoreError) {
         let schema = try PostgresSchema(schema)
         var configuration = try PostgresClient.Configuration(url: url)
         configuration.options.maximumConnections = maximumConnections
+        configure(&configuration)
         configuration.boundServerWaits(lock: timeout ?? .seconds(10))
         configuration.options.additionalStartupParameters.append(("search_path", "\(schema.name), public"))
         self.init(

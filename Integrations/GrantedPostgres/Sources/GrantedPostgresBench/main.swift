@@ -3,6 +3,7 @@ import Synchronization
 import Granted
 import GrantedPostgres
 import Logging
+import NIOPosix
 import PostgresNIO
 
 // granted-pg-bench: issuance (client credentials through `AuthorizationServer.token`) and bearer
@@ -14,10 +15,15 @@ import PostgresNIO
 //   swift run -c release --package-path Integrations/GrantedPostgres granted-pg-bench \
 //       [--url postgres://…] [--ops 4000] [--runs 5] [--concurrency 1,16] \
 //       [--pgbench pgbench] [--pgbench-transactions 20000] [--pgbench-mode prepared] [--baseline] [--flows]
+//       [--warm-pool] [--nio-executor]
 //
 // --baseline also measures, in the same run, the adapter as it was before issue 20: the client
 // read from the database on every request and every statement unprepared (a store over a
 // client of the bench's own, with no client cache).
+//
+// --warm-pool opens the pool's connections up front and pings none (`warmPool()`), so it arms
+// no timer per call. --nio-executor runs Swift concurrency's jobs on NIO's event loops, the
+// ones postgres-nio's connections live on, so a call resumes on the thread that read its reply.
 //
 // --flows also measures the code round trip and refresh rotation, with statements per call when
 // the server loads pg_stat_statements (Flows.swift).
@@ -38,10 +44,16 @@ struct Options {
     var flows = false
     /// The stores' timeout (`PostgresStorage(url:timeout:)`); nil with `--store-timeout none`.
     var storeTimeout: Duration? = .seconds(10)
+    /// The pool opens every connection up front and pings none (`warmPool()`).
+    var warmPool = false
+    /// NIO's event loops are Swift concurrency's global executor (see the top of the program).
+    var nioExecutor = false
 
     init(_ arguments: [String]) throws {
         var rest = arguments.dropFirst()
         while let flag = rest.popFirst() {
+            if flag == "--nio-executor" { nioExecutor = true; continue }
+            if flag == "--warm-pool" { warmPool = true; continue }
             if flag == "--baseline" || flag == "--flows" {
                 if flag == "--baseline" { baseline = true } else { flows = true }
                 continue
@@ -218,12 +230,24 @@ struct PGBench {
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 }
 
+// `--nio-executor`: Swift concurrency's jobs run on postgres-nio's event loops (NIO's
+// singleton group), so a call resumed by its connection's loop goes on on that thread instead
+// of waking one of the global pool's. A host decision, made once before any task starts.
+if CommandLine.arguments.contains("--nio-executor") {
+    guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
+        fatalError("could not install NIO's event loops as the global executor")
+    }
+}
+
 do {
     let options = try Options(CommandLine.arguments)
     let schemaName = "granted_bench_" + String(UInt32.random(in: .min ... .max), radix: 16)
     let maximumConnections = max(options.concurrency.max() ?? 1, 1)
     let storage = try PostgresStorage(
-        url: options.url, schema: schemaName, maximumConnections: maximumConnections, timeout: options.storeTimeout)
+        url: options.url, schema: schemaName, maximumConnections: maximumConnections, timeout: options.storeTimeout
+    ) { configuration in
+        if options.warmPool { configuration.warmPool() }
+    }
     try await storage.run {
         try await storage.clients.register(
             Client(
@@ -236,7 +260,10 @@ do {
                 settings.append("\(setting)=\(value)")
             }
         }
-        print("granted-pg-bench: \(options.ops) ops per run, median of \(options.runs) runs, pool of \(maximumConnections)")
+        print(
+            "granted-pg-bench: \(options.ops) ops per run, median of \(options.runs) runs, pool of \(maximumConnections)"
+                + (options.warmPool ? " (warm: all open, no keep-alive)" : "")
+                + (options.nioExecutor ? ", tasks on NIO's event loops" : ", tasks on the global executor"))
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(loadAverage())")
         print("server: \(settings.joined(separator: " "))")
         let granted = try await measureGranted(storage, options: options, label: "")

@@ -17,13 +17,58 @@ struct TimeoutTests {
         #expect(ContinuousClock.now - started < .seconds(10), "the sleep was cancelled, not waited for")
     }
 
-    @Test("an operation that ends in time returns its result at once: its timer does not hold the call")
+    @Test("an operation that ends in time returns its result at once and leaves no deadline behind")
     func endsInTime() async throws {
+        let deadlines = Deadlines()
         let started = ContinuousClock.now
         for value in 0..<100 {
-            #expect(try await withTimeout(.seconds(30)) { value } == value)
+            #expect(try await withTimeout(.seconds(30), deadlines: deadlines) { value } == value)
         }
         #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(deadlines.inspect.calls == 0)
+    }
+
+    @Test("a call with an earlier deadline than any in flight still ends at its own")
+    func earlierDeadline() async throws {
+        let deadlines = Deadlines()
+        // In flight first: the reaper sleeps until its deadline, 30 s away.
+        let long = Task {
+            try await withTimeout(.seconds(30), deadlines: deadlines) {
+                try await Task.sleep(for: .seconds(30))
+                return 1
+            }
+        }
+        while deadlines.inspect.calls == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let started = ContinuousClock.now
+        await #expect(throws: PostgresStoreError.timedOut(.milliseconds(20))) {
+            try await withTimeout(.milliseconds(20), deadlines: deadlines) {
+                try await Task.sleep(for: .seconds(30))
+                return 2
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "the reaper woke for the earlier deadline")
+        long.cancel()
+        await #expect(throws: CancellationError.self) { try await long.value }
+        #expect(deadlines.inspect.calls == 0)
+    }
+
+    @Test("the reaper stops once no call has been in flight for its linger")
+    func reaperStops() async throws {
+        let deadlines = Deadlines(linger: .milliseconds(10))
+        #expect(try await withTimeout(.milliseconds(30), deadlines: deadlines) { 7 } == 7)
+        #expect(deadlines.inspect.reaping, "the call started one")
+        let started = ContinuousClock.now
+        while deadlines.inspect.reaping && ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(!deadlines.inspect.reaping)
+        // And a later call starts it again and is still bounded.
+        await #expect(throws: PostgresStoreError.timedOut(.milliseconds(5))) {
+            try await withTimeout(.milliseconds(5), deadlines: deadlines) {
+                try await Task.sleep(for: .seconds(30))
+                return 1
+            }
+        }
     }
 
     @Test("an operation's own error is thrown as it is")

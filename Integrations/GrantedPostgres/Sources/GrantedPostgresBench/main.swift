@@ -235,7 +235,8 @@ struct PGBench {
 // of waking one of the global pool's. A host decision, made once before any task starts.
 if CommandLine.arguments.contains("--nio-executor") {
     guard NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() else {
-        fatalError("could not install NIO's event loops as the global executor")
+        FileHandle.standardError.write(Data("granted-pg-bench: --nio-executor is not supported here\n".utf8))
+        exit(2)
     }
 }
 

@@ -189,7 +189,10 @@ extension Scenario {
                 }
                 let n = UInt64(i) &<< 2
                 var words = (mix(n), mix(n | 1), mix(n | 2), mix(n | 3))
-                return withUnsafeBytes(of: &words) { Digest256(bytes: $0)! }
+                guard let key = withUnsafeBytes(of: &words, { Digest256(bytes: $0) }) else {
+                    fail("32 bytes made no digest")
+                }
+                return key
             }
             if options.selects("prim.store.insert") {
                 // The insert alone, under a fresh key.
